@@ -1,0 +1,3 @@
+"""Makes the drverify pytest plugin available to `pytest checks/` run from the repository."""
+
+pytest_plugins = ["drverify.plugin"]

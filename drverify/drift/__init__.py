@@ -1,0 +1,22 @@
+"""Drift: pure comparisons of production's and recovery's facts, one module per area.
+
+Each area module exposes ``compare(production, recovery, ctx) -> list[Drift]`` where the facts are
+the plain data its :mod:`drverify.facts` module parsed, and ``SEVERITIES``, the severities it can
+report (pytest markers select on them). No I/O here: everything is tested without hosts.
+"""
+
+from types import ModuleType
+
+from drverify.drift import disks, firewall, network, users
+from drverify.drift.records import Context, Drift, Severity
+from drverify.drift.translate import Translation
+
+#: area name → comparison module; the same names as :data:`drverify.facts.AREAS`
+COMPARATORS: dict[str, ModuleType] = {
+    "disks": disks,
+    "network": network,
+    "firewall": firewall,
+    "users": users,
+}
+
+__all__ = ["COMPARATORS", "Context", "Drift", "Severity", "Translation"]

@@ -1,0 +1,83 @@
+"""One remote round trip for many commands: a POSIX sh script that frames each command's output.
+
+Every area names the commands it needs; they all run at once on the host (in parallel, each under
+``timeout``) and come back in one stdout, framed by a random boundary so that nothing a host prints
+can forge a frame. This is what keeps collection at one round trip per host instead of hundreds.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shlex
+from dataclasses import dataclass
+from typing import Mapping
+
+#: Exit statuses with a meaning of their own, turned into reasons people understand.
+TIMED_OUT = 124
+NOT_FOUND = 127
+
+
+@dataclass(frozen=True)
+class Output:
+    """What one command produced on the host."""
+
+    rc: int
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self) -> bool:
+        return self.rc == 0
+
+    def reason(self, command: str) -> str:
+        """One line saying why the command failed, for an *unverified* area."""
+        if self.rc == TIMED_OUT:
+            return f"{command}: timed out"
+        if self.rc == NOT_FOUND:
+            return f"{command}: command not found"
+        detail = self.stderr.strip().splitlines()
+        return f"{command}: exit status {self.rc}" + (f": {detail[-1]}" if detail else "")
+
+
+def new_boundary() -> str:
+    return "@@drverify-" + secrets.token_hex(8) + "@@"
+
+
+def build_script(commands: Mapping[str, str], boundary: str, timeout: int = 20) -> str:
+    """The script that runs every named command in parallel and prints their framed outputs."""
+    names = " ".join(shlex.quote(name) for name in commands)
+    jobs = "\n".join(
+        f"run {shlex.quote(name)} {shlex.quote(command)} &" for name, command in commands.items()
+    )
+    return f"""\
+LC_ALL=C; export LC_ALL; cd / || exit 70
+d=$(mktemp -d) || exit 70
+trap 'rm -rf "$d"' EXIT
+run() {{ timeout {int(timeout)} sh -c "$2" >"$d/$1.out" 2>"$d/$1.err" </dev/null; echo $? >"$d/$1.rc"; }}
+{jobs}
+wait
+for n in {names}; do
+  printf '\\n%s begin %s %s\\n' {boundary} "$n" "$(cat "$d/$n.rc")"
+  cat "$d/$n.out"
+  printf '\\n%s stderr\\n' {boundary}
+  cat "$d/$n.err"
+done
+printf '\\n%s end\\n' {boundary}
+"""
+
+
+def split_output(stdout: str, boundary: str) -> dict[str, Output]:
+    """Cut the script's stdout back into one :class:`Output` per command.
+
+    Raises ``ValueError`` when the frames are incomplete (the script was cut short).
+    """
+    if f"\n{boundary} end" not in stdout:
+        raise ValueError("the collection script's output is incomplete (no end marker)")
+    outputs: dict[str, Output] = {}
+    for frame in stdout.split(f"\n{boundary} begin ")[1:]:
+        header, _, rest = frame.partition("\n")
+        name, _, rc = header.partition(" ")
+        body, _, stderr = rest.partition(f"\n{boundary} stderr\n")
+        stderr = stderr.split(f"\n{boundary} end", 1)[0]
+        outputs[name] = Output(int(rc) if rc.strip().isdigit() else -1, body, stderr)
+    return outputs

@@ -1,0 +1,83 @@
+"""Collect facts: each host once, all its areas in one round trip, all hosts concurrently."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from drverify.errors import FactsUnavailable
+from drverify.facts.area import CommandArea, FactError
+from drverify.facts.batch import build_script, new_boundary, split_output
+from drverify.facts.hostfacts import HostFacts, load_snapshot
+from drverify.facts.transport import Connection
+from drverify.inventory import Pair, ssh_options
+
+ROLES = ("production", "recovery")
+#: how long one command may run on a host before its area is unverified ("timed out")
+COMMAND_TIMEOUT = 20
+
+
+def collect_host(pair: Pair, role: str, areas: Mapping[str, CommandArea], workdir: Path) -> HostFacts:
+    """One side of a pair: from its snapshot, or live in one batched round trip."""
+    spec = getattr(pair, role)
+    if spec.snapshot is not None:
+        try:
+            return load_snapshot(spec.snapshot, pair.name, role)
+        except FactsUnavailable as error:
+            return _all_unverified(HostFacts(pair.name, role, spec.label, source="snapshot"), areas, str(error))
+    facts = HostFacts(pair.name, role, spec.label)
+    started = time.monotonic()
+    connection = Connection(spec.host, ssh_options(pair, spec), spec.sudo, workdir)
+    try:
+        _collect_commands(facts, connection, pair, areas)
+    finally:
+        connection.close()
+        facts.round_trips = connection.round_trips
+        facts.elapsed_seconds = round(time.monotonic() - started, 3)
+    return facts
+
+
+def _collect_commands(facts: HostFacts, connection: Connection, pair: Pair,
+                      areas: Mapping[str, CommandArea]) -> None:
+    commands = {
+        f"{name}.{command}": text
+        for name, area in areas.items()
+        for command, text in area.commands(pair, facts.role).items()
+    }
+    boundary = new_boundary()
+    try:
+        result = connection.run(build_script(commands, boundary, COMMAND_TIMEOUT))
+        outputs = split_output(result.stdout, boundary)
+    except FactsUnavailable as error:
+        _all_unverified(facts, areas, str(error))
+        return
+    except ValueError as error:
+        _all_unverified(facts, areas, f"{error} (exit status {result.rc}: {result.stderr.strip()[-200:]})")
+        return
+    for name, area in areas.items():
+        prefix = f"{name}."
+        own = {key[len(prefix):]: value for key, value in outputs.items() if key.startswith(prefix)}
+        try:
+            facts.set_ok(name, area.parse(own))
+        except FactError as error:
+            facts.set_unverified(name, str(error))
+
+
+def _all_unverified(facts: HostFacts, areas: Iterable[str], reason: str) -> HostFacts:
+    for name in areas:
+        facts.set_unverified(name, reason)
+    return facts
+
+
+def collect_pairs(pairs: Iterable[Pair], areas: Mapping[str, CommandArea], workdir: Path,
+                  max_workers: int = 16) -> dict[tuple[str, str], HostFacts]:
+    """Every side of every pair at once; each host is contacted by exactly one worker."""
+    jobs = [(pair, role) for pair in pairs for role in ROLES]
+    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(jobs)))) as pool:
+        futures = {
+            (pair.name, role): pool.submit(collect_host, pair, role, areas, workdir)
+            for pair, role in jobs
+        }
+    return {key: future.result() for key, future in futures.items()}

@@ -1,0 +1,106 @@
+"""One host's facts, area by area, as plain JSON: what is compared, and what a snapshot holds.
+
+A snapshot is this very JSON written to a file, so a recovery host can be checked against
+production's last snapshot while production is down; ``collected_at`` gives its age.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from drverify import __version__
+from drverify.errors import FactsUnavailable
+
+SCHEMA = 1
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+@dataclass
+class HostFacts:
+    """Facts of one side of one pair; each area either ``ok`` with data or ``unverified``."""
+
+    pair: str
+    role: str
+    label: str
+    collected_at: str = field(default_factory=now_iso)
+    source: str = "live"
+    areas: dict[str, dict[str, Any]] = field(default_factory=dict)
+    round_trips: int = 0
+    elapsed_seconds: float = 0.0
+
+    def set_ok(self, area: str, data: Any) -> None:
+        self.areas[area] = {"status": "ok", "data": data}
+
+    def set_unverified(self, area: str, reason: str) -> None:
+        self.areas[area] = {"status": "unverified", "reason": reason}
+
+    def data(self, area: str) -> Any:
+        """The area's facts, or :class:`FactsUnavailable` naming host, area and cause."""
+        entry = self.areas.get(area)
+        if entry is None:
+            raise FactsUnavailable(f"{self.role} {self.label}: {area}: not collected"
+                                   + (" (the snapshot has no such area)" if self.source == "snapshot" else ""))
+        if entry["status"] != "ok":
+            raise FactsUnavailable(f"{self.role} {self.label}: {area}: {entry['reason']}")
+        return entry["data"]
+
+    def age_seconds(self, now: datetime | None = None) -> float:
+        now = now or datetime.now(timezone.utc)
+        return max(0.0, (now - datetime.fromisoformat(self.collected_at)).total_seconds())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "drverify": __version__,
+            "pair": self.pair,
+            "role": self.role,
+            "label": self.label,
+            "collected_at": self.collected_at,
+            "areas": self.areas,
+        }
+
+
+def snapshot_name(pair: str, role: str) -> str:
+    return f"{pair}.{role}.json"
+
+
+def save_snapshot(facts: HostFacts, directory: Path) -> Path:
+    """Write atomically (a half-written snapshot must never be read as production's state)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / snapshot_name(facts.pair, facts.role)
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".snapshot-", suffix=".json")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        json.dump(facts.to_json(), stream, indent=2, sort_keys=True)
+        stream.write("\n")
+    os.replace(temporary, target)
+    return target
+
+
+def load_snapshot(path: Path, pair: str, role: str) -> HostFacts:
+    """A snapshot as :class:`HostFacts`; an unreadable one raises :class:`FactsUnavailable`."""
+    label = f"snapshot:{path}"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise FactsUnavailable(f"{role} {label}: cannot read the snapshot: {error.strerror}") from None
+    except ValueError as error:
+        raise FactsUnavailable(f"{role} {label}: the snapshot is not valid JSON: {error}") from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise FactsUnavailable(
+            f"{role} {label}: unsupported snapshot schema {data.get('schema') if isinstance(data, dict) else None!r}"
+            f" (this drverify reads schema {SCHEMA})"
+        )
+    try:
+        return HostFacts(pair=pair, role=role, label=label, collected_at=data["collected_at"],
+                         source="snapshot", areas=dict(data["areas"]))
+    except (KeyError, TypeError) as error:
+        raise FactsUnavailable(f"{role} {label}: the snapshot lacks {error}") from None

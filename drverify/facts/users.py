@@ -1,0 +1,99 @@
+"""Local users and groups: ``/etc/passwd`` and ``/etc/group``, and whether each home directory exists.
+
+Only the local files are read (not ``getent``): directory users (LDAP, SSSD) are the directory's
+business and are checked by the areas that talk to it. ``/etc/shadow`` is never read, and the
+password fields of passwd and group are dropped on the host, so no hash can travel even where a
+system keeps one there.
+
+Facts::
+
+    {"users": {"mftsvc": {"uid": 2001, "gid": 2001, "home": "/srv/mft", "shell": "/bin/sh",
+                          "home_exists": true}, ...},
+     "groups": {"mftgrp": {"gid": 2001, "members": ["alice", "mftsvc"]}, ...}}
+
+Group members are sorted: their order in ``/etc/group`` means nothing. When a name appears twice
+the first line wins, as it does for ``getpwnam``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from drverify.facts.area import FactError, require
+from drverify.facts.batch import Output
+from drverify.inventory.model import Pair
+
+NAME = "users"
+
+#: The home directory is tested on the host, in the same command, so the answer belongs to the
+#: same moment as the passwd line. ``|| [ -n "$name" ]`` keeps a last line with no newline.
+PASSWD = """\
+while IFS=: read -r name pw uid gid gecos home shell || [ -n "$name" ]; do
+  if [ -d "$home" ]; then exists=yes; else exists=no; fi
+  printf '%s:%s:%s:%s:%s:%s\\n' "$name" "$uid" "$gid" "$home" "$shell" "$exists"
+done </etc/passwd"""
+
+GROUP = "cut -d: -f1,3,4 /etc/group"
+
+_COMMANDS = {"passwd": PASSWD, "group": GROUP}
+
+
+def commands(pair: Pair, role: str) -> dict[str, str]:
+    """The same commands on both roles: whole files are enumerated, nothing is queried by name."""
+    return dict(_COMMANDS)
+
+
+def parse(outputs: Mapping[str, Output]) -> dict[str, Any]:
+    """Users and groups by name; :class:`FactError` if either output is unusable."""
+    return {
+        "users": parse_passwd(require(outputs, "passwd")),
+        "groups": parse_group(require(outputs, "group")),
+    }
+
+
+def _records(stdout: str, command: str, width: int) -> list[tuple[int, list[str]]]:
+    """Non-empty lines split on ``:``, skipping NIS ``+``/``-`` compat lines (no local entry)."""
+    records = []
+    for number, line in enumerate(stdout.splitlines(), start=1):
+        if not line.strip() or line[0] in "+-":
+            continue
+        fields = line.split(":")
+        if len(fields) != width or not fields[0]:
+            raise FactError(f"{command}: line {number} is not a valid entry: {line[:60]!r}")
+        records.append((number, fields))
+    if not records:
+        raise FactError(f"{command}: no entries listed")
+    return records
+
+
+def _id(text: str, command: str, number: int, what: str) -> int:
+    if not text.isdigit():
+        raise FactError(f"{command}: line {number}: {what} {text[:20]!r} is not a number")
+    return int(text)
+
+
+def parse_passwd(stdout: str) -> dict[str, dict[str, Any]]:
+    """The ``passwd`` loop's output (``name:uid:gid:home:shell:yes|no``) by user name."""
+    users: dict[str, dict[str, Any]] = {}
+    for number, (name, uid, gid, home, shell, exists) in _records(stdout, "passwd", 6):
+        if exists not in ("yes", "no"):
+            raise FactError(f"passwd: line {number}: home check {exists!r} is not yes/no")
+        users.setdefault(name, {
+            "uid": _id(uid, "passwd", number, "uid"),
+            "gid": _id(gid, "passwd", number, "gid"),
+            "home": home,
+            "shell": shell,
+            "home_exists": exists == "yes",
+        })
+    return dict(sorted(users.items()))
+
+
+def parse_group(stdout: str) -> dict[str, dict[str, Any]]:
+    """``cut -d: -f1,3,4 /etc/group`` output (``name:gid:member,member``) by group name."""
+    groups: dict[str, dict[str, Any]] = {}
+    for number, (name, gid, members) in _records(stdout, "group", 3):
+        groups.setdefault(name, {
+            "gid": _id(gid, "group", number, "gid"),
+            "members": sorted({member for member in members.split(",") if member}),
+        })
+    return dict(sorted(groups.items()))

@@ -1,0 +1,174 @@
+"""The inventory schema: pairs of production and recovery hosts, expected differences, policies.
+
+Pydantic models with ``extra="forbid"``: an unknown key is a mistake (a typo in a policy would
+otherwise silently keep the default), and every error carries the key path it was found at.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+#: testinfra backends a host may be reached through (``pytest-testinfra`` connection strings).
+BACKENDS = ("ssh", "safe-ssh", "paramiko", "local", "ansible", "docker", "podman", "kubectl",
+            "openshift", "winrm", "salt", "lxc", "chroot")
+
+#: Filesystems that describe the kernel, not data a recovery host must hold.
+PSEUDO_FSTYPES = ("autofs", "binfmt_misc", "bpf", "cgroup", "cgroup2", "configfs", "debugfs",
+                  "devpts", "devtmpfs", "efivarfs", "fusectl", "hugetlbfs", "mqueue", "nsfs",
+                  "proc", "pstore", "rpc_pipefs", "securityfs", "sysfs", "tracefs", "fuse.lxcfs",
+                  "fuse.gvfsd-fuse", "fuse.portal", "overlay", "squashfs", "ramfs")
+
+SizePolicy = Literal["equal", "at_least", "at_least_used"]
+Name = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")]
+
+
+class Strict(BaseModel):
+    """Every inventory model refuses unknown keys and cannot be changed after loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _resolve(value: Path | None, info: ValidationInfo) -> Path | None:
+    """Paths in an inventory are relative to the inventory file, as a reader expects."""
+    if value is None:
+        return None
+    base = (info.context or {}).get("base_dir")
+    value = value.expanduser()
+    return value if value.is_absolute() or base is None else (Path(base) / value)
+
+
+class SshOptions(Strict):
+    """How to reach a host over SSH; host-key checking stays on (``yes`` or ``accept-new`` only)."""
+
+    config: Path | None = None
+    identity_file: Path | None = None
+    known_hosts: Path | None = None
+    strict_host_key_checking: Literal["yes", "accept-new"] = "yes"
+    connect_timeout: int = Field(10, ge=1, le=300)
+
+    _paths = field_validator("config", "identity_file", "known_hosts")(_resolve)
+
+
+class HostSpec(Strict):
+    """A live host (testinfra connection string) or a snapshot file of its facts."""
+
+    host: str | None = None
+    snapshot: Path | None = None
+    ssh: SshOptions | None = None
+    sudo: bool = False
+
+    _paths = field_validator("snapshot")(_resolve)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"host": value} if isinstance(value, str) else value
+
+    @field_validator("host")
+    @classmethod
+    def _known_backend(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        scheme = value.split("://", 1)[0] if "://" in value else ""
+        if scheme not in BACKENDS:
+            raise ValueError(
+                "expected a pytest-testinfra connection string such as ssh://user@host "
+                f"(backends: {', '.join(BACKENDS)})"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _one_source(self) -> HostSpec:
+        if (self.host is None) == (self.snapshot is None):
+            raise ValueError("expected exactly one of 'host' (a connection string) or 'snapshot'")
+        return self
+
+    @property
+    def label(self) -> str:
+        """What the report calls this host: its connection string, or the snapshot it came from."""
+        return self.host if self.host is not None else f"snapshot:{self.snapshot}"
+
+
+class DiskPolicy(Strict):
+    """Per mount, how large recovery must be: ``equal``, ``at_least`` production's size, or
+    ``at_least_used`` = production's used bytes plus ``headroom_percent``."""
+
+    default: SizePolicy = "at_least_used"
+    headroom_percent: float = Field(10.0, ge=0, le=1000)
+    mounts: dict[str, SizePolicy] = {}
+    ignore_mounts: list[str] = []
+    ignore_fstypes: list[str] = list(PSEUDO_FSTYPES)
+
+
+class SizingPolicy(Strict):
+    """CPU count and memory: ``equal``, ``at_least`` production's, or ``at_least_used`` (its load
+    average or used memory plus ``headroom_percent``), since a smaller host can be deliberate."""
+
+    cpu: SizePolicy = "at_least"
+    memory: SizePolicy = "at_least"
+    headroom_percent: float = Field(10.0, ge=0, le=1000)
+
+
+class NetworkPolicy(Strict):
+    ignore_interfaces: list[str] = ["lo"]
+    #: listeners not compared, as ``tcp/2222`` or ``udp/68``
+    ignore_listeners: list[str] = []
+
+
+class FirewallPolicy(Strict):
+    #: chains not compared, as ``TABLE/CHAIN`` (``filter/DOCKER``) or nft ``FAMILY TABLE/CHAIN``
+    ignore_chains: list[str] = []
+
+
+class UsersPolicy(Strict):
+    ignore_users: list[str] = []
+    ignore_groups: list[str] = []
+
+
+class Policies(Strict):
+    disks: DiskPolicy = DiskPolicy()
+    sizing: SizingPolicy = SizingPolicy()
+    network: NetworkPolicy = NetworkPolicy()
+    firewall: FirewallPolicy = FirewallPolicy()
+    users: UsersPolicy = UsersPolicy()
+
+
+class PairFields(Strict):
+    """What a pair and the inventory's ``defaults`` may both set."""
+
+    ssh: SshOptions | None = None
+    sudo: bool = False
+    translate: dict[str, str] = {}
+    service_accounts: list[Name] = []
+    service_groups: list[Name] = []
+    policies: Policies = Policies()
+
+
+class Pair(PairFields):
+    """A production host and the recovery host meant to take over from it."""
+
+    name: Name
+    production: HostSpec
+    recovery: HostSpec
+
+
+class Inventory(Strict):
+    version: Literal[1] = 1
+    defaults: PairFields = PairFields()
+    pairs: list[Pair] = Field(min_length=1)
+
+    @field_validator("pairs")
+    @classmethod
+    def _unique_names(cls, pairs: list[Pair]) -> list[Pair]:
+        seen: set[str] = set()
+        for pair in pairs:
+            if pair.name in seen:
+                raise ValueError(f"pair names must be unique: {pair.name!r} appears twice")
+            seen.add(pair.name)
+        return pairs
+
+    def pair(self, name: str) -> Pair:
+        return next(pair for pair in self.pairs if pair.name == name)

@@ -1,0 +1,233 @@
+"""The pytest plugin: thin glue between pytest and the drverify layers.
+
+- one test per pair × area (``checks/test_<area>.py`` use the ``area`` fixture; pairs come from
+  the inventory as parameters, so ids read ``test_firewall[mft-eu]``);
+- markers per area and per severity the area can report (``-k firewall``, ``-m critical``);
+- facts collected once per host per process (under xdist: once per worker at most);
+- a check *fails* on drift at or above ``--fail-on`` and *errors* when a fact is unreadable;
+- reports: drift tables on each test row and a pairs × areas matrix in pytest-html's report,
+  ``reports/drift.json`` for machines (JUnit gets the same result as a user property).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from drverify.drift import COMPARATORS, Severity
+from drverify.errors import FactsUnavailable, InventoryError
+from drverify.inventory import load_inventory
+from drverify.report import html, json_report
+from drverify.report.results import AreaResult
+from drverify.session import AreaCheck, DriftRun, describe_failure
+
+RUN = pytest.StashKey[DriftRun]()
+CHECK = pytest.StashKey[AreaCheck]()
+INVENTORY_ERROR = pytest.StashKey[str]()
+PROPERTY = "drverify"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("drverify", "disaster-recovery drift checks")
+    group.addoption("--inventory", metavar="PATH", help="inventory of production/recovery pairs "
+                    "(default: the drverify_inventory ini value)")
+    group.addoption("--fail-on", metavar="SEVERITY", default="minor", type=_severity,
+                    help="fail a check on drift at or above this severity: minor, major, critical "
+                    "(default: minor)")
+    group.addoption("--snapshot-out", metavar="DIR", type=Path,
+                    help="write each live host's facts as JSON snapshots into DIR")
+    group.addoption("--drift-json", metavar="PATH", help="machine-readable results "
+                    "(default: the drverify_json ini value)")
+    parser.addini("drverify_inventory", "default inventory for drverify checks")
+    parser.addini("drverify_json", "default path of drverify's JSON report")
+
+
+def _severity(text: str) -> Severity:
+    try:
+        return Severity.parse(text)
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "area(name): the drift area a check compares")
+    for name in COMPARATORS:
+        config.addinivalue_line("markers", f"{name}: drverify checks of the {name} area")
+    for severity in Severity:
+        config.addinivalue_line(
+            "markers", f"{severity.label}: drverify checks that can report {severity.label} drift")
+    inventory = config.getoption("inventory") or config.getini("drverify_inventory") or ""
+    config.stash[RUN] = DriftRun(
+        inventory_path=Path(inventory) if inventory else Path(),
+        fail_on=config.getoption("fail_on"),
+        snapshot_out=config.getoption("snapshot_out"),
+    )
+    if not hasattr(config, "workerinput"):
+        config.pluginmanager.register(DriftReporter(config), "drverify-reporter")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if RUN in config.stash:
+        config.stash[RUN].close()
+
+
+def _load(config: pytest.Config) -> DriftRun:
+    run = config.stash[RUN]
+    if run.inventory is None and INVENTORY_ERROR not in config.stash:
+        try:
+            if run.inventory_path == Path():
+                raise InventoryError("no inventory: give --inventory PATH or set drverify_inventory")
+            run.inventory = load_inventory(_from_rootdir(config, run.inventory_path))
+        except InventoryError as error:
+            config.stash[INVENTORY_ERROR] = str(error)
+    return run
+
+
+def _from_rootdir(config: pytest.Config, path: Path) -> Path:
+    """A relative ini value is relative to the rootdir; a relative option, to where pytest runs."""
+    if config.getoption("inventory") or path.is_absolute():
+        return path
+    return config.rootpath / path
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "area" not in metafunc.fixturenames:
+        return
+    run = _load(metafunc.config)
+    names = [pair.name for pair in run.inventory.pairs] if run.inventory else []
+    metafunc.parametrize("pair_name", names, ids=names)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if INVENTORY_ERROR in config.stash:
+        raise pytest.UsageError(config.stash[INVENTORY_ERROR])
+    for item in items:
+        marker = item.get_closest_marker("area")
+        if marker is None:
+            continue
+        area = marker.args[0]
+        item.add_marker(area)
+        for severity in COMPARATORS[area].SEVERITIES:
+            item.add_marker(severity.label)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    run = session.config.stash[RUN]
+    run.selected_pairs = {
+        item.callspec.params["pair_name"]
+        for item in session.items
+        if item.get_closest_marker("area") and hasattr(item, "callspec")
+    }
+
+
+@pytest.fixture
+def area(request: pytest.FixtureRequest, pair_name: str) -> AreaCheck:
+    """This pair's facts for the test's area; an unreadable fact errors here, in setup."""
+    run = request.config.stash[RUN]
+    marker = request.node.get_closest_marker("area")
+    if marker is None:
+        raise pytest.UsageError(f"{request.node.nodeid}: a check needs @pytest.mark.area(NAME)")
+    check = AreaCheck(run.inventory.pair(pair_name), marker.args[0], run.pair_facts(pair_name),
+                      run.fail_on, request.node.nodeid)
+    request.node.stash[CHECK] = check
+    check.load()
+    return check
+
+
+def assert_no_drift(check: AreaCheck) -> None:
+    """The body of every check: compare, then fail on drift at or above ``--fail-on``."""
+    check.compare()
+    failing = check.failing()
+    if failing:
+        pytest.fail(describe_failure(failing, check.fail_on), pytrace=False)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    outcome = yield
+    report = outcome.get_result()
+    check = item.stash.get(CHECK, None)
+    if check is None:
+        return
+    result = _result_of(report, call, check)
+    if result is None:
+        return
+    report.user_properties.append((PROPERTY, json.dumps(result.to_json())))
+    report.extras = [*getattr(report, "extras", []), _html_extra(result)]
+
+
+def _result_of(report: pytest.TestReport, call: pytest.CallInfo[None], check: AreaCheck):
+    unverified = call.excinfo is not None and isinstance(call.excinfo.value, FactsUnavailable)
+    if report.when == "setup" and unverified:
+        reason = str(call.excinfo.value)
+        report.longrepr = f"unverified: {reason}"
+        return check.result(unverified=reason)
+    if report.when == "call" and check.drift is not None:
+        return check.result()
+    return None
+
+
+def _html_extra(result: AreaResult) -> dict:
+    from pytest_html import extras
+
+    return extras.html(html.render_drift_table(result))
+
+
+class DriftReporter:
+    """Gathers every check's result and writes the reports; lives only where reports are written
+    (never on an xdist worker, whose results reach the controller as report properties)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.run = config.stash[RUN]
+        self.started_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for name, value in report.user_properties:
+            if name == PROPERTY:
+                self.run.record(AreaResult.from_json(json.loads(value)))
+
+    def pytest_sessionfinish(self) -> None:
+        if not self.run.results:
+            return
+        option = self.config.getoption("drift_json")
+        target = Path(option) if option else self._ini_path("drverify_json")
+        if target is not None:
+            json_report.write(target, self.results(), self.meta())
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_summary(self, prefix: list, summary: list, postfix: list) -> None:
+        if self.run.results:
+            prefix.append(html.render_matrix(self.results(), self.meta()))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_report_title(self, report) -> None:
+        report.title = "drverify: disaster-recovery drift report"
+
+    def _ini_path(self, name: str) -> Path | None:
+        value = self.config.getini(name)
+        return self.config.rootpath / value if value else None
+
+    def results(self) -> list[AreaResult]:
+        return list(self.run.results.values())
+
+    def meta(self) -> dict:
+        inventory = self.run.inventory
+        return {
+            "inventory": str(self.run.inventory_path),
+            "started_at": self.started_at,
+            "fail_on": self.run.fail_on.label,
+            "pairs": [pair.name for pair in inventory.pairs] if inventory else [],
+            "areas": list(COMPARATORS),
+        }
+
+
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    run = config.stash[RUN]
+    if run.inventory is None:
+        return None
+    return [f"drverify: inventory {run.inventory_path}, {len(run.inventory.pairs)} pair(s), "
+            f"fail on {run.fail_on.label} and above"]

@@ -1,0 +1,1 @@
+"""Reports: render check results (drift records) for people (HTML) and machines (JSON)."""

@@ -1,0 +1,274 @@
+"""HTML fragments for the pytest-html report: the drift matrix on top, a drift table per test row.
+
+Rendering only: the functions take :class:`AreaResult` records and return strings. Every string
+that came from a host or the inventory (pair names, items, values, messages, reasons, labels)
+goes through Jinja2 with autoescape on, so a hostile value prints as text and never runs.
+
+``meta`` keys read by :func:`render_matrix` (all optional):
+
+- ``inventory`` (str or path): the inventory file the run used;
+- ``started_at`` (aware ``datetime`` or ISO 8601 string): when the run started, shown in UTC;
+- ``fail_on`` (``Severity`` or its label): the ``--fail-on`` threshold;
+- ``pairs`` / ``areas`` (sequences of names): row and column order of the matrix, so that a pair
+  or area with no result still shows (as "not run"); names only found in results follow, sorted.
+
+The matrix fragment carries the only ``<style>`` block; the drift tables attached to test rows use
+its classes, and they stay readable without it (every status is said in words, not just colour).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from drverify.drift.records import Severity
+from drverify.report.results import AreaResult, HostInfo
+from drverify.report.values import ValueView, value_view
+
+#: how much of an unverified reason fits in a matrix cell; the whole reason is the tooltip
+SHORT_REASON = 60
+_ROLE_ORDER = {"production": 0, "recovery": 1}
+
+
+@functools.cache
+def _environment() -> Environment:
+    """Built on first use, not at import: importing the plugin should cost nothing."""
+    env = Environment(
+        loader=PackageLoader("drverify.report"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = format_time
+    return env
+
+
+def format_age(seconds: float | None) -> str:
+    """Say how old a snapshot is in the unit a person thinks in: minutes, hours, then days."""
+    if seconds is None:
+        return "age unknown"
+    if seconds < 0:
+        return "dated in the future (check the clocks)"
+    minutes, hours, days = int(seconds // 60), int(seconds // 3600), int(seconds // 86400)
+    if minutes < 1:
+        return "less than a minute old"
+    if hours < 1:
+        return _plural(minutes, "minute") + " old"
+    if hours < 48:
+        return _plural(hours, "hour") + " old"
+    return _plural(days, "day") + " old"
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+def format_time(value: datetime | str | None) -> str:
+    """``2026-11-20 08:00 UTC``; a naive time is shown without a zone, unparsable text as given."""
+    if value is None or value == "":
+        return "unknown time"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    if value.tzinfo is None:
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def describe_source(host: HostInfo) -> str:
+    """Where one side's facts came from, e.g. ``snapshot, taken 2026-11-20 08:00 UTC, 6 days old``."""
+    when = format_time(host.collected_at)
+    if host.source == "snapshot":
+        return f"snapshot, taken {when}, {format_age(host.age_seconds)}"
+    return f"{host.source}, collected {when}"
+
+
+def _shorten(text: str, limit: int = SHORT_REASON) -> str:
+    """One line, cut at a word boundary: the cell shows the gist, the tooltip the whole reason."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1].rsplit(" ", 1)[0] or line[: limit - 1]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def _threshold(meta: Mapping[str, Any]) -> Severity | None:
+    value = meta.get("fail_on")
+    if value is None or isinstance(value, Severity):
+        return value
+    return Severity.parse(str(value))
+
+
+def _ordered(preferred: Iterable[str] | None, found: Iterable[str]) -> list[str]:
+    """Names in the order meta gives, then any others seen in results, sorted."""
+    names = list(dict.fromkeys(preferred or ()))
+    return names + sorted(set(found) - set(names))
+
+
+# --- the matrix ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One matrix cell: ``kind`` picks the style, ``text``/``detail`` are what a reader sees."""
+
+    kind: str
+    text: str
+    detail: str = ""
+    title: str = ""
+    nodeid: str | None = None
+
+
+def _cell(result: AreaResult | None) -> Cell:
+    if result is None:
+        return Cell("missing", "– not run", title="no result for this pair and area in this run")
+    if result.status == "ok":
+        return Cell("ok", "✓ ok", title="no difference found", nodeid=result.nodeid)
+    if result.status == "unverified":
+        reason = result.reason or "no reason given"
+        return Cell("unverified", "? unverified", _shorten(reason), reason, result.nodeid)
+    return _drift_cell(result)
+
+
+def _drift_cell(result: AreaResult) -> Cell:
+    worst, count = result.worst, len(result.drift)
+    label = worst.label if worst else "unknown"
+    text = f"✗ {count} drift · {label}" if count else "✗ drift"
+    where = f"the row of test {result.nodeid}" if result.nodeid else "the test rows below"
+    title = f"{_plural(count, 'difference')}, worst {label}; details in {where}"
+    return Cell(f"drift drv-{label}", text, title=title, nodeid=result.nodeid)
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One host as seen by a pair's checks; ``areas`` is empty when it served all of them."""
+
+    role: str
+    label: str
+    description: str
+    areas: tuple[str, ...]
+
+
+def _sources(results: Sequence[AreaResult]) -> list[SourceRow]:
+    """Group identical host records across a pair's areas, so a pair usually shows two lines."""
+    groups: dict[tuple[Any, ...], list[str]] = {}
+    for result in results:
+        for host in result.hosts:
+            key = (host.role, host.label, host.source, host.collected_at, host.age_seconds)
+            groups.setdefault(key, []).append(result.area)
+    every_area = {result.area for result in results}
+    rows = []
+    for (role, label, source, collected, age), areas in groups.items():
+        host = HostInfo(role, label, source, collected, age)
+        shown = () if set(areas) == every_area else tuple(sorted(set(areas)))
+        rows.append(SourceRow(role, label, describe_source(host), shown))
+    return sorted(rows, key=lambda r: (_ROLE_ORDER.get(r.role, 9), r.role, r.label, r.areas))
+
+
+def _vantages(results: Sequence[AreaResult]) -> list[tuple[str, str, str, str]]:
+    """(area, role, host label, vantage) for the probes that ran from a host itself."""
+    found = {
+        (result.area, host.role, host.label, host.vantage)
+        for result in results
+        for host in result.hosts
+        if host.vantage
+    }
+    return sorted(found, key=lambda v: (v[0], _ROLE_ORDER.get(v[1], 9), v[1], v[2], v[3]))
+
+
+def _totals(results: Sequence[AreaResult], threshold: Severity | None) -> dict[str, Any]:
+    statuses = [result.status for result in results]
+    records = [record.severity for result in results for record in result.drift]
+    by_severity = [(s.label, records.count(s)) for s in sorted(Severity, reverse=True)]
+    failing = None
+    if threshold is not None:
+        failing = sum(1 for r in results if r.worst is not None and r.worst >= threshold)
+    return {
+        "checks": len(results),
+        "ok": statuses.count("ok"),
+        "drift": statuses.count("drift"),
+        "unverified": statuses.count("unverified"),
+        "by_severity": [(label, n) for label, n in by_severity if n],
+        "failing": failing,
+    }
+
+
+def _pair_view(pair: str, areas: Sequence[str], results: Sequence[AreaResult]) -> dict[str, Any]:
+    by_area = {result.area: result for result in results}
+    return {
+        "pair": pair,
+        "cells": [_cell(by_area.get(area)) for area in areas],
+        "sources": _sources(results),
+        "vantages": _vantages(results),
+    }
+
+
+def render_matrix(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> str:
+    """The fragment for the top of the report: run line, legend, matrix, sources, unverified list."""
+    pairs = _ordered(meta.get("pairs"), (r.pair for r in results))
+    areas = _ordered(meta.get("areas"), (r.area for r in results))
+    threshold = _threshold(meta)
+    per_pair = {pair: [r for r in results if r.pair == pair] for pair in pairs}
+    unverified = [
+        r
+        for pair in pairs
+        for r in sorted(per_pair[pair], key=lambda r: areas.index(r.area))
+        if r.status == "unverified"
+    ]
+    return _environment().get_template("matrix.j2").render(
+        inventory=meta.get("inventory"),
+        started_at=meta.get("started_at"),
+        threshold=threshold.label if threshold else None,
+        totals=_totals(results, threshold),
+        areas=areas,
+        rows=[_pair_view(pair, areas, per_pair[pair]) for pair in pairs],
+        unverified=unverified,
+    )
+
+
+# --- one test row ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DriftRow:
+    """One drift record ready to print: both values prepared against each other."""
+
+    severity: str
+    item: str
+    production: ValueView
+    recovery: ValueView
+    message: str
+
+
+def _drift_rows(result: AreaResult) -> list[DriftRow]:
+    records = sorted(result.drift, key=lambda d: (-d.severity, d.item))
+    return [
+        DriftRow(
+            d.severity.label,
+            d.item,
+            value_view(d.production, d.recovery),
+            value_view(d.recovery, d.production),
+            d.message,
+        )
+        for d in records
+    ]
+
+
+def render_drift_table(result: AreaResult) -> str:
+    """The fragment for one test row: its drift records, or why it is unverified, or "no drift"."""
+    hosts = sorted(result.hosts, key=lambda h: (_ROLE_ORDER.get(h.role, 9), h.role, h.label))
+    return _environment().get_template("drift_table.j2").render(
+        result=result,
+        rows=_drift_rows(result),
+        counts=[(s.label, sum(1 for d in result.drift if d.severity == s))
+                for s in sorted(Severity, reverse=True)],
+        hosts=[(h, describe_source(h)) for h in hosts],
+    )

@@ -1,0 +1,91 @@
+"""The outcome of one check (one pair, one area): what every report renders, and nothing more.
+
+Reports render these records only; they never look at pytest internals, so they are tested with
+plain data. ``hosts`` says where each side's facts came from (live host or snapshot, and when).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from drverify.drift.records import Drift, Severity
+
+Status = Literal["ok", "drift", "unverified"]
+
+
+@dataclass(frozen=True)
+class HostInfo:
+    """Where one side's facts came from: ``source`` is ``live`` or ``snapshot``."""
+
+    role: str
+    label: str
+    source: str
+    collected_at: str
+    age_seconds: float | None = None
+    #: for probes run from the host itself (network areas): the vantage point, said in the report
+    vantage: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "role": self.role,
+            "label": self.label,
+            "source": self.source,
+            "collected_at": self.collected_at,
+            "age_seconds": self.age_seconds,
+            "vantage": self.vantage,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> HostInfo:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class AreaResult:
+    """One pair × area: ``ok`` (no drift), ``drift`` (records found) or ``unverified`` (reason)."""
+
+    pair: str
+    area: str
+    status: Status
+    reason: str | None = None
+    drift: tuple[Drift, ...] = ()
+    hosts: tuple[HostInfo, ...] = ()
+    #: the pytest node id, to link matrix cells to test rows
+    nodeid: str | None = None
+
+    @property
+    def worst(self) -> Severity | None:
+        return max((record.severity for record in self.drift), default=None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "pair": self.pair,
+            "area": self.area,
+            "status": self.status,
+            "reason": self.reason,
+            "worst": self.worst.label if self.worst else None,
+            "drift_count": len(self.drift),
+            "hosts": [host.as_dict() for host in self.hosts],
+            "nodeid": self.nodeid,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """Everything, including drift records: what crosses from xdist workers to the controller."""
+        return {**self.as_dict(), "drift": [record.as_dict() for record in self.drift]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AreaResult:
+        records = tuple(
+            Drift(**{**record, "severity": Severity.parse(record["severity"])})
+            for record in data.get("drift", [])
+        )
+        return cls(
+            pair=data["pair"],
+            area=data["area"],
+            status=data["status"],
+            reason=data.get("reason"),
+            drift=records,
+            hosts=tuple(HostInfo.from_dict(host) for host in data.get("hosts", [])),
+            nodeid=data.get("nodeid"),
+        )
