@@ -1,4 +1,4 @@
-"""Local users and groups: ``/etc/passwd`` and ``/etc/group``, and whether each home directory exists.
+"""Local users and groups from /etc/passwd and /etc/group, and whether each home exists.
 
 Only the local files are read (not ``getent``): directory users (LDAP, SSSD) are the directory's
 business and are checked by the areas that talk to it. ``/etc/shadow`` is never read, and the

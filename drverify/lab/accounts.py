@@ -61,7 +61,7 @@ def render_accounts(base: AccountFiles, users: Sequence[User], groups: Sequence[
     return AccountFiles(
         passwd=_append(base.passwd, [_passwd_line(u) for u in users]),
         group=_append(base.group, [f"{g.name}:x:{g.gid}:{','.join(g.members)}" for g in groups]),
-        shadow=_append(_unlock_root(base.shadow), [f"{u.name}:!:{SHADOW_LASTCHG}:0:99999:7:::" for u in users]),
+        shadow=_append(_unlock_root(base.shadow), [_shadow_line(u) for u in users]),
         gshadow=_append(base.gshadow, [f"{g.name}:!::{','.join(g.members)}" for g in groups]),
     )
 
@@ -69,6 +69,11 @@ def render_accounts(base: AccountFiles, users: Sequence[User], groups: Sequence[
 def _passwd_line(user: User) -> str:
     """One /etc/passwd line."""
     return f"{user.name}:x:{user.uid}:{user.gid}:{user.gecos}:{user.home}:{user.shell}"
+
+
+def _shadow_line(user: User) -> str:
+    """One /etc/shadow line with a locked password."""
+    return f"{user.name}:!:{SHADOW_LASTCHG}:0:99999:7:::"
 
 
 def _append(text: str, lines: Sequence[str]) -> str:

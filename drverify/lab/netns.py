@@ -6,6 +6,7 @@ and every failure becomes a one-line `LabError` naming the command.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -134,10 +135,8 @@ def kill_and_wait(pids: Iterable[int], timeout: float = 2.0) -> None:
     """SIGKILL the pids and wait until they are gone (or zombies), so their namespaces can die."""
     pending = set(pids)
     for pid in pending:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     deadline = time.monotonic() + timeout
     while pending and time.monotonic() < deadline:
         pending = {pid for pid in pending if _alive(pid)}

@@ -21,17 +21,21 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from drverify.drift.records import Severity
+from drverify.report.display import (
+    ValueView,
+    describe_source,
+    format_time,
+    plural,
+    shorten,
+    value_view,
+)
 from drverify.report.results import AreaResult, HostInfo
-from drverify.report.values import ValueView, value_view
 
-#: how much of an unverified reason fits in a matrix cell; the whole reason is the tooltip
-SHORT_REASON = 60
 _ROLE_ORDER = {"production": 0, "recovery": 1}
 
 
@@ -47,57 +51,6 @@ def _environment() -> Environment:
     )
     env.filters["when"] = format_time
     return env
-
-
-def format_age(seconds: float | None) -> str:
-    """Say how old a snapshot is in the unit a person thinks in: minutes, hours, then days."""
-    if seconds is None:
-        return "age unknown"
-    if seconds < 0:
-        return "dated in the future (check the clocks)"
-    minutes, hours, days = int(seconds // 60), int(seconds // 3600), int(seconds // 86400)
-    if minutes < 1:
-        return "less than a minute old"
-    if hours < 1:
-        return _plural(minutes, "minute") + " old"
-    if hours < 48:
-        return _plural(hours, "hour") + " old"
-    return _plural(days, "day") + " old"
-
-
-def _plural(count: int, unit: str) -> str:
-    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
-
-
-def format_time(value: datetime | str | None) -> str:
-    """``2026-11-20 08:00 UTC``; a naive time is shown without a zone, unparsable text as given."""
-    if value is None or value == "":
-        return "unknown time"
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return value
-    if value.tzinfo is None:
-        return value.strftime("%Y-%m-%d %H:%M")
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def describe_source(host: HostInfo) -> str:
-    """Where one side's facts came from, e.g. ``snapshot, taken 2026-11-20 08:00 UTC, 6 days old``."""
-    when = format_time(host.collected_at)
-    if host.source == "snapshot":
-        return f"snapshot, taken {when}, {format_age(host.age_seconds)}"
-    return f"{host.source}, collected {when}"
-
-
-def _shorten(text: str, limit: int = SHORT_REASON) -> str:
-    """One line, cut at a word boundary: the cell shows the gist, the tooltip the whole reason."""
-    line = " ".join(text.split())
-    if len(line) <= limit:
-        return line
-    cut = line[: limit - 1].rsplit(" ", 1)[0] or line[: limit - 1]
-    return cut.rstrip(" ,;:") + "…"
 
 
 def _threshold(meta: Mapping[str, Any]) -> Severity | None:
@@ -118,13 +71,15 @@ def _ordered(preferred: Iterable[str] | None, found: Iterable[str]) -> list[str]
 
 @dataclass(frozen=True)
 class Cell:
-    """One matrix cell: ``kind`` picks the style, ``text``/``detail`` are what a reader sees."""
+    """One matrix cell: ``kind`` and ``severity`` pick the style, ``text``/``detail`` are what a
+    reader sees (on screen and on paper), ``title`` is the tooltip."""
 
     kind: str
     text: str
     detail: str = ""
     title: str = ""
     nodeid: str | None = None
+    severity: str | None = None
 
 
 def _cell(result: AreaResult | None) -> Cell:
@@ -134,17 +89,17 @@ def _cell(result: AreaResult | None) -> Cell:
         return Cell("ok", "✓ ok", title="no difference found", nodeid=result.nodeid)
     if result.status == "unverified":
         reason = result.reason or "no reason given"
-        return Cell("unverified", "? unverified", _shorten(reason), reason, result.nodeid)
+        return Cell("unverified", "? unverified", shorten(reason), reason, result.nodeid)
     return _drift_cell(result)
 
 
 def _drift_cell(result: AreaResult) -> Cell:
     worst, count = result.worst, len(result.drift)
-    label = worst.label if worst else "unknown"
-    text = f"✗ {count} drift · {label}" if count else "✗ drift"
+    text = f"✗ {count} drift · {worst.label}" if worst else "✗ drift"
     where = f"the row of test {result.nodeid}" if result.nodeid else "the test rows below"
-    title = f"{_plural(count, 'difference')}, worst {label}; details in {where}"
-    return Cell(f"drift drv-{label}", text, title=title, nodeid=result.nodeid)
+    title = f"{plural(count, 'difference')}, worst {worst.label if worst else 'unknown'}"
+    return Cell("drift", text, title=f"{title}; details in {where}", nodeid=result.nodeid,
+                severity=worst.label if worst else None)
 
 
 @dataclass(frozen=True)
@@ -262,13 +217,18 @@ def _drift_rows(result: AreaResult) -> list[DriftRow]:
     ]
 
 
+def _severity_counts(result: AreaResult) -> list[tuple[str, int]]:
+    """(label, count) worst first, for the one-line summary above the table."""
+    severities = [record.severity for record in result.drift]
+    return [(s.label, severities.count(s)) for s in sorted(Severity, reverse=True)]
+
+
 def render_drift_table(result: AreaResult) -> str:
     """The fragment for one test row: its drift records, or why it is unverified, or "no drift"."""
     hosts = sorted(result.hosts, key=lambda h: (_ROLE_ORDER.get(h.role, 9), h.role, h.label))
     return _environment().get_template("drift_table.j2").render(
         result=result,
         rows=_drift_rows(result),
-        counts=[(s.label, sum(1 for d in result.drift if d.severity == s))
-                for s in sorted(Severity, reverse=True)],
+        counts=_severity_counts(result),
         hosts=[(h, describe_source(h)) for h in hosts],
     )

@@ -1,0 +1,275 @@
+"""Firewall drift: chains, policies, rules and nft sets, production's translated to the recovery site.
+
+Rules are compared as multisets per chain, then for order: a missing rule, an extra rule, or the
+same rules in another order are different findings. What makes a finding CRITICAL is traffic
+production accepts that recovery would drop (partners blocked at takeover):
+
+- a missing rule whose target accepts (``ACCEPT``, or a jump to a chain that accepts) in a chain
+  that drops by default on recovery (policy ``DROP``/``REJECT``, or an unconditional final drop);
+- a policy that is ``DROP`` on recovery but not on production;
+- a built-in ``INPUT``/``FORWARD`` chain (nft: a base chain on the input or forward hook) that
+  drops by default and exists on one side only.
+
+A chain that accepts by default and holds no rule filters nothing, exactly like an absent chain
+(iptables-save lists every built-in chain of a table it shows): the two are treated as equal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from fnmatch import fnmatchcase
+from typing import Any, Mapping
+
+from drverify.drift.records import Context, Drift, Severity
+from drverify.drift.translate import Translation
+from drverify.inventory.model import FirewallPolicy
+
+SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
+
+DROPPING = frozenset({"DROP", "REJECT"})
+_TARGET = re.compile(r"(?:^|\s)-[jg]\s+(\S+)")
+_VERDICTS = ("accept", "drop", "reject", "return", "jump", "goto")
+
+Chain = Mapping[str, Any]
+
+
+def compare(production: dict, recovery: dict, ctx: Context) -> list[Drift]:
+    """Every firewall difference, sorted by item (``ip4 filter/INPUT`` and the rule)."""
+    policy = FirewallPolicy.model_validate(ctx.policy or {})
+    ours = _translated(production.get("tables", {}), ctx.translate or Translation())
+    theirs = recovery.get("tables", {})
+    records: list[Drift] = []
+    for key in sorted(ours.keys() | theirs.keys()):
+        mine, other = ours.get(key, {}), theirs.get(key, {})
+        for name in sorted(mine.get("chains", {}).keys() | other.get("chains", {}).keys()):
+            if not _ignored(key, name, policy.ignore_chains):
+                records += _compare_chain(f"{key}/{name}", name, mine, other, ctx)
+        records += _compare_sets(key, mine.get("sets", {}), other.get("sets", {}), ctx)
+    return sorted(records, key=lambda record: record.item)
+
+
+def _translated(tables: Mapping[str, Any], translate: Translation) -> dict[str, Any]:
+    """Production's rules and set elements with addresses as they are on the recovery site."""
+    return {
+        key: {
+            "chains": {
+                name: {**chain, "rules": [translate.text(rule) for rule in chain["rules"]]}
+                for name, chain in table.get("chains", {}).items()
+            },
+            "sets": {
+                name: {**body, "elements": None if body.get("elements") is None
+                       else sorted(translate.text(e) for e in body["elements"])}
+                for name, body in table.get("sets", {}).items()
+            },
+        }
+        for key, table in tables.items()
+    }
+
+
+def _ignored(table: str, chain: str, patterns: list[str]) -> bool:
+    """``filter/DOCKER*`` matches in every family's filter table, ``ip4 filter/X`` in one only."""
+    family, _, name = table.partition(" ")
+    for pattern in patterns:
+        where, _, chain_pattern = pattern.rpartition("/")
+        parts = where.split()
+        if not fnmatchcase(chain, chain_pattern) or (parts and not fnmatchcase(name, parts[-1])):
+            continue
+        if len(parts) < 2 or {"ip": "ip4"}.get(parts[0], parts[0]) == family:
+            return True
+    return False
+
+
+# -- what a rule and a chain do ------------------------------------------------------------------
+
+def rule_target(rule: str) -> str | None:
+    """``ACCEPT``/``DROP``/``REJECT``/``RETURN`` or the chain a rule jumps to; None if it has none."""
+    if rule.startswith("["):
+        return _nft_target(rule)
+    targets = _TARGET.findall(rule)
+    return targets[-1] if targets else None
+
+
+def _nft_target(rule: str) -> str | None:
+    try:
+        expressions = json.loads(rule)
+    except json.JSONDecodeError:
+        return None
+    for expression in reversed(expressions):
+        for verdict in _VERDICTS:
+            if isinstance(expression, dict) and verdict in expression:
+                argument = expression[verdict]
+                return argument["target"] if verdict in ("jump", "goto") else verdict.upper()
+    return None
+
+
+def _is_catch_all(rule: str) -> bool:
+    """A rule that matches everything: ``-j DROP``, or an nft rule that is only its verdict."""
+    if rule.startswith("["):
+        try:
+            return len(json.loads(rule)) == 1
+        except json.JSONDecodeError:
+            return False
+    return rule.startswith(("-j ", "-g "))
+
+
+def _drops_by_default(chain: Chain | None) -> bool:
+    if chain is None:
+        return False
+    if str(chain.get("policy") or "").upper() in DROPPING:
+        return True
+    rules = chain.get("rules", [])
+    return bool(rules) and _is_catch_all(rules[-1]) and rule_target(rules[-1]) in DROPPING
+
+
+def _accepts(rule: str, chains: Mapping[str, Chain], seen: frozenset[str] = frozenset()) -> bool:
+    """Whether a rule accepts, directly or through the user chain it jumps to."""
+    target = rule_target(rule)
+    if target == "ACCEPT":
+        return True
+    if target is None or target in seen or target not in chains:
+        return False
+    return any(_accepts(inner, chains, seen | {target}) for inner in chains[target]["rules"])
+
+
+def _guards_traffic(name: str, chain: Chain) -> bool:
+    """A built-in INPUT/FORWARD chain, or an nft base chain on the input or forward hook."""
+    if "hook" in chain:
+        return chain["hook"].split()[1:2] in (["input"], ["forward"])
+    return name in ("INPUT", "FORWARD") and chain.get("policy") is not None
+
+
+def _inert(chain: Chain | None) -> bool:
+    """Accepts by default and holds no rule: it filters nothing, like an absent chain."""
+    return chain is None or (not chain.get("rules") and not _drops_by_default(chain))
+
+
+def _summary(chain: Chain) -> str:
+    policy = chain.get("policy")
+    count = len(chain.get("rules", []))
+    return (f"policy {policy}, " if policy else "") + f"{count} rule{'s' * (count != 1)}"
+
+
+# -- chains and rules ----------------------------------------------------------------------------
+
+def _compare_chain(item: str, name: str, ours: Mapping[str, Any], theirs: Mapping[str, Any],
+                   ctx: Context) -> list[Drift]:
+    mine = ours.get("chains", {}).get(name)
+    other = theirs.get("chains", {}).get(name)
+    if _inert(mine) and _inert(other):
+        return []
+    if mine is None or other is None:
+        return [_one_sided_chain(item, name, mine, other, ctx)]
+    records = _compare_policy(item, mine, other, ctx)
+    records += _compare_rules(item, mine, other, ours.get("chains", {}), ctx)
+    return records
+
+
+def _one_sided_chain(item: str, name: str, mine: Chain | None, other: Chain | None,
+                     ctx: Context) -> Drift:
+    present = mine or other
+    side, missing = ("production", "recovery") if mine is not None else ("recovery", "production")
+    critical = _guards_traffic(name, present) and _drops_by_default(present)
+    consequence = ""
+    if critical:
+        consequence = (", so recovery lets through all that production filters" if mine
+                       else ", so recovery drops traffic production lets through")
+    return ctx.drift(
+        item, mine and dict(mine), other and dict(other),
+        Severity.CRITICAL if critical else Severity.MAJOR,
+        f"chain {item} ({_summary(present)}) exists on {side} but not on {missing}{consequence}")
+
+
+def _compare_policy(item: str, mine: Chain, other: Chain, ctx: Context) -> list[Drift]:
+    records = []
+    if mine.get("hook") != other.get("hook"):
+        records.append(ctx.drift(
+            item, mine.get("hook"), other.get("hook"), Severity.MAJOR,
+            f"chain {item} hooks in as {mine.get('hook')} on production "
+            f"but as {other.get('hook')} on recovery"))
+    ours, theirs = mine.get("policy"), other.get("policy")
+    if str(ours).upper() != str(theirs).upper():
+        drops = str(theirs).upper() in DROPPING and str(ours).upper() not in DROPPING
+        records.append(ctx.drift(
+            item, ours, theirs, Severity.CRITICAL if drops else Severity.MAJOR,
+            f"chain {item} has policy {ours} on production but {theirs} on recovery"
+            + (", so traffic production lets through would be dropped" if drops else "")))
+    return records
+
+
+def _compare_rules(item: str, mine: Chain, other: Chain, our_chains: Mapping[str, Chain],
+                   ctx: Context) -> list[Drift]:
+    ours, theirs = Counter(mine["rules"]), Counter(other["rules"])
+    records = [
+        _missing_rule(item, rule, our_chains, other, ctx) for rule in _in_order(mine, ours - theirs)
+    ]
+    records += [
+        ctx.drift(f"{item} {rule}", None, rule, Severity.MAJOR,
+                  f"recovery has this rule in {item}, production does not: {rule}")
+        for rule in _in_order(other, theirs - ours)
+    ]
+    common = ours & theirs
+    our_order, their_order = _in_order(mine, common), _in_order(other, common)
+    if our_order != their_order:
+        records.append(ctx.drift(
+            item, our_order, their_order, Severity.MINOR,
+            f"chain {item} has the same {len(our_order)} rules in another order on recovery"))
+    return records
+
+
+def _in_order(chain: Chain, wanted: Counter[str]) -> list[str]:
+    """The chain's rules that are in ``wanted`` (as often as counted there), in chain order."""
+    left = Counter(wanted)
+    kept = []
+    for rule in chain["rules"]:
+        if left[rule] > 0:
+            left[rule] -= 1
+            kept.append(rule)
+    return kept
+
+
+def _missing_rule(item: str, rule: str, our_chains: Mapping[str, Chain], other: Chain,
+                  ctx: Context) -> Drift:
+    if _accepts(rule, our_chains) and _drops_by_default(other):
+        return ctx.drift(
+            f"{item} {rule}", rule, None, Severity.CRITICAL,
+            f"recovery lacks this rule of {item} and drops by default there, so traffic "
+            f"production accepts would be dropped: {rule}")
+    return ctx.drift(f"{item} {rule}", rule, None, Severity.MAJOR,
+                     f"production has this rule in {item}, recovery does not: {rule}")
+
+
+# -- nft sets ------------------------------------------------------------------------------------
+
+def _compare_sets(table: str, ours: Mapping[str, Any], theirs: Mapping[str, Any],
+                  ctx: Context) -> list[Drift]:
+    records = []
+    for name in sorted(ours.keys() | theirs.keys()):
+        mine, other = ours.get(name), theirs.get(name)
+        item = f"{table} set {name}"
+        if mine is None or other is None:
+            side = "production" if mine is not None else "recovery"
+            records.append(ctx.drift(
+                item, mine, other, Severity.MAJOR if mine is not None else Severity.MINOR,
+                f"set {name} of {table} exists on {side} only"))
+        elif mine.get("type") != other.get("type"):
+            records.append(ctx.drift(
+                item, mine.get("type"), other.get("type"), Severity.MAJOR,
+                f"set {name} of {table} holds {mine.get('type')} on production "
+                f"but {other.get('type')} on recovery"))
+        elif mine.get("elements") is not None and other.get("elements") is not None:
+            records += _compare_elements(item, mine["elements"], other["elements"], ctx)
+    return records
+
+
+def _compare_elements(item: str, ours: list[str], theirs: list[str], ctx: Context) -> list[Drift]:
+    missing = [e for e in ours if e not in theirs]
+    extra = [e for e in theirs if e not in ours]
+    return [
+        ctx.drift(f"{item} {e}", e, None, Severity.MAJOR,
+                  f"{item} holds {e} on production, not on recovery") for e in missing
+    ] + [
+        ctx.drift(f"{item} {e}", None, e, Severity.MAJOR,
+                  f"{item} holds {e} on recovery, not on production") for e in extra
+    ]

@@ -1,0 +1,155 @@
+"""Network facts: interface addresses, routes and listening sockets, as the kernel reports them.
+
+``ip -j`` gives JSON for addresses and routes. ``ss`` has no JSON, so its listening sockets are read
+from the fixed columns of ``ss -H -tulpn``; the one free-form column, the owning processes, comes
+last. The host's ephemeral port range is collected too, because unconnected UDP client sockets
+(a DHCP client's, a resolver's) show up as "listeners" on ports that change with every start.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from typing import Any, Mapping
+
+from drverify.facts.area import FactError, require
+from drverify.facts.batch import Output
+from drverify.inventory.model import Pair
+
+NAME = "network"
+
+#: Route types that are the kernel's per-address bookkeeping, not routing configuration.
+KERNEL_ROUTE_TYPES = frozenset({"local", "broadcast", "anycast", "multicast"})
+
+_USER = re.compile(r'\("((?:[^"\\]|\\.)*)",pid=\d+')
+
+
+def commands(pair: Pair, role: str) -> dict[str, str]:
+    """The same read-only commands on every host; nothing from the inventory reaches the shell."""
+    return {
+        "ip-addr": "ip -j addr show",
+        "ip-route4": "ip -j -4 route show table all",
+        "ip-route6": "ip -j -6 route show table all",
+        "ss": "ss -H -tulpn",
+        "port-range": "cat /proc/sys/net/ipv4/ip_local_port_range",
+    }
+
+
+def parse(outputs: Mapping[str, Output]) -> dict[str, Any]:
+    """All addresses by interface, routes of every table but ``local``, listeners, port range."""
+    return {
+        "interfaces": parse_addresses(require(outputs, "ip-addr")),
+        "routes": parse_routes(require(outputs, "ip-route4"), "ip-route4")
+        + parse_routes(require(outputs, "ip-route6"), "ip-route6"),
+        "listeners": parse_listeners(require(outputs, "ss")),
+        "ephemeral_ports": parse_port_range(require(outputs, "port-range")),
+    }
+
+
+def _json_list(text: str, command: str) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(text) if text.strip() else []
+    except json.JSONDecodeError as error:
+        raise FactError(f"{command}: output is not JSON ({error.msg})") from None
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise FactError(f"{command}: expected a JSON list of objects")
+    return data
+
+
+def parse_addresses(text: str) -> dict[str, list[str]]:
+    """``{"eth0": ["198.51.100.10/24", "2001:db8:1::10/64", ...]}`` from ``ip -j addr show``.
+
+    IPv6 privacy (``temporary``) addresses are left out: they rotate by design.
+    """
+    interfaces: dict[str, list[str]] = {}
+    for link in _json_list(text, "ip-addr"):
+        addresses = [
+            f"{info['local']}/{info['prefixlen']}"
+            for info in link.get("addr_info", [])
+            if "local" in info and "prefixlen" in info and not info.get("temporary")
+        ]
+        interfaces[str(link.get("ifname", f"if{link.get('ifindex')}"))] = sorted(addresses)
+    return dict(sorted(interfaces.items()))
+
+
+def parse_routes(text: str, command: str = "ip-route") -> list[dict[str, Any]]:
+    """Routes of every table except ``local`` (which only repeats the host's own addresses)."""
+    routes = [
+        _route(route)
+        for route in _json_list(text, command)
+        if route.get("table") != "local" and route.get("type", "unicast") not in KERNEL_ROUTE_TYPES
+    ]
+    return sorted(routes, key=lambda route: (route["table"], route["dst"], route["gateways"]))
+
+
+def _route(route: Mapping[str, Any]) -> dict[str, Any]:
+    hops = route.get("nexthops") or [route]
+    return {
+        "table": str(route.get("table", "main")),
+        "type": route.get("type", "unicast"),
+        "dst": route.get("dst", "default"),
+        "gateways": sorted(str(hop["gateway"]) for hop in hops if "gateway" in hop),
+        "dev": route.get("dev") or hops[0].get("dev"),
+        "protocol": route.get("protocol", "boot"),
+        "src": route.get("prefsrc"),
+        "metric": route.get("metric"),
+    }
+
+
+def parse_listeners(text: str) -> list[dict[str, Any]]:
+    """Listening TCP and bound UDP sockets from ``ss -H -tulpn``, one entry per bind address.
+
+    Sockets sharing a bind address (SO_REUSEPORT workers) are merged, their process names joined.
+    """
+    merged: dict[tuple[str, str, int, str | None], set[str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        fields = line.split(None, 6)
+        if not fields or fields[0] == "Netid":
+            continue
+        if len(fields) < 6:
+            raise FactError(f"ss: line {number} has {len(fields)} columns, expected 6 or 7")
+        address, port, interface = parse_socket_address(fields[4], number)
+        processes = _USER.findall(fields[6]) if len(fields) == 7 else []
+        merged.setdefault((fields[0], address, port, interface), set()).update(processes)
+    return [
+        {"proto": proto, "address": address, "port": port, "interface": interface,
+         "processes": sorted(names)}
+        for (proto, address, port, interface), names in sorted(merged.items(), key=_listener_key)
+    ]
+
+
+def _listener_key(item: tuple[tuple[str, str, int, str | None], set[str]]) -> tuple[Any, ...]:
+    (proto, address, port, interface), _ = item
+    return (proto, port, address, interface or "")
+
+
+def parse_socket_address(text: str, line: int = 0) -> tuple[str, int, str | None]:
+    """``[fe80::1]%eth0:9000`` → ``("fe80::1", 9000, "eth0")``; ``*:22`` → ``("*", 22, None)``.
+
+    iproute2 6.1 puts an IPv6 scope after the brackets; older versions put it inside them.
+    """
+    host, _, port = text.rpartition(":")
+    if host.startswith("["):
+        inside, _, scope = host[1:].partition("]")
+        host = inside + scope
+    host, _, interface = host.partition("%")
+    if not port.isdigit() or not host or (host != "*" and not _is_address(host)):
+        raise FactError(f"ss: line {line}: cannot read local address {text!r}")
+    return host, int(port), interface or None
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_port_range(text: str) -> list[int]:
+    """``[32768, 60999]`` from ``/proc/sys/net/ipv4/ip_local_port_range``."""
+    parts = text.split()
+    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+        raise FactError(f"port-range: expected two port numbers, got {text.strip()!r}")
+    return [int(parts[0]), int(parts[1])]

@@ -1,0 +1,107 @@
+"""The machine-readable report (``reports/drift.json``): the same results as the HTML, for tools.
+
+Shape (``schema`` 1)::
+
+    {"schema": 1, "generated_at": "2026-11-26T08:00:00+00:00", "meta": {...},
+     "summary": {"ok": 5, "drift": 3, "unverified": 1,
+                 "by_severity": {"critical": 2, "major": 3, "minor": 1}},
+     "results": [{"pair", "area", "status", "reason", "worst", "drift_count", "hosts", "nodeid"}],
+     "drift": [{"pair", "area", "item", "production", "recovery", "severity", "message"}]}
+
+``summary`` counts checks by status; ``by_severity`` counts drift *records* and always lists every
+severity, zeros included, so a consumer never has to guess a missing key. ``results`` are sorted by
+(pair, area), ``drift`` by (pair, area, severity worst first, item): two runs over the same hosts
+give the same file apart from ``generated_at``.
+
+``meta`` is copied in with values made JSON-able (datetimes as ISO 8601, severities as labels,
+paths as strings); the keys the plugin passes are ``inventory``, ``started_at``, ``fail_on``,
+``pairs`` and ``areas``. ``meta["generated_at"]``, when given, is used instead of the current time.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from drverify.drift.records import Severity
+from drverify.report.results import AreaResult
+
+SCHEMA = 1
+
+
+def _plain(value: Any) -> Any:
+    """Make a meta value JSON-able without losing what it says."""
+    if isinstance(value, enum.Enum):
+        return getattr(value, "label", value.name)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_plain(item) for item in value]
+        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _summary(results: Sequence[AreaResult]) -> dict[str, Any]:
+    statuses = [result.status for result in results]
+    severities = [record.severity for result in results for record in result.drift]
+    return {
+        "ok": statuses.count("ok"),
+        "drift": statuses.count("drift"),
+        "unverified": statuses.count("unverified"),
+        "by_severity": {s.label: severities.count(s) for s in sorted(Severity, reverse=True)},
+    }
+
+
+def build(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The report as a dict, sorted deterministically (see the module docstring)."""
+    ordered = sorted(results, key=lambda r: (r.pair, r.area))
+    records = sorted(
+        (record for result in results for record in result.drift),
+        key=lambda d: (d.pair, d.area, -d.severity, d.item),
+    )
+    generated = meta.get("generated_at") or datetime.now(timezone.utc)
+    return {
+        "schema": SCHEMA,
+        "generated_at": _plain(generated),
+        "meta": _plain({key: value for key, value in meta.items() if key != "generated_at"}),
+        "summary": _summary(results),
+        "results": [result.as_dict() for result in ordered],
+        "drift": [record.as_dict() for record in records],
+    }
+
+
+def write(
+    path: str | os.PathLike[str], results: Sequence[AreaResult], meta: Mapping[str, Any]
+) -> Path:
+    """Write the report to ``path`` atomically: readers see the old file or the new, never half.
+
+    The temporary file sits beside the target (same filesystem, so the rename is atomic) and is
+    created with mode 0644 minus the umask, like any other report file.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(build(results, meta), ensure_ascii=False, indent=2, default=str) + "\n"
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,86 @@
+"""Re-record the disks parser test data on a real Debian 12 host (as root, from the repository root).
+
+    python tests/data/disks/record.py
+
+Each case runs the area's real commands through the real batch script (:mod:`drverify.facts.batch`)
+inside a throwaway mount namespace (``unshare --mount --propagation private``), after a setup
+snippet that mounts sized tmpfs filesystems there; nothing outside the namespace changes, and the
+namespace goes away with the process. Each command's output is stored as ``CASE/COMMAND.out``, with
+``COMMAND.err`` and ``COMMAND.rc`` only when stderr is not empty or the exit status is not 0.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from drverify.facts import disks
+from drverify.facts.batch import build_script, new_boundary, split_output
+
+HERE = Path(__file__).resolve().parent
+
+LAB_PRODUCTION = """
+mount -t tmpfs -o size=16M tmpfs /srv && mkdir /srv/mft /srv/archive
+mount -t tmpfs -o size=256M tmpfs /srv/mft
+dd if=/dev/zero of=/srv/mft/data bs=1M count=96 status=none
+mount -t tmpfs -o size=1G tmpfs /srv/archive
+"""
+
+LAB_RECOVERY = """
+mount -t tmpfs -o size=16M tmpfs /srv && mkdir /srv/mft
+mount -t tmpfs -o size=64M tmpfs /srv/mft
+"""
+
+#: statfs is refused on a mount below a directory the user cannot enter: findmnt prints null sizes
+STATFS_REFUSED = """
+mount -t tmpfs -o size=16M tmpfs /srv && mkdir -m 700 /srv/private && mkdir /srv/private/data
+mount -t tmpfs -o size=8M tmpfs /srv/private/data
+"""
+
+#: a /usr/bin without findmnt: hard links of the real one, minus findmnt, bound over it
+FINDMNT_MISSING = """
+cp -al /usr/bin "$SCRATCH/bin" && rm "$SCRATCH/bin/findmnt"
+mount --bind "$SCRATCH/bin" /usr/bin
+"""
+
+#: case name -> (setup run as root, run the commands as nobody?)
+CASES = {
+    "debian12-host": ("", False),
+    "lab-production": (LAB_PRODUCTION, False),
+    "lab-recovery": (LAB_RECOVERY, False),
+    "statfs-refused": (STATFS_REFUSED, True),
+    "findmnt-missing": (FINDMNT_MISSING, False),
+}
+
+
+def record(case: str, setup: str, as_nobody: bool, scratch: Path) -> None:
+    boundary = new_boundary()
+    script = build_script(disks.commands(None, "production"), boundary)  # type: ignore[arg-type]
+    run = "setpriv --reuid=nobody --regid=nogroup --clear-groups sh" if as_nobody else "sh"
+    inner = f'set -e\n{setup}\nset +e\n{run} <<"@@SCRIPT@@"\n{script}@@SCRIPT@@\n'
+    result = subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", inner],
+        capture_output=True, text=True, check=True, env={"SCRATCH": str(scratch), "PATH": "/usr/bin:/bin"},
+    )
+    target = HERE / case
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir()
+    for name, output in split_output(result.stdout, boundary).items():
+        (target / f"{name}.out").write_text(output.stdout)
+        if output.stderr:
+            (target / f"{name}.err").write_text(output.stderr)
+        if output.rc:
+            (target / f"{name}.rc").write_text(f"{output.rc}\n")
+
+
+def main() -> None:
+    for case, (setup, as_nobody) in CASES.items():
+        with tempfile.TemporaryDirectory(dir="/var/tmp", prefix="drvrec-") as scratch:
+            record(case, setup, as_nobody, Path(scratch))
+        print(f"recorded {HERE / case}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""The plugin end to end with real pytest runs: ids, markers, fail/error semantics, reports.
+
+Facts come from this very machine through testinfra's ``local://`` backend (a real collection),
+saved as snapshots that the tests then edit to seed drift, as a user's recovery host would differ.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from drverify.drift import COMPARATORS, Severity
+from drverify.facts import AREAS
+from drverify.facts.collect import collect_host
+from drverify.facts.hostfacts import save_snapshot
+from drverify.inventory.model import Pair
+
+
+@pytest.fixture(scope="module")
+def local_facts(tmp_path_factory):
+    """This machine's real facts, collected once through testinfra's local backend."""
+    pair = Pair.model_validate({"name": "local", "production": "local://", "recovery": "local://"})
+    facts = collect_host(pair, "production", AREAS, tmp_path_factory.mktemp("work"))
+    return facts.to_json()
+
+
+def write_inventory(directory: Path, pairs: list[dict]) -> Path:
+    path = directory / "inventory.yaml"
+    path.write_text(yaml.safe_dump({"version": 1, "pairs": pairs}))
+    return path
+
+
+def snapshot(directory: Path, name: str, facts: dict) -> str:
+    path = directory / name
+    path.write_text(json.dumps(facts))
+    return str(path)
+
+
+def with_extra_user(facts: dict) -> dict:
+    """The same host, plus a local user: what a forgotten temporary account looks like."""
+    changed = json.loads(json.dumps(facts))
+    users = changed["areas"]["users"]["data"]["users"]
+    users["tempadmin"] = {"uid": 2999, "gid": 2999, "home": "/home/tempadmin",
+                          "shell": "/bin/bash", "home_exists": True}
+    return changed
+
+
+def run_checks(checks: pytest.Pytester, inventory: Path, *args: str) -> pytest.RunResult:
+    return checks.runpytest("checks", f"--inventory={inventory}",
+                            f"--drift-json={checks.path / 'drift.json'}", *args)
+
+
+def test_identical_hosts_pass_every_area(checks, local_facts):
+    inventory = write_inventory(checks.path, [{
+        "name": "same", "production": {"snapshot": snapshot(checks.path, "p.json", local_facts)},
+        "recovery": "local://"}])
+    result = run_checks(checks, inventory, "-v")
+    result.assert_outcomes(passed=len(AREAS))
+    result.stdout.fnmatch_lines(["*checks/test_users.py::test_users?same? PASSED*"])
+    report = json.loads((checks.path / "drift.json").read_text())
+    assert {(r["pair"], r["area"], r["status"]) for r in report["results"]} == {
+        ("same", area, "ok") for area in AREAS}
+
+
+def test_drift_fails_the_area_and_lands_in_the_json_report(checks, local_facts, tmp_path):
+    inventory = write_inventory(checks.path, [{
+        "name": "eu",
+        "production": {"snapshot": snapshot(tmp_path, "p.json", local_facts)},
+        "recovery": {"snapshot": snapshot(tmp_path, "r.json", with_extra_user(local_facts))}}])
+    result = run_checks(checks, inventory)
+    result.assert_outcomes(passed=len(AREAS) - 1, failed=1)
+    result.stdout.fnmatch_lines(["*MINOR*tempadmin*"])
+    report = json.loads((checks.path / "drift.json").read_text())
+    [record] = report["drift"]
+    assert (record["pair"], record["area"], record["severity"]) == ("eu", "users", "minor")
+    assert record["production"] is None
+
+
+def test_fail_on_threshold_lets_minor_drift_pass(checks, local_facts, tmp_path):
+    inventory = write_inventory(checks.path, [{
+        "name": "eu",
+        "production": {"snapshot": snapshot(tmp_path, "p.json", local_facts)},
+        "recovery": {"snapshot": snapshot(tmp_path, "r.json", with_extra_user(local_facts))}}])
+    result = run_checks(checks, inventory, "--fail-on=major")
+    result.assert_outcomes(passed=len(AREAS))
+    report = json.loads((checks.path / "drift.json").read_text())
+    assert [r["status"] for r in report["results"] if r["area"] == "users"] == ["drift"]
+
+
+def test_unreachable_host_errors_naming_host_and_cause_and_other_pairs_go_on(checks, local_facts, tmp_path):
+    inventory = write_inventory(checks.path, [
+        {"name": "down", "production": {"snapshot": snapshot(tmp_path, "p.json", local_facts)},
+         "recovery": "ssh://root@127.0.0.1:9", "ssh": {"connect_timeout": 2}},
+        {"name": "up", "production": {"snapshot": snapshot(tmp_path, "p2.json", local_facts)},
+         "recovery": "local://"},
+    ])
+    result = run_checks(checks, inventory)
+    result.assert_outcomes(passed=len(AREAS), errors=len(AREAS))
+    result.stdout.fnmatch_lines([
+        "*unverified: recovery ssh://root@127.0.0.1:9: disks: cannot connect: *Connection refused*"])
+    report = json.loads((checks.path / "drift.json").read_text())
+    statuses = {(r["pair"], r["status"]) for r in report["results"]}
+    assert statuses == {("down", "unverified"), ("up", "ok")}
+
+
+def test_broken_inventory_is_a_usage_error_without_traceback(checks):
+    inventory = checks.path / "broken.yaml"
+    inventory.write_text("pairs:\n  - name: eu\n    production: ssh://root@198.51.100.10\n")
+    result = run_checks(checks, inventory)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {inventory}: pairs[0](eu).recovery: required key is missing"])
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+
+
+def test_markers_select_by_area_and_severity(checks, local_facts, tmp_path):
+    inventory = write_inventory(checks.path, [{
+        "name": "eu", "production": {"snapshot": snapshot(tmp_path, "p.json", local_facts)},
+        "recovery": {"snapshot": snapshot(tmp_path, "r.json", local_facts)}}])
+    run_checks(checks, inventory, "-m", "firewall").assert_outcomes(passed=1)
+    run_checks(checks, inventory, "-k", "users").assert_outcomes(passed=1)
+    critical = [area for area, module in COMPARATORS.items() if Severity.CRITICAL in module.SEVERITIES]
+    assert "network" not in critical and "users" in critical
+    result = run_checks(checks, inventory, "-m", "critical", "-v")
+    result.assert_outcomes(passed=len(critical))
+    result.stdout.no_fnmatch_line("*test_network*")
+
+
+def test_snapshot_out_writes_each_live_host_and_reports_snapshot_age(checks, tmp_path):
+    inventory = write_inventory(checks.path, [
+        {"name": "eu", "production": "local://", "recovery": "local://"}])
+    run_checks(checks, inventory, f"--snapshot-out={tmp_path / 'snaps'}").assert_outcomes(passed=len(AREAS))
+    written = sorted(path.name for path in (tmp_path / "snaps").iterdir())
+    assert written == ["eu.production.json", "eu.recovery.json"]
+    saved = json.loads((tmp_path / "snaps" / "eu.production.json").read_text())
+    assert saved["schema"] == 1 and set(saved["areas"]) == set(AREAS)
+
+    offline = write_inventory(checks.path, [{
+        "name": "eu", "production": {"snapshot": str(tmp_path / "snaps" / "eu.production.json")},
+        "recovery": "local://"}])
+    run_checks(checks, offline).assert_outcomes(passed=len(AREAS))
+    report = json.loads((checks.path / "drift.json").read_text())
+    production = [h for r in report["results"] for h in r["hosts"] if h["role"] == "production"]
+    assert all(h["source"] == "snapshot" and h["age_seconds"] is not None for h in production)
+
+
+def test_works_under_xdist(checks, local_facts, tmp_path):
+    inventory = write_inventory(checks.path, [
+        {"name": f"p{i}", "production": {"snapshot": snapshot(tmp_path, f"p{i}.json", local_facts)},
+         "recovery": {"snapshot": snapshot(tmp_path, f"r{i}.json", with_extra_user(local_facts))}}
+        for i in range(3)])
+    result = run_checks(checks, inventory, "-n", "2")
+    result.assert_outcomes(passed=3 * (len(AREAS) - 1), failed=3)
+    report = json.loads((checks.path / "drift.json").read_text())
+    assert len(report["results"]) == 3 * len(AREAS) and len(report["drift"]) == 3

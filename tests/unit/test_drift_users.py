@@ -1,0 +1,228 @@
+"""Users and groups drift: service accounts first, one record per user or group and kind of difference."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from drverify.drift import users
+from drverify.drift.records import Context, Severity
+from drverify.drift.translate import Translation
+from drverify.facts import users as users_facts
+from drverify.facts.batch import Output
+from drverify.inventory.model import Pair, Policies, UsersPolicy
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "users"
+CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
+
+
+def user(uid: int, gid: int | None = None, home: str | None = None, shell: str = "/bin/bash",
+         exists: bool = True) -> dict[str, Any]:
+    return {"uid": uid, "gid": uid if gid is None else gid, "home": home or f"/home/u{uid}",
+            "shell": shell, "home_exists": exists}
+
+
+def group(gid: int, *members: str) -> dict[str, Any]:
+    return {"gid": gid, "members": sorted(members)}
+
+
+BASE = {
+    "users": {
+        "root": user(0, home="/root"),
+        "nobody": user(65534, home="/nonexistent", shell="/usr/sbin/nologin", exists=False),
+        "mftsvc": user(2001, home="/srv/mft", shell="/bin/sh"),
+        "alice": user(1001, home="/home/alice"),
+    },
+    "groups": {"root": group(0), "alice": group(1001), "mftgrp": group(2001, "mftsvc", "alice")},
+}
+
+
+def facts(**changes: Any) -> dict[str, Any]:
+    """BASE with ``users__NAME=entry`` / ``groups__NAME=entry`` replaced (None removes it)."""
+    result = copy.deepcopy(BASE)
+    for key, value in changes.items():
+        kind, name = key.split("__")
+        if value is None:
+            del result[kind][name]
+        else:
+            result[kind][name] = value
+    return result
+
+
+def context(policy: Any = None, translate: dict[str, str] | None = None,
+            accounts: tuple[str, ...] = ("mftsvc",), groups: tuple[str, ...] = ("mftgrp",)) -> Context:
+    pair = Pair(name="mft", production="local://", recovery="local://", service_accounts=list(accounts),
+                service_groups=list(groups), policies=Policies(users=policy or UsersPolicy()))
+    return Context("mft", "users", policy if policy is not None else UsersPolicy(),
+                   Translation(translate), pair)
+
+
+def as_tuples(records) -> list[tuple]:
+    return [(r.item, r.production, r.recovery, r.severity, r.message) for r in records]
+
+
+def test_identical_hosts_have_no_drift():
+    assert users.compare(facts(), facts(), context()) == []
+
+
+LAB_RECORDS = [
+    ("group mftgrp members", ["alice", "mftsvc"], ["mftsvc"], MAJOR,
+     "members of service group mftgrp differ: alice only on production"),
+    ("group tempadmin", None, {"gid": 1002, "members": []}, MINOR,
+     "group tempadmin exists on recovery but not on production"),
+    ("user mftsvc uid/gid", {"uid": 2001, "gid": 2001}, {"uid": 2002, "gid": 2001}, CRITICAL,
+     "service account mftsvc has uid 2001 on production but uid 2002 on recovery, "
+     "so files restored from production would not be its own"),
+    ("user tempadmin", None,
+     {"uid": 1002, "gid": 1002, "home": "/home/tempadmin", "shell": "/bin/bash"}, MINOR,
+     "user tempadmin exists on recovery but not on production"),
+]
+
+
+def test_lab_scenario_gives_exactly_the_seeded_records():
+    recovery = facts(users__mftsvc=user(2002, 2001, home="/srv/mft", shell="/bin/sh"),
+                     users__tempadmin=user(1002, home="/home/tempadmin", exists=False),
+                     groups__mftgrp=group(2001, "mftsvc"), groups__tempadmin=group(1002))
+    assert as_tuples(users.compare(facts(), recovery, context())) == LAB_RECORDS
+
+
+def recorded(case: str) -> dict[str, Any]:
+    """Facts parsed from a recorded case (see tests/data/users/record.py)."""
+    outputs = {out.stem: Output(0, out.read_text(), "") for out in (DATA / case).glob("*.out")}
+    return users_facts.parse(outputs)
+
+
+def test_lab_scenario_on_recorded_hosts():
+    records = users.compare(recorded("lab-production"), recorded("lab-recovery"), context())
+    assert as_tuples(records) == LAB_RECORDS
+
+
+@pytest.mark.parametrize(
+    ("name", "recovery_entry", "item", "severity", "message"),
+    [
+        ("mftsvc", None, "user mftsvc", CRITICAL,
+         "service account mftsvc exists on production but not on recovery"),
+        ("alice", None, "user alice", MAJOR, "user alice exists on production but not on recovery"),
+        ("mftsvc", user(2001, 2002, "/srv/mft", "/bin/sh"), "user mftsvc uid/gid", CRITICAL,
+         "service account mftsvc has gid 2001 on production but gid 2002 on recovery, "
+         "so files restored from production would not be its own"),
+        ("alice", user(1005, 1006, "/home/alice"), "user alice uid/gid", MAJOR,
+         "user alice has uid 1001, gid 1001 on production but uid 1005, gid 1006 on recovery"),
+        ("mftsvc", user(2001, home="/srv/mft", shell="/bin/sh", exists=False), "user mftsvc home", CRITICAL,
+         "the home directory of service account mftsvc is missing: /srv/mft on recovery"),
+        ("mftsvc", user(2001, home="/srv/mft2", shell="/bin/sh"), "user mftsvc home", MAJOR,
+         "service account mftsvc has home /srv/mft on production but /srv/mft2 on recovery"),
+        ("alice", user(1001, home="/srv/alice"), "user alice home", MINOR,
+         "user alice has home /home/alice on production but /srv/alice on recovery"),
+        ("alice", user(1001, home="/home/alice", exists=False), "user alice home", MINOR,
+         "the home directory /home/alice of user alice exists on production but not on recovery"),
+        ("alice", user(1001, home="/home/alice", shell="/bin/zsh"), "user alice shell", MINOR,
+         "user alice has shell /bin/bash on production but /bin/zsh on recovery"),
+        ("mftsvc", user(2001, home="/srv/mft", shell="/usr/sbin/nologin"), "user mftsvc shell", MINOR,
+         "service account mftsvc has shell /bin/sh on production but /usr/sbin/nologin on recovery"),
+    ],
+)
+def test_user_rules(name, recovery_entry, item, severity, message):
+    [record] = users.compare(facts(), facts(**{f"users__{name}": recovery_entry}), context())
+    assert (record.item, record.severity, record.message) == (item, severity, message)
+    assert record.pair == "mft" and record.area == "users"
+
+
+def test_service_home_missing_on_production_is_critical_and_says_so():
+    production = facts(users__mftsvc=user(2001, home="/srv/mft", shell="/bin/sh", exists=False))
+    [record] = users.compare(production, facts(), context())
+    assert (record.item, record.severity) == ("user mftsvc home", CRITICAL)
+    assert record.production == {"home": "/srv/mft", "exists": False}
+    assert record.recovery == {"home": "/srv/mft", "exists": True}
+    assert record.message.endswith("missing: /srv/mft on production")
+
+
+def test_one_user_with_several_differences_gives_one_record_per_kind():
+    recovery = facts(users__alice=user(1009, home="/home/alice", shell="/bin/sh"))
+    records = users.compare(facts(), recovery, context())
+    assert [(r.item, r.severity) for r in records] == [
+        ("user alice shell", MINOR), ("user alice uid/gid", MAJOR)]
+    assert records[1].production == {"uid": 1001, "gid": 1001}
+    assert records[1].recovery == {"uid": 1009, "gid": 1009}
+
+
+def test_a_home_missing_on_both_sides_is_normal_for_other_users():
+    gone = user(1001, home="/home/alice", exists=False)
+    assert users.compare(facts(users__alice=gone), facts(users__alice=gone), context()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "recovery_entry", "item", "severity", "message"),
+    [
+        ("mftgrp", None, "group mftgrp", CRITICAL,
+         "service group mftgrp exists on production but not on recovery"),
+        ("alice", None, "group alice", MAJOR, "group alice exists on production but not on recovery"),
+        ("mftgrp", group(2002, "mftsvc", "alice"), "group mftgrp gid", CRITICAL,
+         "service group mftgrp has gid 2001 on production but 2002 on recovery"),
+        ("alice", group(1002), "group alice gid", MAJOR,
+         "group alice has gid 1001 on production but 1002 on recovery"),
+        ("alice", group(1001, "bob"), "group alice members", MINOR,
+         "members of group alice differ: bob only on recovery"),
+        ("mftgrp", group(2001, "alice", "bob"), "group mftgrp members", MAJOR,
+         "members of service group mftgrp differ: mftsvc only on production; bob only on recovery"),
+    ],
+)
+def test_group_rules(name, recovery_entry, item, severity, message):
+    [record] = users.compare(facts(), facts(**{f"groups__{name}": recovery_entry}), context())
+    assert (record.item, record.severity, record.message) == (item, severity, message)
+
+
+def test_member_order_is_not_a_difference():
+    production = facts(groups__mftgrp={"gid": 2001, "members": ["mftsvc", "alice"]})
+    assert users.compare(production, facts(), context()) == []
+
+
+def test_declared_service_names_on_neither_host():
+    records = users.compare(facts(), facts(), context(accounts=("mftsvc", "ftpsvc"), groups=("ftpgrp",)))
+    assert as_tuples(records) == [
+        ("group ftpgrp", None, None, MAJOR,
+         "service group ftpgrp is declared in the inventory but exists on neither host"),
+        ("user ftpsvc", None, None, MAJOR,
+         "service account ftpsvc is declared in the inventory but exists on neither host"),
+    ]
+
+
+def test_without_service_names_the_same_differences_are_milder():
+    recovery = facts(users__mftsvc=None, groups__mftgrp=group(2001, "mftsvc"))
+    records = users.compare(facts(), recovery, context(accounts=(), groups=()))
+    assert [(r.item, r.severity) for r in records] == [
+        ("group mftgrp members", MINOR), ("user mftsvc", MAJOR)]
+
+
+@pytest.mark.parametrize(
+    "policy", [UsersPolicy(ignore_users=["tempadmin"], ignore_groups=["tempadmin"]),
+               UsersPolicy(ignore_users=["temp*"], ignore_groups=["temp*"]),
+               {"ignore_users": ["tempadmin"], "ignore_groups": ["temp*"]}],
+)
+def test_ignored_users_and_groups(policy):
+    recovery = facts(users__tempadmin=user(1002), groups__tempadmin=group(1002))
+    assert users.compare(facts(), recovery, context(policy)) == []
+
+
+def test_service_accounts_are_compared_even_when_ignored():
+    policy = UsersPolicy(ignore_users=["mft*"], ignore_groups=["*"])
+    [record] = users.compare(facts(), facts(users__mftsvc=None, groups__alice=None), context(policy))
+    assert (record.item, record.severity) == ("user mftsvc", CRITICAL)
+
+
+def test_translation_hides_expected_home_differences():
+    production = facts(users__mftsvc=user(2001, home="/srv/mft-prod", shell="/bin/sh"))
+    recovery = facts(users__mftsvc=user(2001, home="/srv/mft-dr", shell="/bin/sh"))
+    assert users.compare(production, recovery, context(translate={"mft-prod": "mft-dr"})) == []
+    [record] = users.compare(production, recovery, context())
+    assert (record.item, record.severity) == ("user mftsvc home", MAJOR)
+    assert record.production == {"home": "/srv/mft-prod", "exists": True}  # production's own value
+
+
+def test_records_are_sorted_by_item():
+    recovery = facts(users__root=None, users__zed=user(5000), groups__alice=None)
+    assert [r.item for r in users.compare(facts(), recovery, context())] == [
+        "group alice", "user root", "user zed"]

@@ -1,0 +1,141 @@
+"""The users parser on outputs recorded from real commands (tests/data/users, see record.py there)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from drverify.facts import users
+from drverify.facts.area import FactError
+from drverify.facts.batch import Output
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "users"
+
+
+def recorded(case: str) -> dict[str, Output]:
+    """A case's outputs: COMMAND.out, with COMMAND.err / COMMAND.rc when not empty / not 0."""
+    outputs = {}
+    for out in sorted((DATA / case).glob("*.out")):
+        err, rc = out.with_suffix(".err"), out.with_suffix(".rc")
+        outputs[out.stem] = Output(
+            int(rc.read_text()) if rc.exists() else 0,
+            out.read_text(),
+            err.read_text() if err.exists() else "",
+        )
+    return outputs
+
+
+def test_commands_enumerate_whole_files_and_never_read_shadow():
+    production = users.commands(None, "production")  # type: ignore[arg-type]
+    assert production == users.commands(None, "recovery")  # type: ignore[arg-type]
+    assert set(production) == {"passwd", "group"}
+    assert all("shadow" not in command for command in production.values())
+    assert "</etc/passwd" in production["passwd"] and '[ -d "$home" ]' in production["passwd"]
+
+
+def test_debian12_host():
+    facts = users.parse(recorded("debian12-host"))
+    assert facts["users"]["root"] == {
+        "uid": 0, "gid": 0, "home": "/root", "shell": "/bin/bash", "home_exists": True,
+    }
+    assert facts["users"]["nobody"] == {
+        "uid": 65534, "gid": 65534, "home": "/nonexistent", "shell": "/usr/sbin/nologin",
+        "home_exists": False,
+    }
+    assert facts["groups"]["root"] == {"gid": 0, "members": []}
+    assert facts["groups"]["ssl-cert"] == {"gid": 103, "members": ["postgres"]}
+    assert list(facts["users"]) == sorted(facts["users"])
+
+
+def test_lab_production_service_account_and_group():
+    facts = users.parse(recorded("lab-production"))
+    assert facts["users"]["mftsvc"] == {
+        "uid": 2001, "gid": 2001, "home": "/srv/mft", "shell": "/bin/sh", "home_exists": True,
+    }
+    assert facts["groups"]["mftgrp"] == {"gid": 2001, "members": ["alice", "mftsvc"]}  # sorted
+
+
+def test_last_passwd_line_without_newline_is_kept():
+    """lab-recovery's passwd ends with tempadmin's line and no newline: the loop still prints it."""
+    facts = users.parse(recorded("lab-recovery"))
+    assert facts["users"]["tempadmin"] == {
+        "uid": 1002, "gid": 1002, "home": "/home/tempadmin", "shell": "/bin/bash",
+        "home_exists": False,
+    }
+
+
+@pytest.mark.parametrize(
+    ("case", "reason"),
+    [
+        ("group-unreadable", "group: exit status 1: cut: /etc/group: Permission denied"),
+        ("passwd-empty", "passwd: no entries listed"),
+    ],
+)
+def test_unusable_outputs(case, reason):
+    with pytest.raises(FactError) as error:
+        users.parse(recorded(case))
+    assert str(error.value) == reason
+
+
+@pytest.mark.parametrize(
+    ("stdout", "expected"),
+    [
+        ("root:0:0:/root:/bin/bash:yes\n",
+         {"root": {"uid": 0, "gid": 0, "home": "/root", "shell": "/bin/bash", "home_exists": True}}),
+        # an empty shell field (login uses /bin/sh) and an empty home
+        ("x:5:5:::no\n",
+         {"x": {"uid": 5, "gid": 5, "home": "", "shell": "", "home_exists": False}}),
+        # the first of two lines with one name wins, as with getpwnam
+        ("a:1:1:/a:/bin/sh:yes\na:2:2:/b:/bin/sh:no\n",
+         {"a": {"uid": 1, "gid": 1, "home": "/a", "shell": "/bin/sh", "home_exists": True}}),
+        # NIS compat lines name no local user
+        ("+::::::no\nroot:0:0:/root:/bin/bash:yes\n-bob:::::no\n",
+         {"root": {"uid": 0, "gid": 0, "home": "/root", "shell": "/bin/bash", "home_exists": True}}),
+    ],
+)
+def test_parse_passwd(stdout, expected):
+    assert users.parse_passwd(stdout) == expected
+
+
+@pytest.mark.parametrize(
+    ("stdout", "reason"),
+    [
+        ("root:0:0:/root\n", "line 1 is not a valid entry"),
+        ("root:0:0:/root:/bin/bash:yes\n:1:1:/:/bin/sh:no\n", "line 2 is not a valid entry"),
+        ("root:zero:0:/root:/bin/bash:yes\n", "line 1: uid 'zero' is not a number"),
+        ("root:0:-1:/root:/bin/bash:yes\n", "line 1: gid '-1' is not a number"),
+        ("root:0:0:/root:/bin/bash:maybe\n", "line 1: home check 'maybe' is not yes/no"),
+        ("\n\n", "no entries listed"),
+    ],
+)
+def test_passwd_garbage(stdout, reason):
+    with pytest.raises(FactError) as error:
+        users.parse_passwd(stdout)
+    assert str(error.value).startswith(f"passwd: {reason}")
+
+
+@pytest.mark.parametrize(
+    ("stdout", "expected"),
+    [
+        ("root:0:\n", {"root": {"gid": 0, "members": []}}),
+        ("mftgrp:2001:mftsvc,alice\n", {"mftgrp": {"gid": 2001, "members": ["alice", "mftsvc"]}}),
+        ("g:7:b,,a,b\n", {"g": {"gid": 7, "members": ["a", "b"]}}),
+    ],
+)
+def test_parse_group(stdout, expected):
+    assert users.parse_group(stdout) == expected
+
+
+@pytest.mark.parametrize(
+    ("stdout", "reason"),
+    [
+        ("root:x:0:\n", "line 1 is not a valid entry"),
+        ("root:none:\n", "line 1: gid 'none' is not a number"),
+        ("", "no entries listed"),
+    ],
+)
+def test_group_garbage(stdout, reason):
+    with pytest.raises(FactError) as error:
+        users.parse_group(stdout)
+    assert str(error.value).startswith(f"group: {reason}")

@@ -1,0 +1,105 @@
+"""The inventory loader: valid files load with defaults merged; every mistake is one clear line."""
+
+from pathlib import Path
+
+import pytest
+
+from drverify.errors import InventoryError
+from drverify.inventory import load_inventory, ssh_options
+
+VALID = """\
+version: 1
+defaults:
+  ssh: {known_hosts: known_hosts, connect_timeout: 7}
+  service_accounts: [mftsvc]
+  policies: {disks: {headroom_percent: 20}}
+pairs:
+  - name: mft-eu
+    production: ssh://root@198.51.100.10
+    recovery:
+      host: paramiko://root@198.51.100.20
+      sudo: true
+      ssh: {identity_file: keys/dr}
+    translate: {198.51.100.10: 198.51.100.20, mft-prod: mft-dr}
+    policies: {disks: {default: equal, mounts: {/srv/mft: at_least}}}
+  - name: mft-us
+    production: {snapshot: snapshots/mft-us.production.json}
+    recovery: ssh://203.0.113.20
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "inventory.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_valid_inventory_merges_defaults_under_each_pair(tmp_path):
+    inventory = load_inventory(write(tmp_path, VALID))
+    eu, us = inventory.pairs
+    assert [eu.name, us.name] == ["mft-eu", "mft-us"]
+    assert eu.policies.disks.default == "equal"
+    assert eu.policies.disks.headroom_percent == 20  # from defaults
+    assert eu.policies.disks.mounts == {"/srv/mft": "at_least"}
+    assert us.policies.disks.default == "at_least_used"  # the built-in default
+    assert eu.service_accounts == ["mftsvc"] == us.service_accounts
+    assert eu.translate == {"198.51.100.10": "198.51.100.20", "mft-prod": "mft-dr"}
+
+
+def test_paths_are_relative_to_the_inventory_file(tmp_path):
+    eu, us = load_inventory(write(tmp_path, VALID)).pairs
+    options = ssh_options(eu, eu.recovery)
+    assert options.identity_file == tmp_path / "keys/dr"
+    assert options.known_hosts == tmp_path / "known_hosts"  # pair level (defaults) kept
+    assert options.connect_timeout == 7
+    assert options.strict_host_key_checking == "yes"  # host-key checking on by default
+    assert us.production.snapshot == tmp_path / "snapshots/mft-us.production.json"
+    assert us.production.label.startswith("snapshot:")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("pairs: [{name: a, production: ssh://x}]", "pairs[0](a).recovery: required key is missing"),
+        ("pairs: [{name: a, production: ftp://x, recovery: ssh://y}]",
+         "pairs[0](a).production.host: expected a pytest-testinfra connection string"),
+        ("pairs: [{name: a, production: ssh://x, recovery: ssh://y, polices: {}}]",
+         "pairs[0](a).polices: unknown key"),
+        ("pairs: [{name: a, production: ssh://x, recovery: ssh://y},"
+         " {name: a, production: ssh://x, recovery: ssh://y}]",
+         "pairs: pair names must be unique: 'a' appears twice"),
+        ("pairs: [{name: a, production: {host: ssh://x, snapshot: f.json}, recovery: ssh://y}]",
+         "pairs[0](a).production: expected exactly one of 'host'"),
+        ("pairs: [{name: a, production: ssh://x, recovery: ssh://y,"
+         " policies: {disks: {default: bigger}}}]",
+         "pairs[0](a).policies.disks.default: input should be 'equal', 'at_least' or 'at_least_used'"
+         " (got 'bigger')"),
+        ("pairs: [{name: a, production: ssh://x, recovery: ssh://y,"
+         " ssh: {strict_host_key_checking: 'no'}}]",
+         "pairs[0](a).ssh.strict_host_key_checking: input should be 'yes' or 'accept-new'"),
+        ("defaults: {policies: {disks: {headroom_percent: lots}}}\n"
+         "pairs: [{name: a, production: ssh://x, recovery: ssh://y}]",
+         "defaults.policies.disks.headroom_percent: input should be a valid number"),
+        ("pairs: [{name: a", ":1:17: not valid YAML: expected ',' or '}'"),
+        ("- just\n- a list\n", "expected a mapping with a 'pairs' list"),
+        ("pairs: []", "pairs: list should have at least 1 item"),
+    ],
+)
+def test_mistakes_give_one_line_naming_file_key_and_expectation(tmp_path, text, expected):
+    path = write(tmp_path, text)
+    with pytest.raises(InventoryError) as caught:
+        load_inventory(path)
+    message = str(caught.value)
+    assert message.startswith(str(path))
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(InventoryError, match="cannot read the inventory: No such file"):
+        load_inventory(tmp_path / "nope.yaml")
+
+
+def test_the_bundled_example_loads():
+    inventory = load_inventory(Path(__file__).parents[2] / "inventories/example.yaml")
+    assert inventory.pairs

@@ -1,0 +1,421 @@
+"""The HTML fragments, read the way a person reads them: the matrix, the sources, a drift table.
+
+The HTML is parsed with the standard library's parser and checked for what a reader looks at
+(cell texts, the two values side by side, ordering), and for escaping of every host-supplied string.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+
+import pytest
+
+from drverify.drift.records import Drift, Severity
+from drverify.report.display import Line, ValueView, format_age, format_time, shorten, value_view
+from drverify.report.html import render_drift_table, render_matrix
+from drverify.report.results import AreaResult, HostInfo
+
+# --- a small DOM, enough to find tables and read their cells -------------------------------------
+
+
+@dataclass
+class Node:
+    tag: str
+    attrs: dict[str, str | None]
+    children: list[Node | str] = field(default_factory=list)
+
+    def text(self) -> str:
+        parts = [c if isinstance(c, str) else c.text() for c in self.children]
+        return " ".join(" ".join(parts).split())
+
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+    def find_all(self, tag: str, cls: str | None = None) -> list[Node]:
+        found = []
+        for child in self.children:
+            if isinstance(child, Node):
+                if child.tag == tag and (cls is None or cls in child.classes()):
+                    found.append(child)
+                found.extend(child.find_all(tag, cls))
+        return found
+
+    def find(self, tag: str, cls: str | None = None) -> Node:
+        (node,) = self.find_all(tag, cls)[:1] or [None]
+        if node is None:
+            raise LookupError(f"no <{tag} class={cls}>")
+        return node
+
+
+class TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("root", {})
+        self.stack = [self.root]
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+        node = Node(tag, dict(attrs))
+        self.stack[-1].children.append(node)
+        self.stack.append(node)
+
+    def handle_endtag(self, tag):
+        while len(self.stack) > 1 and self.stack.pop().tag != tag:
+            pass
+
+    def handle_data(self, data):
+        self.stack[-1].children.append(data)
+
+
+def parse(html: str) -> TreeBuilder:
+    builder = TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder
+
+
+def table_rows(table: Node) -> list[list[str]]:
+    return [[cell.text() for cell in row.children if isinstance(cell, Node)]
+            for row in table.find_all("tr")]
+
+
+# --- realistic records ---------------------------------------------------------------------------
+
+PROD = HostInfo("production", "prod-mft-01", "live", "2026-11-26T08:00:00+00:00", 40.0)
+DR_SNAP = HostInfo(
+    "recovery", "dr-mft-01", "snapshot", "2026-11-20T08:00:00+00:00", 6 * 86400 + 5 * 3600
+)
+PROD_B = HostInfo("production", "prod-mft-02", "live", "2026-11-26T08:01:00+00:00", 30.0)
+DR_B = HostInfo("recovery", "dr-mft-02", "live", "2026-11-26T08:01:30+00:00", 20.0)
+DR_B_NET = HostInfo(
+    "recovery", "dr-mft-02", "live", "2026-11-26T08:01:30+00:00", 20.0,
+    vantage="dr-mft-02 (198.51.100.20), egress via proxy 198.51.100.31",
+)
+REASON = "nft -j list ruleset: permission denied (the check user needs CAP_NET_ADMIN)"
+
+
+def record(pair, area, item, production, recovery, severity, message) -> Drift:
+    return Drift(pair, area, item, production, recovery, severity, message)
+
+
+USERS_DRIFT = (
+    record("mft-a", "users", "user zz-temp", None, {"uid": 2001, "shell": "/bin/bash"},
+           Severity.MINOR, "user zz-temp exists on recovery only"),
+    record("mft-a", "users", "user mftsvc",
+           {"uid": 1001, "gid": 1001, "home": "/srv/mft"},
+           {"uid": 1002, "gid": 1001, "home": "/srv/mft"},
+           Severity.CRITICAL, "uid of mftsvc is 1001 on production but 1002 on recovery"),
+    record("mft-a", "users", "group mftops members", ["alice", "bob"], ["alice"],
+           Severity.MAJOR, "group mftops lacks bob on recovery"),
+    record("mft-a", "users", "user aaa-audit", {"uid": 1500}, None,
+           Severity.CRITICAL, "user aaa-audit is missing on recovery"),
+)
+
+
+def results() -> list[AreaResult]:
+    return [
+        AreaResult("mft-a", "disks", "ok", hosts=(PROD, DR_SNAP),
+                   nodeid="checks/test_disks.py::t[mft-a]"),
+        AreaResult("mft-a", "users", "drift", drift=USERS_DRIFT, hosts=(PROD, DR_SNAP),
+                   nodeid="checks/test_users.py::t[mft-a]"),
+        AreaResult("mft-a", "firewall", "unverified", reason=REASON, hosts=(PROD, DR_SNAP)),
+        AreaResult("mft-b", "disks", "drift", hosts=(PROD_B, DR_B), drift=(
+            record("mft-b", "disks", "/srv/mft size", 8 << 30, 4 << 30, Severity.MAJOR,
+                   "/srv/mft is 8 GiB on production but 4 GiB on recovery"),
+        )),
+        AreaResult("mft-b", "users", "ok", hosts=(PROD_B, DR_B)),
+        AreaResult("mft-b", "network", "ok", hosts=(PROD_B, DR_B_NET)),
+    ]
+
+
+META = {
+    "inventory": "inventories/example.yaml",
+    "started_at": datetime(2026, 11, 26, 8, 5, tzinfo=timezone.utc),
+    "fail_on": "major",
+    "pairs": ["mft-a", "mft-b"],
+    "areas": ["disks", "users", "firewall"],
+}
+
+
+@pytest.fixture(scope="module")
+def matrix_page() -> Node:
+    return parse(render_matrix(results(), META)).root
+
+
+# --- the matrix ----------------------------------------------------------------------------------
+
+
+def test_matrix_has_every_cell_with_its_status_text(matrix_page):
+    rows = table_rows(matrix_page.find("table", "drv-matrix"))
+    assert rows == [
+        ["Pair", "disks", "users", "firewall", "network"],
+        ["mft-a", "✓ ok", "✗ 4 drift · critical",
+         "? unverified nft -j list ruleset: permission denied (the check user…", "– not run"],
+        ["mft-b", "✗ 1 drift · major", "✓ ok", "– not run", "✓ ok"],
+    ]
+
+
+def test_matrix_cells_carry_style_tooltip_and_test_id(matrix_page):
+    cells = matrix_page.find("table", "drv-matrix").find_all("td")
+    by_text = {cell.text().split(" nft")[0]: cell for cell in cells}
+    assert {"drv-drift", "drv-critical"} <= by_text["✗ 4 drift · critical"].classes()
+    drift_cell = by_text["✗ 4 drift · critical"]
+    assert drift_cell.attrs["data-nodeid"] == "checks/test_users.py::t[mft-a]"
+    assert drift_cell.attrs["title"].startswith("4 differences, worst critical; details in")
+    assert by_text["? unverified"].attrs["title"] == REASON
+    assert "drv-unverified" in by_text["? unverified"].classes()
+    assert "drv-missing" in by_text["– not run"].classes()
+
+
+def test_order_follows_meta_then_names_found_sorted():
+    extra = AreaResult("aaa-first-alphabetically", "dns", "ok")
+    page = parse(render_matrix([*results(), extra], META)).root
+    rows = table_rows(page.find("table", "drv-matrix"))
+    assert rows[0] == ["Pair", "disks", "users", "firewall", "dns", "network"]
+    assert [row[0] for row in rows[1:]] == ["mft-a", "mft-b", "aaa-first-alphabetically"]
+
+
+def test_run_line_names_inventory_time_and_threshold(matrix_page):
+    run = matrix_page.find("p", "drv-run").text()
+    assert "inventories/example.yaml" in run
+    assert "2026-11-26 08:05 UTC" in run
+    assert "--fail-on major" in run
+
+
+def test_verdict_counts_checks_records_and_those_over_threshold(matrix_page):
+    verdict = matrix_page.find("p", "drv-verdict").text()
+    assert "6 checks: 3 ok, 2 with drift, 1 unverified." in verdict
+    assert "Drift records: 2 critical, 2 major, 1 minor." in verdict
+    assert "2 checks have drift at or above the threshold." in verdict
+
+
+def test_without_threshold_the_run_line_says_so():
+    page = parse(render_matrix(results(), {})).root
+    assert "no --fail-on threshold" in page.find("p", "drv-run").text()
+    assert "at or above" not in page.find("p", "drv-verdict").text()
+
+
+def test_legend_says_every_status_in_words(matrix_page):
+    legend = [li.text() for li in matrix_page.find("ul", "drv-legend").find_all("li")]
+    assert [text.split(":")[0] for text in legend] == [
+        "✓ ok", "✗ drift · minor", "✗ drift · major", "✗ drift · critical",
+        "? unverified", "– not run",
+    ]
+
+
+def test_sources_show_live_and_snapshot_with_age(matrix_page):
+    first, second = matrix_page.find_all("table", "drv-sources")
+    assert table_rows(first)[1:] == [
+        ["production", "prod-mft-01", "live, collected 2026-11-26 08:00 UTC", "all"],
+        ["recovery", "dr-mft-01", "snapshot, taken 2026-11-20 08:00 UTC, 6 days old", "all"],
+    ]
+    assert table_rows(second)[1] == [
+        "production", "prod-mft-02", "live, collected 2026-11-26 08:01 UTC", "all"
+    ]
+
+
+def test_vantage_point_of_network_probes_is_said(matrix_page):
+    (vantage,) = matrix_page.find("ul", "drv-vantage").find_all("li")
+    assert vantage.text() == (
+        "network, recovery (dr-mft-02): "
+        "from dr-mft-02 (198.51.100.20), egress via proxy 198.51.100.31"
+    )
+
+
+def test_unverified_checks_are_listed_with_their_reason(matrix_page):
+    items = matrix_page.find("ul", "drv-unverified-list").find_all("li")
+    assert [item.text() for item in items] == [f"mft-a · firewall : {REASON}"]
+
+
+def test_no_unverified_check_says_none():
+    page = parse(render_matrix([AreaResult("p", "disks", "ok")], {})).root
+    assert "None: every check read" in page.text()
+
+
+def test_fragment_is_self_contained():
+    html = render_matrix(results(), META)
+    tags = {tag for tag, _ in parse(html).tags}
+    assert not tags & {"link", "script", "img", "iframe", "object", "embed"}
+    for needle in ("url(", "@import", "http://", "https://", "src="):
+        assert needle not in html
+
+
+# --- ages and times ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [
+        (None, "age unknown"),
+        (-5, "dated in the future (check the clocks)"),
+        (0, "less than a minute old"),
+        (59, "less than a minute old"),
+        (60, "1 minute old"),
+        (59 * 60, "59 minutes old"),
+        (3600, "1 hour old"),
+        (47 * 3600 + 3599, "47 hours old"),
+        (48 * 3600, "2 days old"),
+        (6 * 86400 + 23 * 3600, "6 days old"),
+        (400 * 86400, "400 days old"),
+    ],
+)
+def test_format_age(seconds, expected):
+    assert format_age(seconds) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-11-20T08:00:00+00:00", "2026-11-20 08:00 UTC"),
+        ("2026-11-20T08:00:00Z", "2026-11-20 08:00 UTC"),
+        ("2026-11-20T10:30:00+02:00", "2026-11-20 08:30 UTC"),
+        (datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc), "2026-11-20 08:00 UTC"),
+        ("2026-11-20T08:00:00", "2026-11-20 08:00"),
+        ("last tuesday", "last tuesday"),
+        (None, "unknown time"),
+    ],
+)
+def test_format_time(value, expected):
+    assert format_time(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("short reason", "short reason"),
+        ("two\n  lines", "two lines"),
+        ("ssh: connect to host dr-mft-01 port 22: Connection timed out after 10 seconds",
+         "ssh: connect to host dr-mft-01 port 22: Connection timed…"),
+        ("x" * 70, "x" * 59 + "…"),
+    ],
+)
+def test_shorten_for_a_matrix_cell(text, expected):
+    assert shorten(text) == expected
+
+
+# --- values side by side -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "other", "expected"),
+    [
+        (None, {"uid": 1}, ValueView("absent")),
+        ("", "x", ValueView("empty", note="empty string")),
+        ([], ["a"], ValueView("empty", note="empty list")),
+        ({}, {"a": 1}, ValueView("empty", note="empty mapping")),
+        ("/srv/mft", "/srv/dr", ValueView("scalar", (Line("/srv/mft"),))),
+        (True, False, ValueView("scalar", (Line("true"),))),
+        (8589934592, 1, ValueView("scalar", (Line("8589934592"),))),
+        ({"uid": 1001, "home": "/srv"}, {"uid": 1002, "home": "/srv"},
+         ValueView("lines", (Line("uid: 1001", True), Line("home: /srv")))),
+        ({"uid": 1001, "groups": ["a", "b"]}, {"uid": 1001},
+         ValueView("lines", (Line("uid: 1001"), Line('groups: ["a", "b"]', True)))),
+        ({"uid": 1001}, None, ValueView("lines", (Line("uid: 1001"),))),
+        (["alice", "bob"], ["alice"], ValueView("lines", (Line("alice"), Line("bob", True)))),
+        ([{"port": 22}], [], ValueView("lines", (Line('{"port": 22}', True),))),
+        ("line one\nline two", None, ValueView("block", (Line("line one"), Line("line two")))),
+    ],
+)
+def test_value_view(value, other, expected):
+    assert value_view(value, other) == expected
+
+
+def test_value_too_wide_for_lines_becomes_pretty_json():
+    rule = {"chain": "INPUT", "match": "x" * 150}
+    view = value_view([rule], [])
+    assert view.kind == "block"
+    assert [line.text for line in view.lines[:3]] == ["[", "  {", '    "chain": "INPUT",']
+
+
+# --- the drift table of one test row -------------------------------------------------------------
+
+
+def drift_rows(html: str) -> list[list[str]]:
+    return table_rows(parse(html).root.find("table", "drv-records"))
+
+
+def test_drift_table_sorted_by_severity_then_item_with_values_side_by_side():
+    rows = drift_rows(render_drift_table(results()[1]))
+    assert rows[0] == ["Severity", "Item", "Production", "Recovery", "Message"]
+    assert [row[:2] for row in rows[1:]] == [
+        ["critical", "user aaa-audit"],
+        ["critical", "user mftsvc"],
+        ["major", "group mftops members"],
+        ["minor", "user zz-temp"],
+    ]
+    mftsvc = rows[2]
+    assert mftsvc[2] == "≠ uid: 1001 gid: 1001 home: /srv/mft"
+    assert mftsvc[3] == "≠ uid: 1002 gid: 1001 home: /srv/mft"
+    assert mftsvc[4] == "uid of mftsvc is 1001 on production but 1002 on recovery"
+
+
+def test_absent_side_is_said_in_words():
+    rows = drift_rows(render_drift_table(results()[1]))
+    assert rows[1][2:4] == ["uid: 1500", "— absent"]
+    assert rows[4][2:4] == ["— absent", "uid: 2001 shell: /bin/bash"]
+
+
+def test_differing_lines_are_marked_in_the_markup():
+    page = parse(render_drift_table(results()[1])).root
+    marked = [li.text() for li in page.find_all("li", "drv-differs")]
+    assert marked == ["≠ uid: 1001", "≠ uid: 1002", "≠ bob"]
+
+
+def test_drift_table_summary_and_sources():
+    page = parse(render_drift_table(results()[1])).root
+    note = page.find("p", "drv-note").text()
+    assert "4 differences" in note and "2 critical, 1 major, 1 minor." in note
+    hosts = page.find("p", "drv-hosts").text()
+    assert "recovery dr-mft-01 (snapshot, taken 2026-11-20 08:00 UTC, 6 days old)" in hosts
+
+
+def test_unverified_row_gives_the_reason():
+    page = parse(render_drift_table(results()[2])).root
+    assert page.find("p", "drv-unverified").text() == f"? Unverified (mft-a · firewall): {REASON}"
+    assert not page.find_all("table")
+
+
+def test_ok_row_is_one_line():
+    page = parse(render_drift_table(results()[0])).root
+    assert page.find("p", "drv-ok").text() == (
+        "✓ No drift : production and recovery agree on disks for mft-a."
+    )
+
+
+# --- escaping ------------------------------------------------------------------------------------
+
+HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'><b onmouseover=x>"]
+ALLOWED_TAGS = {"style", "section", "h2", "h3", "h4", "p", "code", "em", "strong", "ul", "li",
+                "table", "thead", "tbody", "tr", "th", "td", "span", "div", "pre"}
+
+
+def hostile_results(text: str) -> list[AreaResult]:
+    host = HostInfo("recovery", text, "snapshot", text, 10.0, vantage=text)
+    drift = (
+        record(text, text, text, text, text, Severity.MAJOR, text),
+        record(text, text, "dict " + text, {text: text}, {text: [text]}, Severity.MINOR, text),
+        record(text, text, "list " + text, [text, {"k": text}], None, Severity.CRITICAL, text),
+        record(text, text, "multi " + text, f"{text}\n{text}", text, Severity.MINOR, text),
+    )
+    return [
+        AreaResult(text, text, "drift", drift=drift, hosts=(host,), nodeid=text),
+        AreaResult(text, "other " + text, "unverified", reason=text, hosts=(host,)),
+        AreaResult(text, "third " + text, "ok", hosts=(host,), nodeid=text),
+    ]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_every_host_supplied_string_is_escaped(text):
+    items = hostile_results(text)
+    meta = {"inventory": text, "started_at": text, "fail_on": "minor",
+            "pairs": [text], "areas": [text]}
+    for html in [render_matrix(items, meta), *map(render_drift_table, items)]:
+        parsed = parse(html)
+        assert {tag for tag, _ in parsed.tags} <= ALLOWED_TAGS
+        attributes = {name for _, attrs in parsed.tags for name, _ in attrs}
+        assert attributes <= {"class", "title", "data-nodeid", "scope", "aria-label"}
+        assert "<script" not in html and "<img" not in html and "<b " not in html
+        assert text in parsed.root.text() or text in str(parsed.tags)
