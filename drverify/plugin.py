@@ -19,6 +19,8 @@ import pytest
 
 from drverify.drift import COMPARATORS, Severity
 from drverify.errors import FactsUnavailable, InventoryError
+from drverify.facts import AREAS
+from drverify.facts.area import applies
 from drverify.inventory import load_inventory
 from drverify.report import html, json_report
 from drverify.report.results import AreaResult
@@ -97,7 +99,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "area" not in metafunc.fixturenames:
         return
     run = _load(metafunc.config)
-    names = [pair.name for pair in run.inventory.pairs] if run.inventory else []
+    marker = metafunc.definition.get_closest_marker("area")
+    area = AREAS.get(marker.args[0]) if marker else None
+    pairs = run.inventory.pairs if run.inventory else []
+    names = [pair.name for pair in pairs if area is None or applies(area, pair)]
     metafunc.parametrize("pair_name", names, ids=names)
 
 

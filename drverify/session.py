@@ -60,9 +60,9 @@ class DriftRun:
         self.results[result.nodeid or f"{result.pair}/{result.area}"] = result
 
 
-def host_info(facts: HostFacts) -> HostInfo:
+def host_info(facts: HostFacts, area: str) -> HostInfo:
     age = facts.age_seconds() if facts.source == "snapshot" else None
-    return HostInfo(facts.role, facts.label, facts.source, facts.collected_at, age)
+    return HostInfo(facts.role, facts.label, facts.source, facts.collected_at, age, facts.vantage(area))
 
 
 class AreaCheck:
@@ -105,7 +105,7 @@ class AreaCheck:
         return [record for record in self.drift or [] if record.severity >= self.fail_on]
 
     def result(self, unverified: str | None = None) -> AreaResult:
-        hosts = tuple(host_info(facts) for facts in self.sides)
+        hosts = tuple(host_info(facts, self.area) for facts in self.sides)
         if unverified is not None:
             return AreaResult(self.pair.name, self.area, "unverified", unverified, (), hosts, self.nodeid)
         status = "drift" if self.drift else "ok"

@@ -8,10 +8,11 @@ production accepts that recovery would drop (partners blocked at takeover):
   that drops by default on recovery (policy ``DROP``/``REJECT``, or an unconditional final drop);
 - a policy that is ``DROP`` on recovery but not on production;
 - a built-in ``INPUT``/``FORWARD`` chain (nft: a base chain on the input or forward hook) that
-  drops by default and exists on one side only.
+  drops by default on one side and does not filter on the other.
 
 A chain that accepts by default and holds no rule filters nothing, exactly like an absent chain
-(iptables-save lists every built-in chain of a table it shows): the two are treated as equal.
+(iptables-save lists every built-in chain of a table it shows): the two are treated as equal, and
+a chain that filters on one side only is one record, not one per rule.
 """
 
 from __future__ import annotations
@@ -52,20 +53,20 @@ def compare(production: dict, recovery: dict, ctx: Context) -> list[Drift]:
 
 def _translated(tables: Mapping[str, Any], translate: Translation) -> dict[str, Any]:
     """Production's rules and set elements with addresses as they are on the recovery site."""
-    return {
-        key: {
-            "chains": {
-                name: {**chain, "rules": [translate.text(rule) for rule in chain["rules"]]}
-                for name, chain in table.get("chains", {}).items()
-            },
-            "sets": {
-                name: {**body, "elements": None if body.get("elements") is None
-                       else sorted(translate.text(e) for e in body["elements"])}
-                for name, body in table.get("sets", {}).items()
-            },
-        }
-        for key, table in tables.items()
+    return {key: _translated_table(table, translate) for key, table in tables.items()}
+
+
+def _translated_table(table: Mapping[str, Any], translate: Translation) -> dict[str, Any]:
+    chains = {
+        name: {**chain, "rules": [translate.text(rule) for rule in chain["rules"]]}
+        for name, chain in table.get("chains", {}).items()
     }
+    sets = {
+        name: {**body, "elements": sorted(translate.text(e) for e in body["elements"])}
+        if body.get("elements") is not None else dict(body)
+        for name, body in table.get("sets", {}).items()
+    }
+    return {"chains": chains, "sets": sets}
 
 
 def _ignored(table: str, chain: str, patterns: list[str]) -> bool:
@@ -159,7 +160,7 @@ def _compare_chain(item: str, name: str, ours: Mapping[str, Any], theirs: Mappin
     other = theirs.get("chains", {}).get(name)
     if _inert(mine) and _inert(other):
         return []
-    if mine is None or other is None:
+    if _inert(mine) or _inert(other):
         return [_one_sided_chain(item, name, mine, other, ctx)]
     records = _compare_policy(item, mine, other, ctx)
     records += _compare_rules(item, mine, other, ours.get("chains", {}), ctx)
@@ -168,17 +169,20 @@ def _compare_chain(item: str, name: str, ours: Mapping[str, Any], theirs: Mappin
 
 def _one_sided_chain(item: str, name: str, mine: Chain | None, other: Chain | None,
                      ctx: Context) -> Drift:
-    present = mine or other
-    side, missing = ("production", "recovery") if mine is not None else ("recovery", "production")
+    """A chain that filters on one side only: one record, not one per rule."""
+    on_production = not _inert(mine)
+    present, absent = (mine, other) if on_production else (other, mine)
+    side, missing = ("production", "recovery") if on_production else ("recovery", "production")
     critical = _guards_traffic(name, present) and _drops_by_default(present)
     consequence = ""
     if critical:
-        consequence = (", so recovery lets through all that production filters" if mine
+        consequence = (", so recovery lets through all that production filters" if on_production
                        else ", so recovery drops traffic production lets through")
+    there = "does not exist" if absent is None else f"filters nothing ({_summary(absent)})"
     return ctx.drift(
         item, mine and dict(mine), other and dict(other),
         Severity.CRITICAL if critical else Severity.MAJOR,
-        f"chain {item} ({_summary(present)}) exists on {side} but not on {missing}{consequence}")
+        f"chain {item} ({_summary(present)}) filters on {side} but {there} on {missing}{consequence}")
 
 
 def _compare_policy(item: str, mine: Chain, other: Chain, ctx: Context) -> list[Drift]:

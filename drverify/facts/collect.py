@@ -1,4 +1,8 @@
-"""Collect facts: each host once, all its areas in one round trip, all hosts concurrently."""
+"""Collect facts: each host once, its command areas in one round trip, all hosts concurrently.
+
+Command areas share one batched script; probe areas then run concurrently over the same
+connection. Whatever fails, fails for its own area only, with the reason recorded.
+"""
 
 from __future__ import annotations
 
@@ -8,30 +12,40 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from drverify.errors import FactsUnavailable
-from drverify.facts.area import CommandArea, FactError
+from drverify.facts.area import FactError, applies, is_probe
 from drverify.facts.batch import build_script, new_boundary, split_output
 from drverify.facts.hostfacts import HostFacts, load_snapshot
 from drverify.facts.transport import Connection
+from drverify.facts.vantage import Vantage
 from drverify.inventory import Pair, ssh_options
 
 ROLES = ("production", "recovery")
 #: how long one command may run on a host before its area is unverified ("timed out")
 COMMAND_TIMEOUT = 20
+#: probe areas of one host that run at once (each may hold a forward open)
+PROBES_PER_HOST = 4
 
 
-def collect_host(pair: Pair, role: str, areas: Mapping[str, CommandArea], workdir: Path) -> HostFacts:
-    """One side of a pair: from its snapshot, or live in one batched round trip."""
+def collect_host(pair: Pair, role: str, areas: Mapping[str, object], workdir: Path) -> HostFacts:
+    """One side of a pair: from its snapshot, or live over one reused connection."""
     spec = getattr(pair, role)
+    wanted = {name: area for name, area in areas.items() if applies(area, pair)}
     if spec.snapshot is not None:
         try:
             return load_snapshot(spec.snapshot, pair.name, role)
         except FactsUnavailable as error:
-            return _all_unverified(HostFacts(pair.name, role, spec.label, source="snapshot"), areas, str(error))
+            return _all_unverified(HostFacts(pair.name, role, spec.label, source="snapshot"), wanted, str(error))
     facts = HostFacts(pair.name, role, spec.label)
     started = time.monotonic()
     connection = Connection(spec.host, ssh_options(pair, spec), spec.sudo, workdir)
     try:
-        _collect_commands(facts, connection, pair, areas)
+        commands = {name: area for name, area in wanted.items() if not is_probe(area)}
+        probes = {name: area for name, area in wanted.items() if is_probe(area)}
+        unreachable = _collect_commands(facts, connection, pair, commands)
+        if unreachable is not None:
+            _all_unverified(facts, probes, unreachable)
+        elif probes:
+            _collect_probes(facts, Vantage(connection, role, spec.label), pair, probes)
     finally:
         connection.close()
         facts.round_trips = connection.round_trips
@@ -40,7 +54,8 @@ def collect_host(pair: Pair, role: str, areas: Mapping[str, CommandArea], workdi
 
 
 def _collect_commands(facts: HostFacts, connection: Connection, pair: Pair,
-                      areas: Mapping[str, CommandArea]) -> None:
+                      areas: Mapping[str, object]) -> str | None:
+    """Run every command area's commands in one script; the reason when the host was not reached."""
     commands = {
         f"{name}.{command}": text
         for name, area in areas.items()
@@ -49,13 +64,15 @@ def _collect_commands(facts: HostFacts, connection: Connection, pair: Pair,
     boundary = new_boundary()
     try:
         result = connection.run(build_script(commands, boundary, COMMAND_TIMEOUT))
-        outputs = split_output(result.stdout, boundary)
     except FactsUnavailable as error:
         _all_unverified(facts, areas, str(error))
-        return
+        return str(error)
+    try:
+        outputs = split_output(result.stdout, boundary)
     except ValueError as error:
-        _all_unverified(facts, areas, f"{error} (exit status {result.rc}: {result.stderr.strip()[-200:]})")
-        return
+        reason = f"{error} (exit status {result.rc}: {result.stderr.strip()[-200:]})"
+        _all_unverified(facts, areas, reason)
+        return reason
     for name, area in areas.items():
         prefix = f"{name}."
         own = {key[len(prefix):]: value for key, value in outputs.items() if key.startswith(prefix)}
@@ -63,6 +80,19 @@ def _collect_commands(facts: HostFacts, connection: Connection, pair: Pair,
             facts.set_ok(name, area.parse(own))
         except FactError as error:
             facts.set_unverified(name, str(error))
+    return None
+
+
+def _collect_probes(facts: HostFacts, vantage: Vantage, pair: Pair, areas: Mapping[str, object]) -> None:
+    def one(name: str, area: object) -> None:
+        try:
+            facts.set_ok(name, area.probe(pair, facts.role, vantage), vantage=vantage.description)
+        except (FactError, FactsUnavailable) as error:
+            facts.set_unverified(name, str(error))
+
+    with ThreadPoolExecutor(max_workers=PROBES_PER_HOST) as pool:
+        for future in [pool.submit(one, name, area) for name, area in areas.items()]:
+            future.result()
 
 
 def _all_unverified(facts: HostFacts, areas: Iterable[str], reason: str) -> HostFacts:
@@ -71,7 +101,7 @@ def _all_unverified(facts: HostFacts, areas: Iterable[str], reason: str) -> Host
     return facts
 
 
-def collect_pairs(pairs: Iterable[Pair], areas: Mapping[str, CommandArea], workdir: Path,
+def collect_pairs(pairs: Iterable[Pair], areas: Mapping[str, object], workdir: Path,
                   max_workers: int = 16) -> dict[tuple[str, str], HostFacts]:
     """Every side of every pair at once; each host is contacted by exactly one worker."""
     jobs = [(pair, role) for pair in pairs for role in ROLES]

@@ -47,7 +47,7 @@ _COMMANDS: dict[str, tuple[str, str | None]] = {
     "nft": ("nft -j list ruleset", None),
 }
 
-_COUNTERS = re.compile(r"^\[\d+:\d+\]\s+|(?<=\s)-c \d+ \d+(?=\s|$)")
+_COUNTERS = re.compile(r"^\[\d+:\d+\]\s+|\s+-c \d+ \d+(?=\s|$)")
 _RULE = re.compile(r"^-A (\S+)(?: (.*))?$")
 _LEGACY = "iptables-legacy tables present"
 #: nft statements that only hold statistics, never configuration
@@ -76,6 +76,7 @@ def parse(outputs: Mapping[str, Output]) -> dict[str, Any]:
             continue
         text = require(outputs, name)
         if family:
+            _refuse_legacy(outputs[name].stderr, name)
             saved.update(parse_save(text, family, name))
         else:
             nft = parse_nft(text)
@@ -106,8 +107,7 @@ def parse_save(text: str, family: str, command: str = "iptables-save") -> dict[s
     chains: dict[str, Any] | None = None
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
-        if _LEGACY in line:
-            raise FactError(f"{command}: iptables-legacy tables are present as well, not read")
+        _refuse_legacy(line, command)
         if not line or line.startswith("#"):
             continue
         if line.startswith("*"):
@@ -125,6 +125,12 @@ def parse_save(text: str, family: str, command: str = "iptables-save") -> dict[s
                 raise FactError(f"{command}: line {number} appends to undeclared chain {chain}")
             chains[chain]["rules"].append(rule)
     return tables
+
+
+def _refuse_legacy(text: str, command: str) -> None:
+    """iptables-nft warns (on stdout or stderr) when legacy tables, which it cannot show, exist too."""
+    if _LEGACY in text:
+        raise FactError(f"{command}: iptables-legacy tables are present as well, not read")
 
 
 def _chain_line(line: str, command: str, number: int) -> tuple[str, str | None]:
@@ -147,17 +153,24 @@ def parse_nft(text: str) -> dict[str, Any]:
     """Tables, chains, rules and sets from ``nft -j list ruleset``, keyed ``"<family> <table>"``."""
     tables: dict[str, Any] = {}
     for kind, body in _nft_objects(text):
-        key = f"{nft_family(body['family'])} {body['table' if kind != 'table' else 'name']}"
-        table = tables.setdefault(key, {"chains": {}, "sets": {}})
-        if kind == "chain":
-            rules = table["chains"].get(body["name"], {}).get("rules", [])
-            table["chains"][body["name"]] = {**_nft_chain(body), "rules": rules}
-        elif kind == "rule":
-            chain = table["chains"].setdefault(body["chain"], {"policy": None, "rules": []})
-            chain["rules"].append(nft_rule(body))
-        elif kind in ("set", "map"):
-            table["sets"][body["name"]] = _nft_set(body)
+        try:
+            _add_nft_object(tables, kind, body)
+        except (KeyError, TypeError, AttributeError):
+            raise FactError(f"nft: cannot read a {kind}: {json.dumps(body)[:80]}") from None
     return tables
+
+
+def _add_nft_object(tables: dict[str, Any], kind: str, body: Mapping[str, Any]) -> None:
+    key = f"{nft_family(body['family'])} {body['table' if kind != 'table' else 'name']}"
+    table = tables.setdefault(key, {"chains": {}, "sets": {}})
+    if kind == "chain":
+        rules = table["chains"].get(body["name"], {}).get("rules", [])
+        table["chains"][body["name"]] = {**_nft_chain(body), "rules": rules}
+    elif kind == "rule":
+        chain = table["chains"].setdefault(body["chain"], {"policy": None, "rules": []})
+        chain["rules"].append(nft_rule(body))
+    elif kind in ("set", "map"):
+        table["sets"][body["name"]] = _nft_set(body)
 
 
 def _nft_objects(text: str) -> list[tuple[str, dict[str, Any]]]:

@@ -37,8 +37,14 @@ class HostFacts:
     round_trips: int = 0
     elapsed_seconds: float = 0.0
 
-    def set_ok(self, area: str, data: Any) -> None:
+    def set_ok(self, area: str, data: Any, vantage: str | None = None) -> None:
         self.areas[area] = {"status": "ok", "data": data}
+        if vantage is not None:
+            self.areas[area]["vantage"] = vantage
+
+    def vantage(self, area: str) -> str | None:
+        """Where a probe area's facts were gathered from, for the report."""
+        return self.areas.get(area, {}).get("vantage")
 
     def set_unverified(self, area: str, reason: str) -> None:
         self.areas[area] = {"status": "unverified", "reason": reason}

@@ -4,6 +4,19 @@
 from the fixed columns of ``ss -H -tulpn``; the one free-form column, the owning processes, comes
 last. The host's ephemeral port range is collected too, because unconnected UDP client sockets
 (a DHCP client's, a resolver's) show up as "listeners" on ports that change with every start.
+
+Facts are what the host reports, noise included (link-local addresses, kernel routes): what is
+worth comparing is decided in :mod:`drverify.drift.network`. Only the ``local`` routing table is
+left out; it repeats every address of the host as a route of type local or broadcast. ::
+
+    {"interfaces": {"eth0": ["198.51.100.10/24", "2001:db8:1::10/64", "fe80::1809:e8ff:fe04:b780/64"],
+                    "lo": ["127.0.0.1/8", "::1/128"]},
+     "routes": [{"table": "main", "type": "unicast", "dst": "203.0.113.0/25",
+                 "gateways": ["198.51.100.1"], "dev": "eth0", "protocol": "boot", "src": null,
+                 "metric": null}, ...],
+     "listeners": [{"proto": "tcp", "address": "0.0.0.0", "port": 2222, "interface": null,
+                    "processes": ["sshd"]}, ...],
+     "ephemeral_ports": [32768, 60999]}
 """
 
 from __future__ import annotations

@@ -9,16 +9,20 @@ stalls ~48 ms per command).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import socket
+import subprocess
 import threading
 from pathlib import Path
+from typing import ContextManager
 
 import paramiko
 import testinfra
 
 from drverify.errors import FactsUnavailable
 from drverify.facts.batch import Output
+from drverify.facts.forward import openssh_forward, paramiko_forward
 from drverify.inventory.model import SshOptions
 
 _ids = itertools.count()
@@ -50,16 +54,65 @@ class Connection:
                 raise FactsUnavailable(f"cannot connect: {describe_connect_error(error)}") from None
         return Output(result.rc, result.stdout, result.stderr)
 
+    def forward(self, host: str, port: int, timeout: float = 5.0) -> ContextManager[tuple[str, int]]:
+        """A local (address, port) whose connections leave from this host to host:port."""
+        if self.scheme in ("ssh", "safe-ssh"):
+            backend = self._host.backend
+            return openssh_forward(self._ssh_argv(), backend.host.name, host, port)
+        if self.scheme == "paramiko":
+            with self._lock:
+                self._connect_paramiko()
+            transport = self._host.backend.client.get_transport()
+            return paramiko_forward(transport, host, port, timeout)
+        if self.scheme == "local":
+            return contextlib.nullcontext((host, port))
+        raise FactsUnavailable(f"{self.scheme}:// cannot carry network probes; use ssh:// or paramiko://")
+
+    @property
+    def address(self) -> str:
+        """The host's name or address as this machine reaches it (for probes made as a partner)."""
+        if self.scheme == "local":
+            return "127.0.0.1"
+        if self.scheme == "paramiko":
+            client = self._host.backend.__dict__.get("client")
+            if client is not None and client.get_transport() is not None:
+                return str(client.get_transport().getpeername()[0])
+        return self._resolved_ssh_hostname()
+
     def close(self) -> None:
-        """Close an in-process client; OpenSSH masters expire on their own (ControlPersist)."""
+        """Close an in-process client, or tell the OpenSSH master to exit."""
         client = self._host.backend.__dict__.get("client")
         if isinstance(client, paramiko.SSHClient):
             client.close()
+        if self.scheme in ("ssh", "safe-ssh") and self.round_trips:
+            subprocess.run([*self._ssh_argv(), "-O", "exit", self._host.backend.host.name],
+                           capture_output=True, timeout=10, check=False)
+
+    def _ssh_argv(self) -> list[str]:
+        host = self._host.backend.host
+        argv = ["ssh", "-F", str(self._ssh_config)]
+        if host.user:
+            argv += ["-o", f"User={host.user}"]
+        if host.port:
+            argv += ["-o", f"Port={host.port}"]
+        return argv
+
+    def _resolved_ssh_hostname(self) -> str:
+        """What ssh itself would connect to (``HostName`` from the config applied)."""
+        backend = self._host.backend
+        result = subprocess.run([*self._ssh_argv(), "-G", backend.host.name],
+                                capture_output=True, text=True, timeout=10, check=False)
+        for line in result.stdout.splitlines():
+            key, _, value = line.partition(" ")
+            if key == "hostname" and value:
+                return value
+        return str(backend.host.name)
 
     def _make_host(self, sudo: bool) -> testinfra.host.Host:
         kwargs: dict[str, object] = {"sudo": sudo}
         if self.scheme in ("ssh", "safe-ssh"):
-            kwargs["ssh_config"] = str(self._write_ssh_config())
+            self._ssh_config = self._write_ssh_config()
+            kwargs["ssh_config"] = str(self._ssh_config)
         if self.options.identity_file and self.scheme in ("ssh", "safe-ssh", "paramiko"):
             kwargs["ssh_identity_file"] = str(self.options.identity_file)
         if self.scheme in ("ssh", "safe-ssh", "paramiko"):
@@ -88,6 +141,8 @@ class Connection:
         ]
         if self.options.known_hosts:
             lines.append(f"  UserKnownHostsFile {_ssh_quote(self.options.known_hosts)}")
+        if self.options.identity_file:
+            lines.append(f"  IdentityFile {_ssh_quote(self.options.identity_file)}")
         if self.options.config:
             lines.append(f"  Include {_ssh_quote(self.options.config)}")
         path = self._workdir / f"ssh_config{number}"

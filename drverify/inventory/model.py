@@ -7,9 +7,13 @@ otherwise silently keep the default), and every error carries the key path it wa
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from drverify.inventory.base import Name, Strict, resolve_path as _resolve
+from drverify.inventory.keys import KeyChecks
+from drverify.inventory.network import NetworkChecks
 
 #: testinfra backends a host may be reached through (``pytest-testinfra`` connection strings).
 BACKENDS = ("ssh", "safe-ssh", "paramiko", "local", "ansible", "docker", "podman", "kubectl",
@@ -22,22 +26,6 @@ PSEUDO_FSTYPES = ("autofs", "binfmt_misc", "bpf", "cgroup", "cgroup2", "configfs
                   "fuse.gvfsd-fuse", "fuse.portal", "overlay", "squashfs", "ramfs")
 
 SizePolicy = Literal["equal", "at_least", "at_least_used"]
-Name = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")]
-
-
-class Strict(BaseModel):
-    """Every inventory model refuses unknown keys and cannot be changed after loading."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _resolve(value: Path | None, info: ValidationInfo) -> Path | None:
-    """Paths in an inventory are relative to the inventory file, as a reader expects."""
-    if value is None:
-        return None
-    base = (info.context or {}).get("base_dir")
-    value = value.expanduser()
-    return value if value.is_absolute() or base is None else (Path(base) / value)
 
 
 class SshOptions(Strict):
@@ -145,6 +133,10 @@ class PairFields(Strict):
     service_accounts: list[Name] = []
     service_groups: list[Name] = []
     policies: Policies = Policies()
+    #: probes run from each host's own network position (DNS, LDAP, proxy egress, endpoints)
+    network: NetworkChecks = NetworkChecks()
+    #: certificates, served TLS chains, SSH host keys and PGP keyrings
+    keys: KeyChecks = KeyChecks()
 
 
 class Pair(PairFields):

@@ -115,14 +115,15 @@ def collect(ns: str, prefix: list[str], path: Path, commands: dict[str, str] | N
     print("wrote", path)
 
 
-def record(case: str, setup, prefix: list[str] = (), commands: dict[str, str] | None = None) -> None:
+def record(case: str, setup, prefix: list[str] | None = None,
+           commands: dict[str, str] | None = None) -> None:
     ns = f"drvrec-fw-{case}"[:15]
     sh("ip", "netns", "add", ns)
     try:
         sh("ip", "-n", ns, "link", "set", "lo", "up")
         setup(ns)
         traffic(ns)
-        collect(ns, list(prefix), HERE / f"{case}.txt", commands)
+        collect(ns, prefix or [], HERE / f"{case}.txt", commands)
     finally:
         subprocess.run(["ip", "netns", "del", ns], check=False)
 

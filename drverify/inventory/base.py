@@ -1,0 +1,49 @@
+"""What every inventory model shares: strictness, and paths relative to the inventory file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+Name = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")]
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+class Strict(BaseModel):
+    """Every inventory model refuses unknown keys and cannot be changed after loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def resolve_path(value: Path | None, info: ValidationInfo) -> Path | None:
+    """Paths in an inventory are relative to the inventory file, as a reader expects."""
+    if value is None:
+        return None
+    base = (info.context or {}).get("base_dir")
+    value = value.expanduser()
+    return value if value.is_absolute() or base is None else (Path(base) / value)
+
+
+
+class SecretRef(Strict):
+    """Where a password lives: an environment variable or a file, never the inventory text.
+
+    Only the reference is in the inventory (and so in snapshots and reports); the value is read
+    on the machine running pytest, just before it is used.
+    """
+
+    env: str | None = None
+    file: Path | None = None
+
+    @field_validator("file")
+    @classmethod
+    def _relative(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        return resolve_path(value, info)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> SecretRef:
+        if (self.env is None) == (self.file is None):
+            raise ValueError("expected exactly one of 'env' (a variable name) or 'file' (a path)")
+        return self

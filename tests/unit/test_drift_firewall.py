@@ -1,0 +1,279 @@
+"""Firewall drift: rules per chain, CRITICAL where recovery would drop what production accepts."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from drverify.drift import firewall
+from drverify.drift.records import Context, Severity
+from drverify.drift.translate import Translation
+from drverify.facts import firewall as firewall_facts
+from drverify.facts.batch import split_output
+from drverify.inventory.model import FirewallPolicy
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "firewall"
+CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
+
+LO = "-i lo -j ACCEPT"
+STATE = "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"
+SSH = "-p tcp -m tcp --dport 22 -j ACCEPT"
+PARTNERS = "-s 203.0.113.0/24 -p tcp -m tcp --dport 2222 -j ACCEPT"
+SITE_NET = "-s 198.51.100.0/24 -p tcp -m tcp --dport 2222 -j ACCEPT"
+WEB = "-p tcp -m tcp --dport 8080 -j ACCEPT"
+
+
+def nft(*expressions: Any) -> str:
+    return json.dumps(list(expressions), sort_keys=True, separators=(",", ":"))
+
+
+NFT_PARTNERS = nft({"match": {"left": {"payload": {"field": "saddr", "protocol": "ip"}}, "op": "==",
+                              "right": "@partners"}}, {"accept": None})
+NFT_DROP = nft({"drop": None})
+
+
+def chain(policy: str | None, *rules: str, hook: str | None = None) -> dict[str, Any]:
+    return {"policy": policy, "rules": list(rules), **({"hook": hook} if hook else {})}
+
+
+def host(input_chain: dict[str, Any] | None = None, **tables: Any) -> dict[str, Any]:
+    filter_chains = {"INPUT": input_chain or chain("DROP", LO, STATE, SSH, PARTNERS, SITE_NET),
+                     "FORWARD": chain("ACCEPT"), "OUTPUT": chain("ACCEPT")}
+    return {"tables": {"ip4 filter": {"chains": filter_chains}, **tables},
+            "source": ["iptables-save", "ip6tables-save", "nft"]}
+
+
+def mft_table(*elements: str, policy: str = "accept", rules: tuple[str, ...] = (NFT_PARTNERS,)):
+    return {"chains": {"input": chain(policy, *rules, hook="filter input priority 10")},
+            "sets": {"partners": {"type": "ipv4_addr", "elements": list(elements)}}}
+
+
+PRODUCTION = host(**{"inet mft": mft_table("198.51.100.7", "203.0.113.0/24")})
+
+
+def context(policy: Any = None, translate: dict[str, str] | None = None) -> Context:
+    return Context("mft", "firewall", policy if policy is not None else FirewallPolicy(),
+                   Translation(translate))
+
+
+def compare(recovery: dict[str, Any], production: dict[str, Any] = PRODUCTION, **kwargs: Any):
+    return firewall.compare(copy.deepcopy(production), recovery, context(**kwargs))
+
+
+def only(records, **fields):
+    """The single record; its fields checked (``words`` the message must contain)."""
+    assert len(records) == 1, records
+    record = records[0]
+    words = fields.pop("words", ())
+    assert {key: getattr(record, key) for key in fields} == fields
+    assert all(word in record.message for word in words), record.message
+    return record
+
+
+def test_identical_hosts_have_no_drift():
+    assert compare(copy.deepcopy(PRODUCTION)) == []
+
+
+def test_translation_hides_other_site_addresses_in_rules_and_sets():
+    vip = "-d {}/32 -p tcp -m tcp --dport 443 -j ACCEPT"
+    production = host(chain("DROP", LO, vip.format("198.51.100.12")),
+                      **{"inet mft": mft_table("198.51.100.12", "203.0.113.0/24")})
+    recovery = host(chain("DROP", LO, vip.format("198.51.100.22")),
+                    **{"inet mft": mft_table("198.51.100.22", "203.0.113.0/24")})
+    translate = {"198.51.100.12": "198.51.100.22"}
+    assert compare(recovery, production, translate=translate) == []
+    assert len(compare(recovery, production)) == 4
+
+
+def test_lab_missing_accept_rule_is_critical_and_extra_rule_major():
+    recovery = host(chain("DROP", LO, STATE, SSH, SITE_NET, WEB), **{"inet mft": mft_table(
+        "198.51.100.7", "203.0.113.0/24")})
+    records = compare(recovery)
+    assert [(r.item, r.severity, r.production, r.recovery) for r in records] == [
+        (f"ip4 filter/INPUT {WEB}", MAJOR, None, WEB),
+        (f"ip4 filter/INPUT {PARTNERS}", CRITICAL, PARTNERS, None),
+    ]
+    assert "would be dropped" in records[1].message and PARTNERS in records[1].message
+    assert "recovery has this rule" in records[0].message and WEB in records[0].message
+
+
+def test_missing_accept_rule_in_an_accepting_chain_is_major():
+    recovery = host(chain("ACCEPT", LO, STATE, SSH, SITE_NET))
+    production = host(chain("ACCEPT", LO, STATE, SSH, PARTNERS, SITE_NET))
+    only(compare(recovery, production), item=f"ip4 filter/INPUT {PARTNERS}", severity=MAJOR,
+         words=("production has this rule",))
+
+
+def test_a_final_catch_all_drop_counts_as_dropping_by_default():
+    recovery = host(chain("ACCEPT", LO, SITE_NET, "-j DROP"))
+    production = host(chain("ACCEPT", LO, PARTNERS, SITE_NET, "-j DROP"))
+    only(compare(recovery, production), item=f"ip4 filter/INPUT {PARTNERS}", severity=CRITICAL)
+
+
+def test_missing_jump_to_an_accepting_user_chain_is_critical():
+    jump = "-p tcp -m tcp --dport 2222 -j MFT-PARTNERS"
+    partners = chain(None, "-s 203.0.113.0/24 -j ACCEPT", "-j RETURN")
+    production = host(chain("DROP", LO, jump))
+    production["tables"]["ip4 filter"]["chains"]["MFT-PARTNERS"] = partners
+    recovery = copy.deepcopy(production)
+    recovery["tables"]["ip4 filter"]["chains"]["INPUT"] = chain("DROP", LO)
+    only(compare(recovery, production), item=f"ip4 filter/INPUT {jump}", severity=CRITICAL)
+
+
+def test_missing_drop_rule_is_major():
+    production = host(chain("DROP", "-s 203.0.113.66 -j DROP", LO))
+    only(compare(host(chain("DROP", LO)), production), severity=MAJOR, production="-s 203.0.113.66 -j DROP")
+
+
+def test_same_rules_in_another_order_is_one_minor_record_with_both_orders():
+    order = [LO, STATE, SSH, PARTNERS, SITE_NET]
+    swapped = [LO, STATE, SSH, SITE_NET, PARTNERS]
+    recovery = host(chain("DROP", *swapped), **{"inet mft": PRODUCTION["tables"]["inet mft"]})
+    only(compare(recovery), item="ip4 filter/INPUT", production=order, recovery=swapped,
+         severity=MINOR, words=("same 5 rules in another order",))
+
+
+def test_duplicate_rule_on_recovery_is_an_extra_rule():
+    recovery = copy.deepcopy(PRODUCTION)
+    recovery["tables"]["ip4 filter"]["chains"]["INPUT"]["rules"].append(SSH)
+    only(compare(recovery), item=f"ip4 filter/INPUT {SSH}", recovery=SSH, severity=MAJOR)
+
+
+def test_policy_differs():
+    recovery = copy.deepcopy(PRODUCTION)
+    recovery["tables"]["ip4 filter"]["chains"]["INPUT"]["policy"] = "ACCEPT"
+    only(compare(recovery), item="ip4 filter/INPUT", production="DROP", recovery="ACCEPT",
+         severity=MAJOR, words=("policy DROP on production but ACCEPT on recovery",))
+    recovery["tables"]["ip4 filter"]["chains"]["FORWARD"]["policy"] = "DROP"
+    assert compare(recovery)[0].item == "ip4 filter/FORWARD" and compare(recovery)[0].severity == CRITICAL
+
+
+def test_missing_input_chain_that_drops_is_critical():
+    recovery = {"tables": {"inet mft": PRODUCTION["tables"]["inet mft"]}, "source": ["nft"]}
+    record = only(compare(recovery), item="ip4 filter/INPUT", recovery=None, severity=CRITICAL,
+                  words=("filters on production but does not exist on recovery",))
+    assert record.production == {"policy": "DROP", "rules": [LO, STATE, SSH, PARTNERS, SITE_NET]}
+
+
+def test_input_chain_that_filters_nothing_on_recovery_is_one_critical_record():
+    recovery = host(chain("ACCEPT"), **{"inet mft": PRODUCTION["tables"]["inet mft"]})
+    only(compare(recovery), item="ip4 filter/INPUT", recovery={"policy": "ACCEPT", "rules": []},
+         severity=CRITICAL, words=("filters nothing (policy ACCEPT, 0 rules) on recovery",))
+
+
+def test_missing_or_empty_chains_that_accept_everything_are_not_drift():
+    production = copy.deepcopy(PRODUCTION)
+    production["tables"]["ip4 nat"] = {"chains": {"PREROUTING": chain("ACCEPT"), "USER": chain(None)}}
+    assert compare(copy.deepcopy(PRODUCTION), production) == []
+
+
+def test_missing_user_chain_with_rules_is_major():
+    production = copy.deepcopy(PRODUCTION)
+    production["tables"]["ip4 nat"] = {"chains": {"PREROUTING": chain(
+        "ACCEPT", "-p tcp -m tcp --dport 22 -j DNAT --to-destination 198.51.100.10:2222")}}
+    only(compare(copy.deepcopy(PRODUCTION), production), item="ip4 nat/PREROUTING", severity=MAJOR,
+         words=("policy ACCEPT, 1 rule)",))
+
+
+def test_extra_nft_base_chain_dropping_input_is_critical():
+    recovery = copy.deepcopy(PRODUCTION)
+    recovery["tables"]["inet lockdown"] = {"chains": {"in": chain("drop", hook="filter input priority 0")},
+                                           "sets": {}}
+    only(compare(recovery), item="inet lockdown/in", production=None, severity=CRITICAL,
+         words=("filters on recovery but does not exist on production",
+                "drops traffic production lets through"))
+
+
+def test_nft_hook_differs():
+    recovery = copy.deepcopy(PRODUCTION)
+    recovery["tables"]["inet mft"]["chains"]["input"]["hook"] = "filter input priority 0"
+    only(compare(recovery), item="inet mft/input", severity=MAJOR,
+         production="filter input priority 10", recovery="filter input priority 0")
+
+
+def test_nft_missing_accept_rule_in_dropping_chain_is_critical():
+    production = host(**{"inet mft": mft_table("203.0.113.0/24", policy="drop")})
+    recovery = host(**{"inet mft": mft_table("203.0.113.0/24", policy="drop", rules=())})
+    only(compare(recovery, production), item=f"inet mft/input {NFT_PARTNERS}", severity=CRITICAL)
+    recovery = host(**{"inet mft": mft_table("203.0.113.0/24", rules=(NFT_DROP,))})
+    production = host(**{"inet mft": mft_table("203.0.113.0/24", rules=(NFT_PARTNERS, NFT_DROP))})
+    only(compare(recovery, production), item=f"inet mft/input {NFT_PARTNERS}", severity=CRITICAL)
+
+
+def test_set_elements_missing_and_extra():
+    recovery = host(**{"inet mft": mft_table("198.51.100.7", "198.51.100.8")})
+    records = compare(recovery)
+    assert [(r.item, r.severity, r.production, r.recovery) for r in records] == [
+        ("inet mft set partners 198.51.100.8", MAJOR, None, "198.51.100.8"),
+        ("inet mft set partners 203.0.113.0/24", MAJOR, "203.0.113.0/24", None),
+    ]
+
+
+def test_set_missing_type_differs_and_dynamic_sets():
+    recovery = copy.deepcopy(PRODUCTION)
+    del recovery["tables"]["inet mft"]["sets"]["partners"]
+    assert compare(recovery)[0].item == "inet mft set partners" and compare(recovery)[0].severity == MAJOR
+    recovery["tables"]["inet mft"]["sets"]["partners"] = {"type": "ipv6_addr", "elements": []}
+    only(compare(recovery), item="inet mft set partners", severity=MAJOR, production="ipv4_addr")
+    production = copy.deepcopy(PRODUCTION)
+    production["tables"]["inet mft"]["sets"]["partners"]["elements"] = None
+    assert compare(copy.deepcopy(PRODUCTION), production) == []
+
+
+@pytest.mark.parametrize("pattern", ["filter/INPUT", "ip4 filter/INPUT", "ip filter/INP*", "INPUT"])
+def test_ignored_chains(pattern):
+    recovery = host(chain("ACCEPT"), **{"inet mft": PRODUCTION["tables"]["inet mft"]})
+    assert compare(recovery, policy=FirewallPolicy(ignore_chains=[pattern])) == []
+
+
+def test_ignore_pattern_of_another_family_does_not_match():
+    recovery = host(chain("ACCEPT"), **{"inet mft": PRODUCTION["tables"]["inet mft"]})
+    assert compare(recovery, policy=FirewallPolicy(ignore_chains=["ip6 filter/INPUT"])) != []
+
+
+@pytest.mark.parametrize(
+    ("rule", "target"),
+    [
+        (LO, "ACCEPT"),
+        ("-p tcp -j REJECT --reject-with tcp-reset", "REJECT"),
+        ("-p tcp -m tcp --dport 2222 -g MFT", "MFT"),
+        ("-m comment --comment x", None),
+        (NFT_PARTNERS, "ACCEPT"),
+        (nft({"jump": {"target": "partners"}}), "partners"),
+        (nft({"xt": {"name": "REJECT", "type": "target"}}), None),
+    ],
+)
+def test_rule_target(rule, target):
+    assert firewall.rule_target(rule) == target
+
+
+def recorded(case: str) -> dict[str, Any]:
+    text = (DATA / f"{case}.txt").read_text()
+    return firewall_facts.parse(split_output(text, text.split(" begin ", 1)[0].strip()))
+
+
+def test_recorded_lab_pair_gives_exactly_the_seeded_differences():
+    translate = {"198.51.100.10": "198.51.100.20", "198.51.100.12": "198.51.100.22"}
+    records = firewall.compare(recorded("production"), recorded("recovery"), context(translate=translate))
+    assert [(r.item, r.severity) for r in records] == [
+        (f"ip4 filter/INPUT {WEB}", MAJOR),
+        (f"ip4 filter/INPUT {PARTNERS}", CRITICAL),
+    ]
+
+
+def test_recorded_host_without_any_firewall():
+    records = firewall.compare(recorded("production"), recorded("empty"), context())
+    assert [(r.item, r.severity) for r in records] == [
+        ("inet mft set partners", MAJOR),
+        ("inet mft/input", MAJOR),
+        ("ip4 filter/INPUT", CRITICAL),
+        ("ip6 filter/INPUT", CRITICAL),
+    ]
+
+
+def test_severities_declared():
+    assert set(firewall.SEVERITIES) == {CRITICAL, MAJOR, MINOR}
