@@ -7,7 +7,20 @@ report (pytest markers select on them). No I/O here: everything is tested withou
 
 from types import ModuleType
 
-from drverify.drift import disks, firewall, network, users
+from drverify.drift import (
+    certificates,
+    disks,
+    dns,
+    egress,
+    firewall,
+    ldap,
+    network,
+    pgp,
+    reachability,
+    ssh_hostkeys,
+    tls,
+    users,
+)
 from drverify.drift.records import Context, Drift, Severity
 from drverify.drift.translate import Translation
 
@@ -17,6 +30,14 @@ COMPARATORS: dict[str, ModuleType] = {
     "network": network,
     "firewall": firewall,
     "users": users,
+    "dns": dns,
+    "ldap": ldap,
+    "egress": egress,
+    "reachability": reachability,
+    "certificates": certificates,
+    "tls": tls,
+    "ssh_hostkeys": ssh_hostkeys,
+    "pgp": pgp,
 }
 
 __all__ = ["COMPARATORS", "Context", "Drift", "Severity", "Translation"]

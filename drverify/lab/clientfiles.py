@@ -16,8 +16,10 @@ PAIR_BACKENDS = (("lab-ssh", "ssh"), ("lab-paramiko", "paramiko"))
 SSH_CONFIG_TEXT = "Host *\n  IdentitiesOnly yes\n"
 
 
-def inventory_data(state_dir: Path, production: str, recovery: str) -> dict[str, Any]:
-    """The lab inventory as data (the project's inventory schema, version 1); extend it here."""
+def inventory_data(state_dir: Path, production: str, recovery: str,
+                   extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The lab inventory as data (the project's inventory schema, version 1); ``extra`` holds
+    what provisioners add to every pair (network and key checks, more translations)."""
     pairs = [
         {
             "name": name,
@@ -30,6 +32,7 @@ def inventory_data(state_dir: Path, production: str, recovery: str) -> dict[str,
         }
         for name, scheme in PAIR_BACKENDS
     ]
+    pairs = [_merged(pair, extra or {}) for pair in pairs]
     return {
         "version": 1,
         "defaults": {
@@ -41,6 +44,14 @@ def inventory_data(state_dir: Path, production: str, recovery: str) -> dict[str,
         },
         "pairs": pairs,
     }
+
+
+def _merged(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        both_dicts = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = _merged(merged[key], value) if both_dicts else value
+    return merged
 
 
 def write_text(path: Path, text: str, mode: int = 0o644) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from drverify.lab import clientfiles, firewall, netns, seeding, sshd, teardown
+from drverify.lab import clientfiles, firewall, keys, netns, seeding, services, sshd, teardown
 from drverify.lab.accounts import read_root_accounts
 from drverify.lab.errors import LabError
 from drverify.lab.files import UNTAR_ARGV, FileSpec, tar_bytes
@@ -38,9 +39,9 @@ class Lab:
         self,
         state_dir: Path | str = DEFAULT_STATE_DIR,
         hosts: Sequence[HostSpec] = DEFAULT_HOSTS,
-        nodes: Sequence[NodeSpec] = (),
-        bridges: Sequence[BridgeSpec] = DEFAULT_BRIDGES,
-        provisioners: Sequence[Provisioner] = (),
+        nodes: Sequence[NodeSpec] = services.NODES,
+        bridges: Sequence[BridgeSpec] = DEFAULT_BRIDGES + services.BRIDGES,
+        provisioners: Sequence[Provisioner] = (services.provision, keys.provision),
     ) -> None:
         self.state_dir = Path(state_dir).absolute()
         self.bridges = tuple(bridges)
@@ -49,6 +50,8 @@ class Lab:
         self.nodes = {spec.name: Node(spec, self.state_dir) for spec in specs}
         self.hosts = {name: self.nodes[name] for name in self.host_specs}
         self.provisioners = tuple(provisioners)
+        #: inventory keys provisioners add to every lab pair (deep-merged: network, keys, translate)
+        self.pair_extra: dict[str, Any] = {}
 
     @property
     def inventory_path(self) -> Path:
@@ -193,5 +196,5 @@ class Lab:
         clientfiles.write_ssh_config(self.ssh_config_path)
         if {"production", "recovery"} <= self.hosts.keys():
             data = clientfiles.inventory_data(self.state_dir, self.hosts["production"].address,
-                                              self.hosts["recovery"].address)
+                                              self.hosts["recovery"].address, self.pair_extra)
             clientfiles.write_inventory(self.inventory_path, data)
