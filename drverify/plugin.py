@@ -226,7 +226,8 @@ class DriftReporter:
             "started_at": self.started_at,
             "fail_on": self.run.fail_on.label,
             "pairs": [pair.name for pair in inventory.pairs] if inventory else [],
-            "areas": list(COMPARATORS),
+            "areas": [name for name, area in AREAS.items()
+                      if any(applies(area, pair) for pair in inventory.pairs)] if inventory else [],
         }
 
 
