@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 VENV=${DRVERIFY_VENV:-.venv}
 
 # Debian packages the lab and the report test use (installed only when missing).
-DEBS=(openssh-server openssh-client iptables nftables iproute2 procps util-linux gnupg)
+DEBS=(openssh-server openssh-client iptables nftables iproute2 procps util-linux gnupg chromium)
 
 python_env() {
   local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
