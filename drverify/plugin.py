@@ -109,6 +109,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if INVENTORY_ERROR in config.stash:
         raise pytest.UsageError(config.stash[INVENTORY_ERROR])
+    unconfigured = [item for item in items if _unconfigured(item)]
+    if unconfigured:
+        config.hook.pytest_deselected(items=unconfigured)
+        items[:] = [item for item in items if not _unconfigured(item)]
     for item in items:
         marker = item.get_closest_marker("area")
         if marker is None:
@@ -117,6 +121,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(area)
         for severity in COMPARATORS[area].SEVERITIES:
             item.add_marker(severity.label)
+
+
+def _unconfigured(item: pytest.Item) -> bool:
+    """A check of an area no pair configures (pytest made it from an empty parameter set)."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return item.get_closest_marker("area") is not None and not isinstance(params.get("pair_name"), str)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -59,14 +59,14 @@ class Drift:
 class Context:
     """What a comparison needs besides the two hosts' facts: who, which area, which rules.
 
-    ``policy`` is the pair's policy for this area (a plain dict after validation), ``translate``
+    ``policy`` is the pair's policy model for this area (e.g. ``DiskPolicy``), ``translate``
     maps production addresses and names to recovery ones, ``pair_spec`` is the whole validated pair
     (service accounts, endpoints...) for areas that need more.
     """
 
     pair: str
     area: str
-    policy: dict[str, Any] = field(default_factory=dict)
+    policy: Any = None
     translate: Any = None
     pair_spec: Any = None
 

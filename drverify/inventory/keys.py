@@ -18,6 +18,8 @@ class CertificateFiles(Strict):
     """Certificate files on each host (PEM, DER, PKCS#12), by path or glob."""
 
     paths: list[str] = []
+    #: private key files (paths or globs) on each host; only a hash of each public half leaves
+    keys: list[str] = []
     #: CA bundle (on the machine running pytest) the chains must build to
     ca_bundle: Path | None = None
     #: expiring within this many days is drift
@@ -42,6 +44,8 @@ class TlsChecks(Strict):
     ports: list[TlsPort] = []
     ca_bundle: Path | None = None
     horizon_days: int = Field(30, ge=0)
+    #: a re-issued leaf with the same names is not drift
+    allow_reissued: bool = False
     timeout: float = Field(5.0, gt=0, le=60)
 
     _paths = field_validator("ca_bundle")(resolve_path)

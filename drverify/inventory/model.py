@@ -87,7 +87,8 @@ class DiskPolicy(Strict):
     default: SizePolicy = "at_least_used"
     headroom_percent: float = Field(10.0, ge=0, le=1000)
     mounts: dict[str, SizePolicy] = {}
-    ignore_mounts: list[str] = []
+    #: mount points (globs allowed) not compared; per-login and per-service runtime tmpfs by default
+    ignore_mounts: list[str] = ["/run/user/*", "/run/credentials/*"]
     ignore_fstypes: list[str] = list(PSEUDO_FSTYPES)
 
 

@@ -22,9 +22,10 @@ BRIDGE_NF_SYSCTL = Path("/proc/sys/net/bridge/bridge-nf-call-iptables")
 
 @dataclass(frozen=True)
 class FilterRuleset:
-    """An IPv4 filter table: chain policies and INPUT rules (iptables syntax without `-A INPUT`)."""
+    """An IPv4 filter table: chain policies, INPUT and OUTPUT rules (iptables syntax without `-A CHAIN`)."""
 
     input_rules: tuple[str, ...]
+    output_rules: tuple[str, ...] = ()
     input_policy: str = "DROP"
     forward_policy: str = "ACCEPT"
     output_policy: str = "ACCEPT"
@@ -38,6 +39,7 @@ def restore_text(ruleset: FilterRuleset) -> str:
         f":FORWARD {ruleset.forward_policy} [0:0]",
         f":OUTPUT {ruleset.output_policy} [0:0]",
         *(f"-A INPUT {rule}" for rule in ruleset.input_rules),
+        *(f"-A OUTPUT {rule}" for rule in ruleset.output_rules),
         "COMMIT",
     ]
     return "\n".join(lines) + "\n"

@@ -9,7 +9,11 @@ two hosts share every value except the ones marked "seeded drift":
   recovery has an extra user and group `tempadmin` (2999);
 - the MFT listener on port 2222 runs on production only;
 - recovery's firewall lacks the 203.0.113.0/24 -> 2222 rule and has an extra 8080 rule;
-- recovery has no 198.51.100.22 (the translation of production's VIP 198.51.100.12).
+- recovery has no 198.51.100.22 (the translation of production's VIP 198.51.100.12);
+- recovery's firewall rejects LDAPS (tcp/636) going out: nobody could log in after a takeover
+  (the network checks' other seeded faults live in the services: see drverify.lab.services).
+
+Both hosts resolve names with the lab's BIND (198.51.100.2).
 """
 
 from __future__ import annotations
@@ -72,6 +76,9 @@ _BASE_RULES = (
 )
 _INTERNET_SFTP = "-s 203.0.113.0/24 -p tcp --dport 2222 -j ACCEPT"
 _LAB_SFTP = "-s 198.51.100.0/24 -p tcp --dport 2222 -j ACCEPT"
+_LDAPS_BLOCKED = "-p tcp --dport 636 -j REJECT"
+#: the lab's BIND (drverify.lab.dnsserver), every host's resolver
+LAB_NAMESERVER = "198.51.100.2"
 
 PRODUCTION = HostSpec(
     node=NodeSpec("production", "drv-prod", "mft-prod",
@@ -82,6 +89,7 @@ PRODUCTION = HostSpec(
         tmpfs=(Tmpfs("/srv/mft", "256M", fill_mib=96), Tmpfs("/srv/archive", "64M")),
         firewall=FilterRuleset((*_BASE_RULES, _INTERNET_SFTP, _LAB_SFTP)),
         listeners=(MAIN_LISTENER, MFT_LISTENER),
+        nameservers=(LAB_NAMESERVER,),
     ),
 )
 
@@ -92,7 +100,9 @@ RECOVERY = HostSpec(
                User("tempadmin", 2999, 2999, "/home/tempadmin")),
         groups=(Group("mftgrp", 2001, ("mftsvc",)), Group("tempadmin", 2999)),
         tmpfs=(Tmpfs("/srv/mft", "64M", fill_mib=8),),
-        firewall=FilterRuleset((*_BASE_RULES, _LAB_SFTP, "-p tcp --dport 8080 -j ACCEPT")),
+        firewall=FilterRuleset((*_BASE_RULES, _LAB_SFTP, "-p tcp --dport 8080 -j ACCEPT"),
+                               output_rules=(_LDAPS_BLOCKED,)),
+        nameservers=(LAB_NAMESERVER,),
     ),
 )
 

@@ -1,12 +1,14 @@
 """Re-record the disks parser test data on a real Debian 12 host (as root, from the repository root).
 
-    python tests/data/disks/record.py
+    PYTHONPATH=. python tests/data/disks/record.py
 
 Each case runs the area's real commands through the real batch script (:mod:`drverify.facts.batch`)
 inside a throwaway mount namespace (``unshare --mount --propagation private``), after a setup
 snippet that mounts sized tmpfs filesystems there; nothing outside the namespace changes, and the
 namespace goes away with the process. Each command's output is stored as ``CASE/COMMAND.out``, with
 ``COMMAND.err`` and ``COMMAND.rc`` only when stderr is not empty or the exit status is not 0.
+The unit tests assert values read from these recordings (sizes, memory): update them after
+re-recording.
 """
 
 from __future__ import annotations

@@ -95,7 +95,8 @@ def variety(ns: str) -> None:
 
 def traffic(ns: str) -> None:
     """A few packets over lo, so that counters are not all zero."""
-    knock = "import socket\nfor p in (22, 2222, 8080): socket.socket().connect_ex(('127.0.0.1', p))"
+    knock = ("import socket\nfor p in (22, 2222, 8080):\n"
+             "    s = socket.socket(); s.settimeout(0.3); s.connect_ex(('127.0.0.1', p))")
     sh("ip", "netns", "exec", ns, "/usr/bin/python3", "-c", knock)
 
 

@@ -1,13 +1,14 @@
 """Re-record the users parser test data on a real Debian 12 host (as root, from the repository root).
 
-    python tests/data/users/record.py
+    PYTHONPATH=. python tests/data/users/record.py
 
 Each case runs the area's real commands through the real batch script (:mod:`drverify.facts.batch`)
 inside a throwaway mount namespace (``unshare --mount --propagation private``), where crafted
 passwd and group files are bound over ``/etc/passwd`` and ``/etc/group`` and home directories made
 on private tmpfs mounts; nothing outside the namespace changes (``/etc/shadow`` is never touched).
 Each command's output is stored as ``CASE/COMMAND.out``, with ``COMMAND.err`` and ``COMMAND.rc``
-only when stderr is not empty or the exit status is not 0.
+only when stderr is not empty or the exit status is not 0. The unit tests assert values read
+from these recordings (ids, homes, members): update them after re-recording.
 """
 
 from __future__ import annotations
