@@ -1,18 +1,174 @@
-"""Facts of the certificates area (to be written): probed from each host, configured by `keys.certificates`."""
+"""Certificate files on each host: what they certify, until when, with their key and chain.
+
+One remote script per host prints only *public* material: the certificate blocks of PEM files
+(``sed`` keeps nothing else, so a combined key+certificate file gives its certificates only), DER
+files converted to PEM, the certificates of PKCS#12 files (``openssl pkcs12 -nokeys``), and for
+private keys the PEM *public* key derived from them on the host. Everything is parsed here,
+locally, with pyOpenSSL. The PKCS#12 password reaches the host on the script's stdin
+(:mod:`drverify.facts.stdin_run`), never in an argument, a fact or a report.
+
+Facts::
+
+    {"files": {"/etc/mft/tls/ftps.pem": {"format": "pem", "certificates": [{...}, ...],
+                                         "chain": "ok", "key": "/etc/mft/tls/private/ftps.key"},
+               "/etc/mft/tls/old.pem": {"missing": true}},
+     "keys": {"/etc/mft/tls/private/ftps.key": "<sha256 of the public key>"}}
+"""
 
 from __future__ import annotations
 
+import os
+import shlex
 from typing import Any
 
 from drverify.facts.area import FactError
+from drverify.facts.batch import new_boundary
+from drverify.facts.stdin_run import run_with_stdin
+from drverify.facts.x509 import chain_status, describe, load_bundle, pem_certificates, public_key_hash, refuse_private
+from drverify.inventory.base import SecretRef
 from drverify.inventory.model import Pair
 
 NAME = "certificates"
+_GLOB = set("*?[")
+
+_SCRIPT = """\
+LC_ALL=C; export LC_ALL; cd / || exit 70
+IFS= read -r P || :
+B={boundary}
+certs() {{ sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p'; }}
+pubs() {{ sed -n '/-----BEGIN PUBLIC KEY-----/,/-----END PUBLIC KEY-----/p'; }}
+say() {{ printf '%s %s %s\\n' "$B" "$1" "$2"; }}
+IFS=''
+for pat in {certificates}; do
+  for f in $pat; do
+    if [ ! -e "$f" ]; then say missing "$f"; continue; fi
+    if [ ! -r "$f" ]; then say unreadable "$f"; continue; fi
+    case "$f" in
+      *.p12|*.pfx|*.P12|*.PFX)
+        if [ -z "$P" ]; then say p12-nopass "$f"; continue; fi
+        if ! DRV_P12=$P openssl pkcs12 -in "$f" -nokeys -noout -passin env:DRV_P12 2>/dev/null; then
+          say p12-error "$f"; continue; fi
+        say p12 "$f"; DRV_P12=$P openssl pkcs12 -in "$f" -nokeys -passin env:DRV_P12 2>/dev/null | certs
+        say p12key "$f"
+        DRV_P12=$P openssl pkcs12 -in "$f" -nocerts -nodes -passin env:DRV_P12 2>/dev/null \\
+          | openssl pkey -pubout 2>/dev/null | pubs ;;
+      *)
+        if grep -q -e '-----BEGIN CERTIFICATE-----' "$f"; then say pem "$f"; certs <"$f"
+        elif openssl x509 -inform DER -in "$f" -noout 2>/dev/null; then
+          say der "$f"; openssl x509 -inform DER -in "$f" | certs
+        else say unknown "$f"; fi ;;
+    esac
+  done
+done
+for pat in {keys}; do
+  for f in $pat; do
+    [ -e "$f" ] || continue
+    say key "$f"; openssl pkey -in "$f" -pubout -passin pass: 2>/dev/null | pubs
+  done
+done
+say end -
+"""
+
+_ERRORS = {
+    "unreadable": "permission denied",
+    "unknown": "not a PEM, DER or PKCS#12 certificate",
+}
 
 
 def applies(pair: Pair) -> bool:
-    return bool(pair.keys.certificates)
+    return bool(pair.keys.certificates and pair.keys.certificates.paths)
+
+
+def script(paths: list[str], keys: list[str], boundary: str) -> str:
+    """The remote script; inventory patterns are quoted and globbed on the host."""
+    quoted = " ".join(shlex.quote(p) for p in paths) or "''"
+    quoted_keys = " ".join(shlex.quote(k) for k in keys) or "''"
+    return _SCRIPT.format(boundary=boundary, certificates=quoted, keys=quoted_keys)
+
+
+def read_secret(ref: SecretRef | None) -> str:
+    """The PKCS#12 password, read here just before use; its value goes nowhere but the host's stdin."""
+    if ref is None:
+        return ""
+    if ref.env is not None:
+        if ref.env not in os.environ:
+            raise FactError(f"pkcs12_password: environment variable {ref.env} is not set")
+        value = os.environ[ref.env]
+    else:
+        try:
+            value = ref.file.read_text(encoding="utf-8").rstrip("\n")
+        except OSError as error:
+            raise FactError(f"pkcs12_password: cannot read {ref.file}: {error.strerror}") from None
+    if "\n" in value:
+        raise FactError("pkcs12_password: a password must be one line")
+    return value
 
 
 def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
-    raise FactError("certificates: not implemented yet")
+    """Run the script on the host (the password on its stdin) and parse what came back."""
+    spec = pair.keys.certificates
+    secret = read_secret(spec.pkcs12_password)
+    boundary = new_boundary()
+    output = run_with_stdin(vantage.connection, script(spec.paths, spec.keys, boundary),
+                            (secret + "\n").encode())
+    if f"{boundary} end -" not in output.stdout:
+        raise FactError(output.reason("certificate scan") if not output.ok
+                        else "certificate scan: output is incomplete (no end marker)")
+    return parse(output.stdout, boundary, load_bundle(spec.ca_bundle))
+
+
+def sections(stdout: str, boundary: str) -> list[tuple[str, str, str]]:
+    """(kind, path, body) for every marker line the script printed, in order."""
+    found: list[tuple[str, str, str]] = []
+    for line in stdout.splitlines(keepends=True):
+        if line.startswith(boundary + " "):
+            kind, _, path = line[len(boundary) + 1:].rstrip("\n").partition(" ")
+            found.append((kind, path, ""))
+        elif found:
+            kind, path, body = found[-1]
+            found[-1] = (kind, path, body + line)
+    return found
+
+
+def parse(stdout: str, boundary: str, trusted: list | None) -> dict[str, Any]:
+    """Facts from the script's output; ``trusted`` is the CA bundle (None: chains not checked)."""
+    refuse_private(stdout, "certificate scan")
+    files: dict[str, Any] = {}
+    loaded: dict[str, list] = {}
+    keys: dict[str, str] = {}
+    p12_keys: dict[str, str] = {}
+    for kind, path, body in sections(stdout, boundary):
+        if kind in ("pem", "der", "p12"):
+            loaded[path] = pem_certificates(body)
+            files[path] = {"format": kind, "certificates": [describe(c) for c in loaded[path]]}
+        elif kind == "key" and body.strip():
+            keys[path] = public_key_hash(body)
+        elif kind == "p12key" and body.strip():
+            p12_keys[path] = public_key_hash(body)
+        elif kind in ("p12-nopass", "p12-error"):
+            raise FactError(f"{path}: cannot open the PKCS#12 file"
+                            + (" (no keys.certificates.pkcs12_password)" if kind == "p12-nopass" else
+                               " (wrong password or unsupported encryption)"))
+        elif kind == "missing" and not _GLOB & set(path):
+            files[path] = {"missing": True}
+        elif kind in _ERRORS:
+            files[path] = {"error": _ERRORS[kind]}
+    _judge(files, loaded, keys, p12_keys, trusted)
+    return {"files": dict(sorted(files.items())), "keys": dict(sorted(keys.items()))}
+
+
+def _judge(files: dict[str, Any], loaded: dict[str, list], keys: dict[str, str],
+           p12_keys: dict[str, str], trusted: list | None) -> None:
+    """Add each file's matching private key and chain status (from the host's own certificates)."""
+    everything = [cert for certs in loaded.values() for cert in certs]
+    for path, certs in loaded.items():
+        if not certs:
+            files[path] = {"error": "no certificate in the file"}
+            continue
+        leaf = certs[0]
+        spki = files[path]["certificates"][0]["spki_sha256"]
+        own = {path: p12_keys[path]} if path in p12_keys else {}
+        matching = sorted(key for key, digest in {**keys, **own}.items() if digest == spki)
+        files[path]["key"] = matching[0] if matching else None
+        others = certs[1:] + [cert for cert in everything if cert not in certs]
+        files[path]["chain"] = chain_status(leaf, others, trusted)
