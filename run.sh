@@ -38,6 +38,8 @@ apt_install() {
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && guard=1
   fi
   export DEBIAN_FRONTEND=noninteractive
+  # slapd: no debconf-made directory; the lab builds its own cn=config with slapadd.
+  echo 'slapd slapd/no_configuration boolean true' | debconf-set-selections
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   [ "$guard" = 1 ] && rm -f /usr/sbin/policy-rc.d

@@ -1,13 +1,50 @@
-"""Drift of the egress area (to be written)."""
+"""Egress drift: would partners accept transfers leaving the recovery site?
+
+- recovery's proxy unreachable from recovery → CRITICAL (its own finding: nothing leaves at all);
+- recovery's proxy cannot fetch the echo endpoint (refused credentials, upstream failure) →
+  CRITICAL: transfers through it would fail the same way;
+- recovery's egress address differs from production's and is not in ``allowed_addresses``
+  (addresses or networks) → CRITICAL: partners' allowlists would reject every transfer. A
+  different address that partners already allow is not drift: that is what the list is for.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
 
-SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
+SEVERITIES = (Severity.CRITICAL,)
 
 
-def compare(production: Any, recovery: Any, ctx: Context) -> list[Drift]:
-    return []
+def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) -> list[Drift]:
+    proxy = recovery.get("proxy")
+    if "proxy_unreachable" in recovery:
+        return [ctx.drift("proxy", production.get("proxy"), f"{proxy}: {recovery['proxy_unreachable']}",
+                          Severity.CRITICAL, f"recovery cannot reach its forward proxy {proxy} "
+                          f"({recovery['proxy_unreachable']}): no transfer to partners could leave")]
+    if "echo_failed" in recovery:
+        return [ctx.drift("egress address", production.get("egress"), None, Severity.CRITICAL,
+                          f"recovery's forward proxy {proxy} cannot fetch the echo endpoint "
+                          f"({recovery['echo_failed']}): transfers through it would fail too")]
+    ours, theirs = production.get("egress"), recovery.get("egress")
+    allowed = ctx.pair_spec.network.egress.allowed_addresses if ctx.pair_spec is not None else []
+    if theirs is None or theirs == ours or is_allowed(theirs, allowed):
+        return []
+    return [ctx.drift("egress address", ours, theirs, Severity.CRITICAL,
+                      f"recovery's traffic leaves through {proxy} from {theirs}, production's from {ours}; "
+                      f"{theirs} is not in the partners' allowlist ({', '.join(allowed) or 'empty'}): "
+                      "partners would reject every transfer")]
+
+
+def is_allowed(address: str, allowed: list[str]) -> bool:
+    """True when the address is one of ``allowed`` or inside one of its networks."""
+    ip = ipaddress.ip_address(address)
+    for entry in allowed:
+        try:
+            if ip in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False

@@ -173,9 +173,12 @@ def _one_sided_chain(item: str, name: str, mine: Chain | None, other: Chain | No
     on_production = not _inert(mine)
     present, absent = (mine, other) if on_production else (other, mine)
     side, missing = ("production", "recovery") if on_production else ("recovery", "production")
-    critical = _guards_traffic(name, present) and _drops_by_default(present)
+    guards = _guards_traffic(name, present) and _drops_by_default(present)
+    # Only a recovery that *drops* what production lets through breaks the takeover; a recovery
+    # that filters nothing works, but is exposed: a major finding, not a critical one.
+    critical = guards and not on_production
     consequence = ""
-    if critical:
+    if guards:
         consequence = (", so recovery lets through all that production filters" if on_production
                        else ", so recovery drops traffic production lets through")
     there = "does not exist" if absent is None else f"filters nothing ({_summary(absent)})"
@@ -210,15 +213,18 @@ def _compare_rules(item: str, mine: Chain, other: Chain, our_chains: Mapping[str
     ]
     records += [
         ctx.drift(f"{item} {rule}", None, rule, Severity.MAJOR,
-                  f"recovery has this rule in {item}, production does not: {rule}")
+                  f"recovery has this rule in {item}, production does not")
         for rule in _in_order(other, theirs - ours)
     ]
     common = ours & theirs
     our_order, their_order = _in_order(mine, common), _in_order(other, common)
     if our_order != their_order:
+        position = next(i for i, (a, b) in enumerate(zip(our_order, their_order)) if a != b)
         records.append(ctx.drift(
             item, our_order, their_order, Severity.MINOR,
-            f"chain {item} has the same {len(our_order)} rules in another order on recovery"))
+            f"chain {item} has the same {len(our_order)} rules in another order on recovery: "
+            f"from rule {position + 1} on, production has {our_order[position]!r} "
+            f"where recovery has {their_order[position]!r}"))
     return records
 
 
@@ -239,9 +245,9 @@ def _missing_rule(item: str, rule: str, our_chains: Mapping[str, Chain], other: 
         return ctx.drift(
             f"{item} {rule}", rule, None, Severity.CRITICAL,
             f"recovery lacks this rule of {item} and drops by default there, so traffic "
-            f"production accepts would be dropped: {rule}")
+            "production accepts would be dropped")
     return ctx.drift(f"{item} {rule}", rule, None, Severity.MAJOR,
-                     f"production has this rule in {item}, recovery does not: {rule}")
+                     f"production has this rule in {item}, recovery does not")
 
 
 # -- nft sets ------------------------------------------------------------------------------------

@@ -1,4 +1,15 @@
-"""Drift of the ldap area (to be written)."""
+"""LDAP drift: could people log in on recovery as they do on production?
+
+Production's facts only exist when production could use every directory server (otherwise the
+area is unverified, see :mod:`drverify.facts.ldap`). So for each server (recovery's: the
+translation of the URL):
+
+- recovery stopped at a stage → CRITICAL, the message naming the stage: TCP blocked (a firewall
+  or route), TLS failure (certificate name or CA), bind refused, search failed -- in every case
+  nobody could log in after a takeover;
+- both searched, with different results (after translating production's) → MAJOR: logins work,
+  but not for the same people or groups.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +17,39 @@ from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
 
-SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
+SEVERITIES = (Severity.CRITICAL, Severity.MAJOR)
+
+STAGES = {
+    "tcp": "TCP connection blocked",
+    "tls": "TLS failure (certificate name or CA not trusted)",
+    "bind": "bind refused",
+    "search": "search failed",
+}
 
 
-def compare(production: Any, recovery: Any, ctx: Context) -> list[Drift]:
-    return []
+def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) -> list[Drift]:
+    found = []
+    for url, ours in production["servers"].items():
+        theirs_url = ctx.translate.text(url)
+        theirs = recovery["servers"].get(theirs_url)
+        if theirs is None:
+            continue
+        if theirs["stage"] != "ok":
+            found.append(ctx.drift(f"server {url}", "ok", f"{theirs['stage']}: {theirs['reason']}", Severity.CRITICAL,
+                                   f"{STAGES.get(theirs['stage'], theirs['stage'])} from recovery to {theirs_url} "
+                                   f"({theirs['reason']}); production logs in: nobody could log in after a takeover"))
+        elif ctx.translate.value(ours["entries"]) != theirs["entries"]:
+            found.append(_different(url, ours["entries"], theirs["entries"], ctx))
+    return sorted(found, key=lambda drift: drift.item)
+
+
+def _different(url: str, ours: list[dict[str, Any]], theirs: list[dict[str, Any]], ctx: Context) -> Drift:
+    expected = ctx.translate.value(ours)
+    missing = [entry["dn"] for entry in expected if entry not in theirs]
+    extra = [entry["dn"] for entry in theirs if entry not in expected]
+    detail = "; ".join(part for part in (
+        f"differs or missing on recovery: {', '.join(missing)}" if missing else "",
+        f"differs or extra on recovery: {', '.join(extra)}" if extra else "") if part)
+    return ctx.drift(f"search {url}", ours, theirs, Severity.MAJOR,
+                     f"search result different: recovery's directory answers {len(theirs)} entries, "
+                     f"production's {len(ours)} ({detail})")

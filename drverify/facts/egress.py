@@ -1,18 +1,98 @@
-"""Facts of the egress area (to be written): probed from each host, configured by `network.egress`."""
+"""The address partners see: the host's forward proxy fetching a "what is my IP" page.
+
+The proxy (recovery's: the translation of production's) is first checked by the host itself
+(:meth:`~drverify.facts.vantage.Vantage.reach`, with the reason it fails), then used through a
+forward leaving from the host: requests sends its request to 127.0.0.1:PORT, which the host
+carries to its proxy, which fetches ``echo_url`` from its own egress address. ``trust_env`` is
+off so stray proxy variables on this machine cannot reroute the probe (LAB-NOTES pitfall 14).
+Proxy credentials come from their SecretRef just before use and are scrubbed from any error.
+
+Production is the reference: its egress cannot be measured (proxy down, echo endpoint failing)
+→ unverified. On recovery these are recorded, since each is a finding of its own::
+
+    {"proxy": "http://proxy-prod.example.com:3128", "egress": "203.0.113.11"}
+    {"proxy": "http://proxy-dr.example.com:3128", "proxy_unreachable": "connection refused"}
+    {"proxy": "...", "echo_failed": "HTTP 407 Proxy Authentication Required"}
+"""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
+from urllib.parse import quote, urlsplit
 
+import requests
+
+from drverify.drift.translate import Translation
 from drverify.facts.area import FactError
+from drverify.facts.secrets import reveal, scrub
 from drverify.inventory.model import Pair
+from drverify.inventory.network import EgressChecks
 
 NAME = "egress"
+DEFAULT_PROXY_PORT = 3128
 
 
 def applies(pair: Pair) -> bool:
-    return bool(pair.network.egress)
+    egress = pair.network.egress
+    return bool(egress and egress.proxy and egress.echo_url)
 
 
 def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
-    raise FactError("egress: not implemented yet")
+    checks: EgressChecks = pair.network.egress
+    proxy = Translation(pair.translate if role == "recovery" else {}).text(checks.proxy)
+    host, port = proxy_address(proxy)
+    credentials = reveal(checks.credentials, "proxy credentials") if checks.credentials else None
+    failure = vantage.reach([(host, port)], timeout=pair.network.connect_timeout)[(host, port)]
+    if failure is not None:
+        result = {"proxy": proxy, "proxy_unreachable": f"tcp/{port}: {failure}"}
+    else:
+        with vantage.forward(host, port, checks.timeout) as local:
+            result = {"proxy": proxy, **fetch(local, checks.echo_url, credentials, checks.timeout)}
+    if role == "production" and "egress" not in result:
+        reason = result.get("proxy_unreachable") or result.get("echo_failed")
+        raise FactError(f"egress: production's proxy {proxy} gives no egress address ({reason}): "
+                        "nothing to compare recovery with")
+    return result
+
+
+def proxy_address(proxy: str) -> tuple[str, int]:
+    parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    if not parts.hostname:
+        raise FactError(f"egress: proxy {proxy!r} is not http://host:port")
+    return parts.hostname, parts.port or DEFAULT_PROXY_PORT
+
+
+def fetch(local: tuple[str, int], echo_url: str, credentials: str | None, timeout: float) -> dict[str, str]:
+    """GET the echo endpoint through the forwarded proxy: ``{"egress": address}`` or why not."""
+    auth = ""
+    if credentials:
+        user, _, password = credentials.partition(":")
+        auth = f"{quote(user, safe='')}:{quote(password, safe='')}@"
+    proxy_url = f"http://{auth}{local[0]}:{local[1]}"
+    session = requests.Session()
+    session.trust_env = False
+    try:
+        response = session.get(echo_url, proxies={"http": proxy_url, "https": proxy_url}, timeout=timeout)
+    except requests.RequestException as error:
+        return {"echo_failed": scrub(_short(error), credentials)}
+    finally:
+        session.close()
+    return parse_echo(response.status_code, response.reason, response.text)
+
+
+def parse_echo(status: int, reason: str | None, body: str) -> dict[str, str]:
+    """The address in an echo page (first word of plain text), or why the page is not usable."""
+    if status != 200:
+        return {"echo_failed": f"HTTP {status} {reason or ''}".strip()}
+    words = body.split()
+    try:
+        return {"egress": str(ipaddress.ip_address(words[0]))}
+    except (IndexError, ValueError):
+        return {"echo_failed": f"the echo page holds no address: {body.strip()[:60]!r}"}
+
+
+def _short(error: BaseException) -> str:
+    """requests' exception chains end in the useful part (e.g. "Connection refused")."""
+    text = str(error) or type(error).__name__
+    return text.rsplit("Caused by ", 1)[-1].strip(" ()'\"")[:200]

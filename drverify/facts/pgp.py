@@ -1,18 +1,138 @@
-"""Facts of the pgp area (to be written): probed from each host, configured by `keys.pgp`."""
+"""PGP keyrings of the service accounts: which keys, which secret keys, until when, how trusted.
+
+On the host, as the account itself (``setpriv``: no PAM, nothing written as root into its
+home), ``gpg --with-colons --list-keys`` and ``--list-secret-keys`` print key *metadata* only;
+secret key material never leaves the host (``--list-secret-keys`` lists, it does not export).
+The agent gpg starts for the secret listing is stopped afterwards (LAB-NOTES pitfall 13), and a
+keyring directory that does not exist is never created. The colon output is parsed here with
+python-gnupg's own parser, fed line by line: no gpg runs and no file is written on this machine.
+
+Facts::
+
+    {"accounts": {"mftsvc": {"gnupghome": "/srv/mft/home/mftsvc/.gnupg", "exists": true,
+      "keys": {"<FPR>": {"uids": ["MFT <mft@example.test>"], "algo": "22", "length": 255,
+                         "created": "...Z", "expires": "...Z" | null, "ownertrust": "u",
+                         "validity": "u", "secret": true,
+                         "subkeys": {"<FPR>": {"usage": "e", "expires": null, "secret": true}}}}}}}
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import shlex
+from datetime import datetime, timezone
+from types import SimpleNamespace
+from typing import Any, Mapping
 
-from drverify.facts.area import FactError
+import gnupg
+
+from drverify.facts.area import FactError, require
+from drverify.facts.batch import Output
+from drverify.inventory.keys import PgpAccount
 from drverify.inventory.model import Pair
 
 NAME = "pgp"
+_GPG = ("gpg --homedir \"$H\" --batch --no-tty --no-auto-check-trustdb --no-permission-warning "
+        "--with-colons --fixed-list-mode --with-fingerprint --with-fingerprint")
+_COMMAND = """\
+u={account}; H={home}
+pw=$(getent passwd "$u") || {{ echo "no account $u" >&2; exit 3; }}
+home=$(printf %s "$pw" | cut -d: -f6); uid=$(printf %s "$pw" | cut -d: -f3); gid=$(printf %s "$pw" | cut -d: -f4)
+[ -n "$H" ] || H="$home/.gnupg"
+printf '@@home %s\\n' "$H"
+[ -d "$H" ] || {{ echo '@@absent'; exit 0; }}
+as() {{ if [ "$(id -u)" = "$uid" ]; then env HOME="$home" "$@"
+        else setpriv --reuid "$uid" --regid "$gid" --clear-groups env HOME="$home" "$@"; fi; }}
+echo '@@public'; as {gpg} --list-keys || exit $?
+echo '@@secret'; as {gpg} --list-secret-keys; rc=$?
+as gpgconf --homedir "$H" --kill gpg-agent >/dev/null 2>&1
+exit $rc
+"""
 
 
 def applies(pair: Pair) -> bool:
-    return bool(pair.keys.pgp)
+    return bool(pair.keys.pgp and pair.keys.pgp.accounts)
 
 
-def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
-    raise FactError("pgp: not implemented yet")
+def command(account: PgpAccount) -> str:
+    home = shlex.quote(account.gnupghome) if account.gnupghome else "''"
+    return _COMMAND.format(account=shlex.quote(account.name), home=home, gpg=_GPG)
+
+
+def commands(pair: Pair, role: str) -> dict[str, str]:
+    return {account.name: command(account) for account in pair.keys.pgp.accounts}
+
+
+def parse(outputs: Mapping[str, Output]) -> dict[str, Any]:
+    return {"accounts": {name: parse_account(require(outputs, name), name) for name in sorted(outputs)}}
+
+
+def parse_account(stdout: str, name: str) -> dict[str, Any]:
+    """One account's keyring from the command's framed output."""
+    parts = {"public": [], "secret": []}
+    home, current, absent = None, None, False
+    for line in stdout.splitlines():
+        if line.startswith("@@home "):
+            home = line[len("@@home "):]
+        elif line == "@@absent":
+            absent = True
+        elif line in ("@@public", "@@secret"):
+            current = line[2:]
+        elif current is not None:
+            parts[current].append(line)
+    if home is None:
+        raise FactError(f"{name}: gpg listing returned no keyring path")
+    if absent:
+        return {"gnupghome": home, "exists": False, "keys": {}}
+    return {"gnupghome": home, "exists": True, "keys": keyring(parts["public"], parts["secret"])}
+
+
+def colon_listing(lines: list[str]) -> gnupg.ListKeys:
+    """python-gnupg's parser fed directly, as ``GPG._get_list_output`` does (no gpg run here)."""
+    result = gnupg.ListKeys(SimpleNamespace(check_fingerprint_collisions=False))
+    for line in lines:
+        fields = line.strip().split(":")
+        if fields and fields[0] in ("pub", "uid", "sec", "fpr", "sub", "ssb"):
+            getattr(result, fields[0])(fields)
+    return result
+
+
+def _iso(epoch: str) -> str | None:
+    if not epoch:
+        return None
+    stamp = datetime.fromtimestamp(int(epoch), timezone.utc)
+    return stamp.isoformat().replace("+00:00", "Z")
+
+
+def _has_secret(token: str | None) -> bool:
+    """``#`` marks a stub: the secret key is not on this host."""
+    return token != "#"
+
+
+def keyring(public: list[str], secret: list[str]) -> dict[str, Any]:
+    secrets: dict[str, bool] = {}
+    for key in colon_listing(secret):
+        secrets[key["fingerprint"]] = _has_secret(key.get("token"))
+        info = key.get("subkey_info", {})
+        for keyid, _, fpr, _ in key["subkeys"]:
+            secrets[fpr] = _has_secret(info.get(keyid, {}).get("token"))
+    return {key["fingerprint"]: _key(key, secrets) for key in sorted(colon_listing(public), key=lambda k: k["fingerprint"])}
+
+
+def _key(key: dict[str, Any], secrets: dict[str, bool]) -> dict[str, Any]:
+    info = key.get("subkey_info", {})
+    subkeys = {
+        fpr: {"usage": info.get(keyid, {}).get("cap", ""), "expires": _iso(info.get(keyid, {}).get("expires", "")),
+              "secret": secrets.get(fpr, False)}
+        for keyid, _, fpr, _ in key["subkeys"]
+    }
+    return {
+        "uids": list(key["uids"]),
+        "algo": key["algo"],
+        "length": int(key["length"] or 0),
+        "created": _iso(key["date"]),
+        "expires": _iso(key["expires"]),
+        "ownertrust": key["ownertrust"],
+        "validity": key["trust"],
+        "secret": secrets.get(key["fingerprint"], False),
+        "subkeys": dict(sorted(subkeys.items())),
+    }

@@ -9,6 +9,7 @@ error text a library produced, in case a library echoes what it was given.
 from __future__ import annotations
 
 import os
+from urllib.parse import quote
 
 from drverify.facts.area import FactError
 from drverify.inventory.base import SecretRef
@@ -31,7 +32,7 @@ def reveal(ref: SecretRef, what: str) -> str:
 
 
 def scrub(text: str, *secrets: str | None) -> str:
-    """``text`` with every secret (and its non-empty parts around ':') replaced by ``***``."""
+    """``text`` with every secret (its password part too, and URL-quoted forms) replaced by ``***``."""
     for secret in secrets:
         for part in _parts(secret):
             text = text.replace(part, "***")
@@ -41,5 +42,6 @@ def scrub(text: str, *secrets: str | None) -> str:
 def _parts(secret: str | None) -> list[str]:
     if not secret:
         return []
-    parts = [secret, *secret.split(":", 1)[1:]] if ":" in secret else [secret]
+    parts = [secret, *secret.split(":", 1)[1:]]
+    parts += [quote(part, safe="") for part in parts]
     return sorted({part for part in parts if len(part) >= 4}, key=len, reverse=True)

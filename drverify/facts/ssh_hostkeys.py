@@ -1,18 +1,85 @@
-"""Facts of the ssh_hostkeys area (to be written): probed from each host, configured by `keys.ssh_hostkeys`."""
+"""SSH host keys as a partner's client sees them: every algorithm the SFTP listener offers.
+
+``ssh-keyscan`` (OpenSSH's own client, one connection per key type) runs on the machine running
+pytest against the host's address, as a partner's client would: through the host's firewall, to
+whatever process really listens. Fingerprints are SHA-256 in OpenSSH's notation
+(``SHA256:base64``), computed here from the public key blobs.
+
+Production must answer on every port (else nothing to compare: unverified); a recovery port that
+does not answer is a fact, judged as drift.
+
+Facts::
+
+    {"ports": {"2022": {"keys": {"ecdsa-sha2-nistp256": "SHA256:...", "ssh-ed25519": "SHA256:..."}}},
+     ...}  # or {"2022": {"error": "connection refused"}} on recovery
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import subprocess
 from typing import Any
 
 from drverify.facts.area import FactError
 from drverify.inventory.model import Pair
 
 NAME = "ssh_hostkeys"
+KEY_TYPES = "rsa,ecdsa,ed25519,ecdsa-sk,ed25519-sk,dsa"
 
 
 def applies(pair: Pair) -> bool:
-    return bool(pair.keys.ssh_hostkeys)
+    return bool(pair.keys.ssh_hostkeys and pair.keys.ssh_hostkeys.ports)
+
+
+def fingerprint(blob_b64: str) -> str:
+    """OpenSSH's SHA256 fingerprint of a base64 public key blob."""
+    try:
+        blob = base64.b64decode(blob_b64, validate=True)
+    except binascii.Error:
+        raise FactError(f"ssh-keyscan: not a base64 key blob: {blob_b64[:20]!r}") from None
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+
+
+def parse_keyscan(stdout: str) -> dict[str, str]:
+    """``host keytype blob`` lines (comments skipped) → {keytype: fingerprint}."""
+    keys: dict[str, str] = {}
+    for line in stdout.splitlines():
+        fields = line.split()
+        if len(fields) >= 3 and not line.startswith("#"):
+            keys[fields[1]] = fingerprint(fields[2])
+    return dict(sorted(keys.items()))
+
+
+def keyscan_failure(stderr: str) -> str:
+    """Why ssh-keyscan found no key, in a few words."""
+    lines = [line for line in stderr.strip().splitlines() if not line.startswith("#")]
+    text = lines[-1] if lines else ""
+    for needle, reason in (("refused", "connection refused"), ("timed out", "timed out"),
+                           ("no route", "no route to host")):
+        if needle in text.lower():
+            return reason
+    return f"no host key received{': ' + text if text else ''}"
+
+
+def scan(address: str, port: int, timeout: float) -> dict[str, Any]:
+    argv = ["ssh-keyscan", "-T", str(max(1, int(timeout))), "-p", str(port), "-t", KEY_TYPES, address]
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout * 8 + 5, check=False)
+    except FileNotFoundError:
+        raise FactError("ssh-keyscan is needed on the machine running pytest (openssh-client)") from None
+    except subprocess.TimeoutExpired:
+        return {"error": "timed out"}
+    keys = parse_keyscan(done.stdout)
+    return {"keys": keys} if keys else {"error": keyscan_failure(done.stderr)}
 
 
 def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
-    raise FactError("ssh_hostkeys: not implemented yet")
+    spec = pair.keys.ssh_hostkeys
+    ports: dict[str, Any] = {}
+    for port in spec.ports:
+        ports[str(port)] = scan(vantage.address, port, spec.timeout)
+        if role == "production" and "error" in ports[str(port)]:
+            raise FactError(f"port {port}: {ports[str(port)]['error']} (production must answer)")
+    return {"ports": ports}

@@ -46,8 +46,9 @@ def _iso(asn1: bytes | None) -> str | None:
     return stamp.isoformat().replace("+00:00", "Z")
 
 
-def _name(name: crypto.X509Name) -> str:
-    return ",".join(f"{key.decode()}={value.decode()}" for key, value in name.get_components())
+def _name(name: cx509.Name) -> str:
+    """RFC 4514 text, most significant part first (``O=...,CN=...``) as a person reads it."""
+    return ",".join(reversed(name.rfc4514_string().split(","))) if name else ""
 
 
 def _sans(cert: cx509.Certificate) -> list[str]:
@@ -85,8 +86,8 @@ def describe(cert: crypto.X509) -> dict[str, Any]:
     modern = cert.to_cryptography()
     key_type, key_bits = _key_type(modern.public_key())
     return {
-        "subject": _name(cert.get_subject()),
-        "issuer": _name(cert.get_issuer()),
+        "subject": _name(modern.subject),
+        "issuer": _name(modern.issuer),
         "serial": format(cert.get_serial_number(), "x"),
         "sha256": cert.digest("sha256").decode(),
         "not_before": _iso(cert.get_notBefore()),

@@ -52,6 +52,7 @@ site-a.mft-dr   A     198.51.100.20
 site-b.mft-dr   A     198.51.100.20
 """
 
+ARGV = ("named", "-g", "-n", "1", "-c", f"{RUN_DIR}/named.conf")
 NAMED_CONF = f"""\
 options {{
     directory "{RUN_DIR}";
@@ -75,7 +76,7 @@ def start(lab: Lab, node: str) -> Popen[bytes]:
         FileSpec.text(f"{RUN_DIR}/named.conf", NAMED_CONF),
         FileSpec.text(f"{RUN_DIR}/{ZONE}.zone", ZONE_TEXT),
     ])
-    return lab.spawn(node, ["named", "-g", "-n", "1", "-c", f"{RUN_DIR}/named.conf"], "named.log")
+    return lab.spawn(node, ARGV, "named.log")
 
 
 def wait_until_answering(deadline: float) -> None:

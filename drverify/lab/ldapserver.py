@@ -37,6 +37,8 @@ BIND_DN = f"cn=mftbind,ou=services,{SUFFIX}"
 GROUP_BASE = f"ou=groups,{SUFFIX}"
 RUN_DIR = "/run/slapd"
 SCHEMAS = ("core", "cosine", "nis", "inetorgperson")
+#: ``-d 0``: stay in the foreground (lab.spawn owns the process), log nothing extra
+ARGV = ("slapd", "-d", "0", "-F", f"{RUN_DIR}/slapd.d", "-h", f"ldaps://{LDAP_ADDRESS}:636/")
 
 
 @dataclass(frozen=True)
@@ -180,5 +182,4 @@ def start(lab: Lab, node: str, secret_dir: Path) -> tuple[Popen[bytes], Path, Pa
     ])
     lab.exec(node, ["slapadd", "-q", "-n0", "-F", f"{RUN_DIR}/slapd.d", "-l", f"{RUN_DIR}/config.ldif"])
     lab.exec(node, ["slapadd", "-q", "-n1", "-F", f"{RUN_DIR}/slapd.d", "-l", f"{RUN_DIR}/data.ldif"])
-    argv = ["slapd", "-d", "0", "-F", f"{RUN_DIR}/slapd.d", "-h", f"ldaps://{LDAP_ADDRESS}:636/"]
-    return lab.spawn(node, argv, "slapd.log"), ca_file, password_file
+    return lab.spawn(node, ARGV, "slapd.log"), ca_file, password_file

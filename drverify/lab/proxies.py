@@ -62,6 +62,10 @@ def tinyproxy_conf(proxy: Proxy, password: str) -> str:
     ]) + "\n"
 
 
+def proxy_argv(proxy: Proxy) -> list[str]:
+    return ["tinyproxy", "-d", "-c", f"{RUN_DIR}/{proxy.name}.conf"]
+
+
 def start_proxies(lab: Lab, node: str, secret_dir: Path) -> tuple[list[Popen[bytes]], Path]:
     """Both tinyproxy instances, in the foreground; (processes, credentials file)."""
     password = secrets.token_urlsafe(18)
@@ -71,8 +75,7 @@ def start_proxies(lab: Lab, node: str, secret_dir: Path) -> tuple[list[Popen[byt
     files = [FileSpec.dir(RUN_DIR, 0o755)]
     files += [FileSpec.text(f"{RUN_DIR}/{p.name}.conf", tinyproxy_conf(p, password), 0o600) for p in PROXIES]
     lab.put_files(node, files)
-    procs = [lab.spawn(node, ["tinyproxy", "-d", "-c", f"{RUN_DIR}/{p.name}.conf"], f"tinyproxy-{p.name}.log")
-             for p in PROXIES]
+    procs = [lab.spawn(node, proxy_argv(p), f"tinyproxy-{p.name}.log") for p in PROXIES]
     return procs, credentials
 
 

@@ -14,11 +14,14 @@ Seeded network faults, each found by exactly one check: see dnsserver, proxies a
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from drverify.lab import dnsserver, ldapserver, proxies
+from drverify.lab import dnsserver, ldapserver, netns, proxies
 from drverify.lab.errors import LabError
 from drverify.lab.nodes import BridgeSpec, Link, NodeSpec
 
@@ -107,3 +110,42 @@ def network_keys(ca_file: str, password_file: str, credentials_file: str) -> dic
             {"name": "partner-https", "host": "partner-https.example.com", "port": proxies.PARTNER_HTTPS[1]},
         ],
     }
+
+
+#: daemons tests may stop and start again: name -> (argv, log name, address, port)
+DAEMONS: dict[str, tuple[tuple[str, ...], str, str, int]] = {
+    "named": (tuple(dnsserver.ARGV), "named.log", dnsserver.DNS_ADDRESS, 53),
+    "slapd": (tuple(ldapserver.ARGV), "slapd.log", ldapserver.LDAP_ADDRESS, 636),
+    **{f"tinyproxy-{p.name}": (tuple(proxies.proxy_argv(p)), f"tinyproxy-{p.name}.log", p.listen, p.port)
+       for p in proxies.PROXIES},
+}
+
+
+def stop(lab: Lab, daemon: str) -> None:
+    """Kill one of the services' daemons (found by its exact argv), as an outage would."""
+    argv = DAEMONS[daemon][0]
+    pids = [pid for pid in netns.netns_pids(SERVICES.netns) if _cmdline(pid) == argv]
+    if not pids:
+        raise LabError(f"{daemon} is not running in {SERVICES.netns}")
+    for pid in pids:
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(_cmdline(pid) == argv for pid in pids):
+        time.sleep(0.02)
+
+
+def start(lab: Lab, daemon: str) -> None:
+    """Start a stopped daemon again with its config as ``up`` left it, and wait until it answers."""
+    argv, log, address, port = DAEMONS[daemon]
+    lab.spawn(SERVICES.name, list(argv), log)
+    deadline = time.monotonic() + READY_SECONDS
+    wait_for_port(address, port, deadline)
+    if daemon == "named":
+        dnsserver.wait_until_answering(deadline)
+
+
+def _cmdline(pid: int) -> tuple[str, ...]:
+    try:
+        return tuple(Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1])
+    except OSError:
+        return ()

@@ -117,7 +117,9 @@ def _sources(results: Sequence[AreaResult]) -> list[SourceRow]:
     groups: dict[tuple[Any, ...], list[str]] = {}
     for result in results:
         for host in result.hosts:
-            key = (host.role, host.label, host.source, host.collected_at, host.age_seconds)
+            # the age is computed per area a few microseconds apart: round it out of the key
+            age = None if host.age_seconds is None else round(host.age_seconds / 60) * 60
+            key = (host.role, host.label, host.source, host.collected_at, age)
             groups.setdefault(key, []).append(result.area)
     every_area = {result.area for result in results}
     rows = []

@@ -25,6 +25,7 @@ SEEDED = {
     ("network", "listener tcp/2222", "major"),
     ("firewall", "ip4 filter/INPUT -s 203.0.113.0/24 -p tcp -m tcp --dport 2222 -j ACCEPT", "critical"),
     ("firewall", "ip4 filter/INPUT -p tcp -m tcp --dport 8080 -j ACCEPT", "major"),
+    ("firewall", "ip4 filter/OUTPUT", "major"),  # recovery rejects LDAPS out (network checks)
     ("users", "user mftsvc uid/gid", "critical"),
     ("users", "group mftgrp members", "major"),
     ("users", "user tempadmin", "minor"),

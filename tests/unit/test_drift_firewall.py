@@ -97,8 +97,8 @@ def test_lab_missing_accept_rule_is_critical_and_extra_rule_major():
         (f"ip4 filter/INPUT {WEB}", MAJOR, None, WEB),
         (f"ip4 filter/INPUT {PARTNERS}", CRITICAL, PARTNERS, None),
     ]
-    assert "would be dropped" in records[1].message and PARTNERS in records[1].message
-    assert "recovery has this rule" in records[0].message and WEB in records[0].message
+    assert "would be dropped" in records[1].message and records[1].production == PARTNERS
+    assert "recovery has this rule" in records[0].message and records[0].recovery == WEB
 
 
 def test_missing_accept_rule_in_an_accepting_chain_is_major():
@@ -152,17 +152,24 @@ def test_policy_differs():
     assert compare(recovery)[0].item == "ip4 filter/FORWARD" and compare(recovery)[0].severity == CRITICAL
 
 
-def test_missing_input_chain_that_drops_is_critical():
+def test_missing_input_chain_is_major_recovery_is_exposed_not_broken():
     recovery = {"tables": {"inet mft": PRODUCTION["tables"]["inet mft"]}, "source": ["nft"]}
-    record = only(compare(recovery), item="ip4 filter/INPUT", recovery=None, severity=CRITICAL,
-                  words=("filters on production but does not exist on recovery",))
+    record = only(compare(recovery), item="ip4 filter/INPUT", recovery=None, severity=MAJOR,
+                  words=("filters on production but does not exist on recovery",
+                         "recovery lets through all that production filters"))
     assert record.production == {"policy": "DROP", "rules": [LO, STATE, SSH, PARTNERS, SITE_NET]}
 
 
-def test_input_chain_that_filters_nothing_on_recovery_is_one_critical_record():
+def test_input_chain_that_filters_nothing_on_recovery_is_one_major_record():
     recovery = host(chain("ACCEPT"), **{"inet mft": PRODUCTION["tables"]["inet mft"]})
     only(compare(recovery), item="ip4 filter/INPUT", recovery={"policy": "ACCEPT", "rules": []},
-         severity=CRITICAL, words=("filters nothing (policy ACCEPT, 0 rules) on recovery",))
+         severity=MAJOR, words=("filters nothing (policy ACCEPT, 0 rules) on recovery",))
+
+
+def test_input_chain_that_drops_only_on_recovery_is_critical():
+    production = host(chain("ACCEPT"), **{"inet mft": PRODUCTION["tables"]["inet mft"]})
+    only(firewall.compare(production, PRODUCTION, context()), item="ip4 filter/INPUT", severity=CRITICAL,
+         words=("recovery drops traffic production lets through",))
 
 
 def test_missing_or_empty_chains_that_accept_everything_are_not_drift():
@@ -270,8 +277,8 @@ def test_recorded_host_without_any_firewall():
     assert [(r.item, r.severity) for r in records] == [
         ("inet mft set partners", MAJOR),
         ("inet mft/input", MAJOR),
-        ("ip4 filter/INPUT", CRITICAL),
-        ("ip6 filter/INPUT", CRITICAL),
+        ("ip4 filter/INPUT", MAJOR),
+        ("ip6 filter/INPUT", MAJOR),
     ]
 
 

@@ -1,0 +1,177 @@
+"""Drift of the network-check areas: exactly the records a person expects, translation applied."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from drverify.drift import dns, egress, ldap, reachability
+from drverify.drift.records import Context, Severity
+from drverify.drift.translate import Translation
+from drverify.inventory.model import Pair
+
+CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
+TRANSLATE = {"mft-prod": "mft-dr", "198.51.100.0/24": "203.0.113.0/24"}
+PAIR = Pair.model_validate({
+    "name": "eu", "production": "local://", "recovery": "local://", "translate": TRANSLATE,
+    "network": {
+        "dns": {"servers": ["198.51.100.2"], "service_names": ["sftp.mft-prod.example.com"],
+                "sites": ["a.mft-prod.example.com", "b.mft-prod.example.com"], "resolver_names": ["ldap.example.com"]},
+        "egress": {"proxy": "http://proxy.mft-prod.example.com:3128", "echo_url": "http://203.0.113.80/",
+                   "allowed_addresses": ["192.0.2.11", "192.0.2.128/25"]},
+    }})
+
+
+def ctx(area: str) -> Context:
+    return Context("eu", area, translate=Translation(TRANSLATE), pair_spec=PAIR)
+
+
+def found(module, production, recovery, area) -> list[tuple[str, Severity]]:
+    return [(d.item, d.severity) for d in module.compare(production, recovery, ctx(area))]
+
+
+def chain(name: str, address: str, ttl: int = 300, cname: str | None = None) -> dict[str, Any]:
+    records = [{"name": name, "type": "CNAME", "ttl": 300, "value": cname}] if cname else []
+    records.append({"name": cname or name, "type": "A", "ttl": ttl, "value": address})
+    return {"rcode": "NOERROR", "records": records}
+
+
+def dns_facts(side: str, net: str, site_b: str = "11") -> dict[str, Any]:
+    names = {f"sftp.{side}.example.com": chain(f"sftp.{side}.example.com", f"{net}.10", cname=f"{side}.example.com"),
+             f"a.{side}.example.com": chain(f"a.{side}.example.com", f"{net}.12"),
+             f"b.{side}.example.com": chain(f"b.{side}.example.com", f"{net}.{site_b}")}
+    return {"servers": {"198.51.100.2" if net.startswith("198") else "203.0.113.2": {"names": names}},
+            "resolver": {"nameservers": [f"{net}.2"], "search": ["example.com"],
+                         "names": {"ldap.example.com": [f"{net}.3"]}}}
+
+
+PROD_DNS = dns_facts("mft-prod", "198.51.100")
+
+
+def rec_dns(**changes) -> dict[str, Any]:
+    """Recovery's facts: names, addresses and the DNS server itself are production's, translated."""
+    return dns_facts("mft-dr", "203.0.113", **changes)
+
+
+def test_dns_translated_twin_is_no_drift():
+    assert found(dns, PROD_DNS, rec_dns(), "dns") == []
+
+
+def test_dns_long_ttl_on_recovery_is_major_with_the_delay_in_the_message():
+    recovery = rec_dns()
+    names = recovery["servers"]["203.0.113.2"]["names"]
+    names["sftp.mft-dr.example.com"]["records"][1]["ttl"] = 86400
+    (record,) = dns.compare(PROD_DNS, recovery, ctx("dns"))
+    assert (record.item, record.severity, record.production, record.recovery) == \
+        ("sftp.mft-prod.example.com ttl @198.51.100.2", MAJOR, 300, 86400)
+    assert "up to 86400 s to reach clients" in record.message and "300 s" in record.message
+
+
+def test_dns_recovery_name_missing_or_elsewhere_is_critical():
+    recovery = rec_dns()
+    names = recovery["servers"]["203.0.113.2"]["names"]
+    names["sftp.mft-dr.example.com"] = {"rcode": "NXDOMAIN", "records": []}
+    (record,) = dns.compare(PROD_DNS, recovery, ctx("dns"))
+    assert (record.severity, record.recovery) == (CRITICAL, None) and "does not resolve" in record.message
+    names["sftp.mft-dr.example.com"] = chain("sftp.mft-dr.example.com", "203.0.113.99", cname="mft-dr.example.com")
+    (record,) = dns.compare(PROD_DNS, recovery, ctx("dns"))
+    assert (record.severity, record.recovery) == (CRITICAL, ["203.0.113.99"])
+    assert "expected 203.0.113.10" in record.message
+
+
+def test_dns_sites_sharing_an_address_is_major_naming_both():
+    (record,) = dns.compare(PROD_DNS, rec_dns(site_b="12"), ctx("dns"))
+    assert (record.item, record.severity) == ("sites sharing 203.0.113.12 on recovery @198.51.100.2", MAJOR)
+    assert record.recovery == {"a.mft-dr.example.com": ["203.0.113.12"], "b.mft-dr.example.com": ["203.0.113.12"]}
+    assert "a.mft-dr.example.com and b.mft-dr.example.com share" in record.message
+
+
+def test_dns_chain_shape_and_resolver_differences():
+    recovery = rec_dns()
+    names = recovery["servers"]["203.0.113.2"]["names"]
+    names["sftp.mft-dr.example.com"] = chain("sftp.mft-dr.example.com", "203.0.113.10")
+    recovery["resolver"] = {"nameservers": ["192.0.2.53"], "search": ["example.com"], "names": {"ldap.example.com": []}}
+    assert found(dns, PROD_DNS, recovery, "dns") == [
+        ("resolver ldap.example.com", MAJOR), ("resolver nameservers", MINOR),
+        ("sftp.mft-prod.example.com @198.51.100.2 chain", MINOR)]
+
+
+def test_dns_server_not_answering_recovery_is_critical():
+    recovery = rec_dns()
+    recovery["servers"]["203.0.113.2"] = {"error": "tcp/53: timed out"}
+    assert found(dns, PROD_DNS, recovery, "dns") == [("server 198.51.100.2", CRITICAL)]
+
+
+LDAP_URL = "ldaps://ldap.mft-prod.example.com:636"
+ENTRY = {"dn": "cn=mftusers,ou=groups,dc=example,dc=com", "attributes": {"memberuid": ["alice", "mftsvc"]}}
+
+
+def ldap_facts(url: str, stage: str = "ok", reason: str | None = None, entries=(ENTRY,)) -> dict[str, Any]:
+    return {"servers": {url: {"stage": stage, "reason": reason, "entries": list(entries) if stage == "ok" else []}}}
+
+
+def test_ldap_same_answer_is_no_drift():
+    assert found(ldap, ldap_facts(LDAP_URL), ldap_facts("ldaps://ldap.mft-dr.example.com:636"), "ldap") == []
+
+
+@pytest.mark.parametrize(("stage", "reason", "words"), [
+    ("tcp", "tcp/636: connection refused", "TCP connection blocked"),
+    ("tls", "certificate verify failed", "TLS failure (certificate name or CA"),
+    ("bind", "invalidCredentials", "bind refused"),
+])
+def test_ldap_recovery_stopping_at_a_stage_is_critical_naming_it(stage, reason, words):
+    (record,) = ldap.compare(ldap_facts(LDAP_URL), ldap_facts("ldaps://ldap.mft-dr.example.com:636", stage, reason),
+                             ctx("ldap"))
+    assert (record.item, record.severity, record.recovery) == (f"server {LDAP_URL}", CRITICAL, f"{stage}: {reason}")
+    assert words in record.message and reason in record.message and "nobody could log in" in record.message
+
+
+def test_ldap_different_search_result_is_major():
+    other = {**ENTRY, "attributes": {"memberuid": ["mftsvc"]}}
+    (record,) = ldap.compare(ldap_facts(LDAP_URL), ldap_facts("ldaps://ldap.mft-dr.example.com:636", entries=[other]),
+                             ctx("ldap"))
+    assert (record.severity, record.recovery) == (MAJOR, [other])
+    assert "search result different" in record.message and ENTRY["dn"] in record.message
+
+
+PROD_EGRESS = {"proxy": "http://proxy.mft-prod.example.com:3128", "egress": "192.0.2.11"}
+REC_PROXY = "http://proxy.mft-dr.example.com:3128"
+
+
+@pytest.mark.parametrize("address", ["192.0.2.11", "192.0.2.200"])
+def test_egress_same_or_allowed_address_is_no_drift(address):
+    assert found(egress, PROD_EGRESS, {"proxy": REC_PROXY, "egress": address}, "egress") == []
+
+
+def test_egress_address_partners_do_not_allow_is_critical():
+    (record,) = egress.compare(PROD_EGRESS, {"proxy": REC_PROXY, "egress": "192.0.2.21"}, ctx("egress"))
+    assert (record.item, record.severity, record.production, record.recovery) == \
+        ("egress address", CRITICAL, "192.0.2.11", "192.0.2.21")
+    assert "not in the partners' allowlist" in record.message
+
+
+def test_egress_proxy_unreachable_from_recovery_is_its_own_critical_finding():
+    (record,) = egress.compare(PROD_EGRESS, {"proxy": REC_PROXY, "proxy_unreachable": "tcp/3128: timed out"},
+                               ctx("egress"))
+    assert (record.item, record.severity) == ("proxy", CRITICAL)
+    assert "cannot reach its forward proxy" in record.message and "timed out" in record.message
+
+
+def endpoint(reachable: bool, host: str = "sftp.partner.example", reason: str | None = None) -> dict[str, Any]:
+    return {"host": host, "port": 22, "reachable": reachable, "reason": None if reachable else reason}
+
+
+def test_reachability_lost_on_recovery_is_critical_and_the_reverse_minor():
+    production = {"partner": endpoint(True), "smtp": endpoint(False, reason="timed out"), "same": endpoint(True)}
+    recovery = {"partner": endpoint(False, reason="connection refused"), "smtp": endpoint(True), "same": endpoint(True)}
+    records = reachability.compare(production, recovery, ctx("reachability"))
+    assert [(r.item, r.severity) for r in records] == [("endpoint partner", CRITICAL), ("endpoint smtp", MINOR)]
+    assert "connection refused" in records[0].message and "after a takeover" in records[0].message
+    assert records[0].recovery == "sftp.partner.example:22 unreachable: connection refused"
+
+
+def test_reachability_identical_is_no_drift():
+    facts = {"partner": endpoint(True), "down": endpoint(False, reason="timed out")}
+    assert reachability.compare(facts, copy.deepcopy(facts), ctx("reachability")) == []

@@ -1,0 +1,197 @@
+"""The embedded example (inventories/example.yaml): it loads, its snapshots are exactly what
+example-snapshots/build.py makes of raw/, and comparing them gives exactly the seeded drift.
+
+The seeded drift is listed here once, with what each record models, so a change in a parser, a
+drift rule or the raw outputs that adds, loses or re-grades a finding shows up as a diff of this
+table (and the README's promise, "drift seeded in every area", stays true).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import ipaddress
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from drverify.drift import COMPARATORS, Context, Severity, Translation
+from drverify.facts.hostfacts import load_snapshot
+from drverify.inventory import load_inventory
+
+ROOT = Path(__file__).resolve().parents[2]
+INVENTORY = ROOT / "inventories/example.yaml"
+SNAPSHOTS = ROOT / "inventories/example-snapshots"
+CORE_AREAS = ("disks", "network", "firewall", "users")
+
+CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
+INITECH = ('-s 203.0.113.160/29 -p tcp -m tcp --dport 2222 -m comment '
+           '--comment "partner initech sftp" -j ACCEPT')
+RESTORE_TEST = '-p tcp -m tcp --dport 8000 -m comment --comment "temporary: restore test" -j ACCEPT'
+
+SEEDED = {
+    # recovery's data volume (1.5 TiB) was sized when production held less; it now stores 1.6 TiB
+    ("disks", "/srv/mft", CRITICAL),
+    # the NFS archive share (nas-eu-01.example.com) is not mounted on recovery at all
+    ("disks", "/srv/mft/archive", CRITICAL),
+    # recovery's MFT log volume (19.9 GiB) holds production's 18.4 GiB but not the 20% headroom
+    ("disks", "/var/log/mft", MAJOR),
+    # recovery VM has 16 GiB of memory, production 32 GiB, and the policy says at_least
+    # (its 4 CPUs are fine: cpu is at_least_used and production's 15-minute load is 2.31)
+    ("disks", "memory", MAJOR),
+    # a disk attached for a restore test is still mounted on recovery
+    ("disks", "/mnt/restore", MINOR),
+    # the service VIP mft.example.com (198.51.100.20 -> 203.0.113.20) is not up on recovery;
+    # its IPv6 VIP is
+    ("network", "address 203.0.113.20", MAJOR),
+    # the route to partner globex's network through the site's VPN router was never added
+    ("network", "route 203.0.113.224/28 via 203.0.113.2", MAJOR),
+    # implicit FTPS (990) is not enabled in the MFT server's configuration on recovery
+    ("network", "listener tcp/990", MAJOR),
+    # someone's `python3 -m http.server` from the restore test is still running
+    ("network", "listener tcp/8000", MINOR),
+    # partner initech's SFTP allowlist rule is missing while INPUT drops by default
+    ("firewall", f"ip4 filter/INPUT {INITECH}", CRITICAL),
+    # /etc/iptables/rules.v6 was never copied: recovery has no IPv6 filtering at all
+    ("firewall", "ip6 filter/INPUT", MAJOR),
+    # the port opened for that restore test was never closed
+    ("firewall", f"ip4 filter/INPUT {RESTORE_TEST}", MAJOR),
+    # the Prometheus and admin-console rules are in the other order (same rules otherwise)
+    ("firewall", "ip4 filter/INPUT", MINOR),
+    # mftsvc was created by hand on recovery without -u: uid 2003 instead of 2001
+    ("users", "user mftsvc uid/gid", CRITICAL),
+    # bob was added to mftadm on production only
+    ("users", "group mftadm members", MAJOR),
+    # a temporary admin account from the last drill, still on recovery...
+    ("users", "user drtest", MINOR),
+    # ...and still in the sudo group
+    ("users", "group sudo members", MINOR),
+}
+
+
+def _build_module():
+    path = SNAPSHOTS / "build.py"
+    spec = importlib.util.spec_from_file_location("example_snapshots_build", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def inventory():
+    return load_inventory(INVENTORY)
+
+
+@pytest.fixture(scope="module")
+def sides(inventory):
+    pair = inventory.pair("mft-eu")
+    return tuple(load_snapshot(getattr(pair, role).snapshot, pair.name, role)
+                 for role in ("production", "recovery"))
+
+
+def test_the_example_inventory_loads_with_its_snapshot_pair(inventory):
+    pair = inventory.pair("mft-eu")
+    assert pair.production.snapshot == SNAPSHOTS / "mft-eu.production.json"
+    assert pair.recovery.snapshot == SNAPSHOTS / "mft-eu.recovery.json"
+    assert pair.service_accounts == ["mftsvc"]
+    assert pair.service_groups == ["mftgrp", "mftadm"]
+    assert pair.policies.disks.mounts == {"/srv/mft": "at_least"}
+
+
+def test_snapshots_are_exactly_what_build_py_makes_of_raw(tmp_path):
+    written = _build_module().build(tmp_path)
+    assert sorted(path.name for path in written) == ["mft-eu.production.json", "mft-eu.recovery.json"]
+    for path in written:
+        assert path.read_text() == (SNAPSHOTS / path.name).read_text(), (
+            f"{path.name} differs from a rebuild: run python inventories/example-snapshots/build.py")
+
+
+def test_build_merges_probe_areas_given_as_snapshot_entries(tmp_path):
+    build = _build_module()
+    raw = tmp_path / "raw"
+    shutil.copytree(SNAPSHOTS / "raw", raw)
+    entry = {"status": "ok", "data": {"answers": []}, "vantage": "from mft-prod-01 itself"}
+    (raw / "production/dns.json").write_text(json.dumps(entry))
+    (raw / "recovery/dns.json").write_text('{"status": "unverified", "reason": "dig: timed out"}')
+    build.build(tmp_path, raw=raw)
+    areas = [json.loads((tmp_path / f"mft-eu.{role}.json").read_text())["areas"]
+             for role in ("production", "recovery")]
+    assert areas[0]["dns"] == entry
+    assert areas[1]["dns"] == {"status": "unverified", "reason": "dig: timed out"}
+
+
+def test_build_refuses_hand_written_facts_for_a_command_area(tmp_path):
+    build = _build_module()
+    raw = tmp_path / "raw"
+    shutil.copytree(SNAPSHOTS / "raw", raw)
+    (raw / "recovery/users.txt").rename(raw / "recovery/users.json")
+    with pytest.raises(build.BuildError, match="users is a command area: give it as users.txt"):
+        build.build(tmp_path, raw=raw)
+
+
+def test_every_core_area_was_parsed_on_both_sides(sides):
+    for facts in sides:
+        assert {area: facts.areas[area]["status"] for area in CORE_AREAS} == dict.fromkeys(CORE_AREAS, "ok")
+
+
+def test_snapshots_carry_fixed_collection_times(sides):
+    assert [facts.collected_at for facts in sides] == ["2026-11-19T02:00:00+00:00",
+                                                       "2026-11-26T02:00:00+00:00"]
+
+
+def _compare(pair, area, production, recovery):
+    context = Context(pair=pair.name, area=area, policy=getattr(pair.policies, area),
+                      translate=Translation(pair.translate), pair_spec=pair)
+    return COMPARATORS[area].compare(production.data(area), recovery.data(area), context)
+
+
+def test_comparing_the_snapshots_gives_exactly_the_seeded_drift(inventory, sides):
+    pair = inventory.pair("mft-eu")
+    found = {(record.area, record.item, record.severity)
+             for area in CORE_AREAS for record in _compare(pair, area, *sides)}
+    assert sorted(found) == sorted(SEEDED)
+
+
+def test_every_area_has_seeded_drift_of_several_severities():
+    for area in CORE_AREAS:
+        assert len({severity for name, _, severity in SEEDED if name == area}) >= 2, area
+
+
+# --- nothing private or real in the example -----------------------------------------------------
+
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+_IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])", re.IGNORECASE)
+_MAC = re.compile(r"\b(?:[0-9a-f]{2}:){5}[0-9a-f]{2}\b", re.IGNORECASE)
+_DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|eu|de|local|lan|corp|internal)\b")
+_SECRET = re.compile(r"-----BEGIN|PRIVATE KEY|\$(?:1|2[aby]|5|6|y|gy)\$|password|secret|token", re.IGNORECASE)
+DOC_V4 = [ipaddress.ip_network(n) for n in
+          ("198.51.100.0/24", "203.0.113.0/24", "127.0.0.0/8", "0.0.0.0/32", "255.255.255.255/32")]
+DOC_V6 = [ipaddress.ip_network(n) for n in ("2001:db8::/32", "fe80::/10", "ff00::/8", "::1/128", "::/128")]
+DOC_MACS = ("00:00:5e:00:53:", "00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff")
+
+
+def _example_files() -> list[Path]:
+    return sorted([*SNAPSHOTS.glob("*.json"), *SNAPSHOTS.glob("raw/*/*"), INVENTORY])
+
+
+def _address(text: str):
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None  # a time like 02:00:00 looks like IPv6 to the pattern
+
+
+@pytest.mark.parametrize("path", _example_files(), ids=lambda path: str(path.relative_to(ROOT)))
+def test_example_holds_only_documentation_addresses_and_names_and_no_secrets(path):
+    text = path.read_text(encoding="utf-8")
+    addresses = [_address(match) for match in _IPV4.findall(text) + _IPV6.findall(text)]
+    outside = [str(a) for a in addresses if a is not None
+               and not any(a in network for network in (DOC_V4 if a.version == 4 else DOC_V6))]
+    assert outside == []
+    assert [mac for mac in _MAC.findall(text) if not mac.lower().startswith(DOC_MACS)] == []
+    assert [name for name in _DOMAIN.findall(text) if not name.endswith("example.com")] == []
+    assert _SECRET.findall(text) == []
