@@ -156,7 +156,8 @@ def _compare_routes(production: Mapping[str, Any], recovery: Mapping[str, Any],
         item = f"route {key}"
         if key not in theirs:
             records.append(ctx.drift(item, key, None, Severity.MAJOR,
-                                     f"production has route {key}, recovery has no such route"))
+                                     f"recovery has no route {key}, which production has "
+                                     "(its addresses as translated for recovery)"))
         elif key not in ours:
             records.append(ctx.drift(item, None, key, Severity.MINOR,
                                      f"recovery has route {key}, production has no such route"))

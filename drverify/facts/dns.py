@@ -54,7 +54,7 @@ def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
                for server in servers}
     for server, answer in answers.items():
         if role == "production" and "error" in answer:
-            raise FactError(f"dns: server {server} does not answer production: {answer['error']}")
+            raise FactError(f"server {server} does not answer production: {answer['error']}")
     resolver_names = [tr.text(name).lower() for name in checks.resolver_names]
     outputs = vantage.run(resolver_commands(resolver_names))
     return {"servers": answers, "resolver": resolver_view(outputs, resolver_names)}

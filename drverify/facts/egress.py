@@ -51,7 +51,7 @@ def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
             result = {"proxy": proxy, **fetch(local, checks.echo_url, credentials, checks.timeout)}
     if role == "production" and "egress" not in result:
         reason = result.get("proxy_unreachable") or result.get("echo_failed")
-        raise FactError(f"egress: production's proxy {proxy} gives no egress address ({reason}): "
+        raise FactError(f"production's proxy {proxy} gives no egress address ({reason}): "
                         "nothing to compare recovery with")
     return result
 
@@ -59,7 +59,7 @@ def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
 def proxy_address(proxy: str) -> tuple[str, int]:
     parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
     if not parts.hostname:
-        raise FactError(f"egress: proxy {proxy!r} is not http://host:port")
+        raise FactError(f"proxy {proxy!r} is not http://host:port")
     return parts.hostname, parts.port or DEFAULT_PROXY_PORT
 
 

@@ -55,7 +55,7 @@ def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
             _session(vantage, url, target, checks, tr, password)
     for url, result in servers.items():
         if role == "production" and result["stage"] != "ok":
-            raise FactError(f"ldap: production cannot use {url} ({result['stage']}: {result['reason']}): "
+            raise FactError(f"production cannot use {url} ({result['stage']}: {result['reason']}): "
                             "nothing to compare recovery with")
     return {"servers": servers}
 
@@ -64,7 +64,7 @@ def server_address(url: str) -> tuple[str, int]:
     """(host, port) of an ldap:// or ldaps:// URL, with the scheme's default port."""
     parts = urlsplit(url)
     if parts.scheme not in ("ldap", "ldaps") or not parts.hostname:
-        raise FactError(f"ldap: {url!r} is not an ldap:// or ldaps:// URL")
+        raise FactError(f"{url!r} is not an ldap:// or ldaps:// URL")
     return parts.hostname, parts.port or (636 if parts.scheme == "ldaps" else 389)
 
 

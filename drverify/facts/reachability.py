@@ -53,7 +53,7 @@ def parse(outputs: Mapping[str, Output]) -> dict[str, Any]:
     facts = {name: endpoint(name, output) for name, output in sorted(outputs.items()) if name != ROLE}
     for name, fact in facts.items():
         if role == "production" and not fact["reachable"]:
-            raise FactError(f"reachability: production cannot reach {name} at {fact['host']}:{fact['port']} "
+            raise FactError(f"production cannot reach {name} at {fact['host']}:{fact['port']} "
                             f"({fact['reason']}): nothing to compare recovery with")
     return facts
 

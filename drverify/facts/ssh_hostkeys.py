@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import socket
 import subprocess
 from typing import Any
 
@@ -72,7 +73,22 @@ def scan(address: str, port: int, timeout: float) -> dict[str, Any]:
     except subprocess.TimeoutExpired:
         return {"error": "timed out"}
     keys = parse_keyscan(done.stdout)
-    return {"keys": keys} if keys else {"error": keyscan_failure(done.stderr)}
+    if keys:
+        return {"keys": keys}
+    return {"error": _tcp_failure(address, port, timeout) or keyscan_failure(done.stderr)}
+
+
+def _tcp_failure(address: str, port: int, timeout: float) -> str | None:
+    """ssh-keyscan is silent about a refused connection: ask TCP itself why."""
+    try:
+        socket.create_connection((address, port), timeout=timeout).close()
+    except ConnectionRefusedError:
+        return "connection refused"
+    except (TimeoutError, socket.timeout):
+        return "timed out"
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
 
 
 def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:

@@ -105,7 +105,7 @@ def ftp_reply(stream: Any) -> tuple[str, str]:
     if len(line) < 3 or not line[:3].isdigit():
         raise ProbeFailed(f"not an FTP server (it said {line[:40]!r})")
     code = line[:3]
-    while line[3:4] == "-":
+    while not line.startswith(code + " "):  # a multi-line reply ends with "CODE text"
         line = stream.readline().decode("latin-1").rstrip("\r\n")
         if not line:
             raise ProbeFailed("the FTP server closed the connection")

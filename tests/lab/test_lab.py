@@ -97,7 +97,7 @@ def test_firewalls_differ_by_the_seeded_rules(ssh: SshRun) -> None:
     (prod_policy, prod), (dr_policy, dr) = (input_chain(ok(ssh(h, "iptables-save -t filter")))
                                             for h in ("production", "recovery"))
     assert (prod_policy, dr_policy) == ("DROP", "DROP")
-    assert len(prod & dr) == 4
+    assert len(prod & dr) == 5  # with the key services' rule (drverify.lab.keys), the same on both
     assert prod - dr == {"-A INPUT -s 203.0.113.0/24 -p tcp -m tcp --dport 2222 -j ACCEPT"}
     assert dr - prod == {"-A INPUT -p tcp -m tcp --dport 8080 -j ACCEPT"}
 
@@ -109,7 +109,10 @@ def test_sftp_listener_answers_on_production_only(lab: Lab) -> None:
         socket.create_connection((lab.hosts["recovery"].address, 2222), timeout=3)
 
 
-@pytest.mark.parametrize(("host", "ports"), [("production", {"22", "2222"}), ("recovery", {"22"})])
+KEY_PORTS = {"21", "990", "2022", "4443"}  # TLS and SFTP listeners of drverify.lab.keys, on both hosts
+
+
+@pytest.mark.parametrize(("host", "ports"), [("production", {"22", "2222"} | KEY_PORTS), ("recovery", {"22"} | KEY_PORTS)])
 def test_listeners(ssh: SshRun, host: str, ports: set[str]) -> None:
     lines = ok(ssh(host, "ss -H -tlnp")).splitlines()
     assert {line.split()[3].rsplit(":", 1)[1] for line in lines} == ports

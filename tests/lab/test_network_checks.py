@@ -86,6 +86,8 @@ def test_stopped_servers_make_their_areas_unverified_not_passed(lab: Lab, tmp_pa
                             ("egress", "production's proxy"), ("reachability", "production cannot reach")):
             assert statuses(report)[(pair, area)] == "unverified", (pair, area)
             assert words in reasons[(pair, area)], reasons[(pair, area)]
-    assert "connection refused" in reasons[("lab-ssh", "ldap")]
-    assert "name does not resolve" in reasons[("lab-ssh", "reachability")]  # named is down
+    # named is down too, so the names of the directory and the partners no longer resolve
+    assert "tcp/636: name does not resolve" in reasons[("lab-ssh", "ldap")]
+    assert "name does not resolve" in reasons[("lab-ssh", "reachability")]
+    assert "tcp/53: connection refused" in reasons[("lab-ssh", "dns")]
     assert "ERROR checks/test_ldap.py::test_ldap[lab-ssh]" in run.stdout

@@ -1,0 +1,155 @@
+"""Drift of the key areas: exact records for each rule, with one injected "now"."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from drverify.drift import certificates, pgp, ssh_hostkeys, tls
+from drverify.drift.records import Context, Severity
+from drverify.drift.translate import Translation
+from drverify.inventory.model import Pair
+
+NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
+
+
+def ctx(area: str, keys: dict | None = None, translate: dict | None = None) -> Context:
+    pair = Pair(name="p", production="local://", recovery="local://", keys=keys or {})
+    return Context("p", area, None, Translation(translate or {}), pair)
+
+
+def cert(sha: str = "AA", cn: str = "mft.example.test", sans: tuple = ("mft.example.test",),
+         not_after: str = "2026-06-01T00:00:00Z") -> dict:
+    return {"subject": f"O=x,CN={cn}", "issuer": "O=x,CN=CA", "serial": "1", "sha256": sha,
+            "not_before": "2025-01-01T00:00:00Z", "not_after": not_after, "sans": list(sans),
+            "key_type": "EC", "key_bits": 256, "spki_sha256": "k" + sha}
+
+
+def cfile(*certs: dict, key: str | None = "/k", chain: str | None = "ok") -> dict:
+    return {"format": "pem", "certificates": list(certs), "key": key, "chain": chain}
+
+
+def records(found) -> list[tuple[str, str, object, object]]:
+    return [(r.item, r.severity.label, r.production, r.recovery) for r in found]
+
+
+def test_identical_certificate_files_no_drift() -> None:
+    facts = {"files": {"/c.pem": cfile(cert())}, "keys": {"/k": "kAA"}}
+    assert certificates.compare(facts, facts, ctx("certificates"), now=NOW) == []
+
+
+@pytest.mark.parametrize(("recovery", "expected"), [
+    (None, [("/c.pem", "critical", "AA", None)]),
+    ({"missing": True}, [("/c.pem", "critical", "AA", None)]),
+    (cfile(cert("BB")), [("/c.pem certificate", "major", "AA", "BB")]),
+    (cfile(cert(not_after="2025-05-01T00:00:00Z")),
+     [("/c.pem expiry", "critical", "2026-06-01T00:00:00Z", "2025-05-01T00:00:00Z")]),
+    (cfile(cert(not_after="2025-06-20T00:00:00Z")),
+     [("/c.pem expiry", "major", "2026-06-01T00:00:00Z", "2025-06-20T00:00:00Z")]),
+    (cfile(cert(not_after="2026-01-01T00:00:00Z")),
+     [("/c.pem expiry", "minor", "2026-06-01T00:00:00Z", "2026-01-01T00:00:00Z")]),
+    (cfile(cert(), key=None), [("/c.pem private key", "critical", "/k", None)]),
+    (cfile(cert(), chain="unable to get local issuer certificate"),
+     [("/c.pem chain", "major", "ok", "unable to get local issuer certificate")]),
+])
+def test_certificate_file_rules(recovery: dict | None, expected: list) -> None:
+    production = {"files": {"/c.pem": cfile(cert())}, "keys": {}}
+    other = {"files": {} if recovery is None else {"/c.pem": recovery}, "keys": {}}
+    assert records(certificates.compare(production, other, ctx("certificates"), now=NOW)) == expected
+
+
+def test_reissued_certificate_with_the_same_names_is_allowed_only_by_policy() -> None:
+    production = {"files": {"/c.pem": cfile(cert("AA", cn="a.mft-prod.example"))}, "keys": {}}
+    recovery = {"files": {"/c.pem": cfile(cert("BB", cn="a.mft-dr.example"))}, "keys": {}}
+    policy = {"certificates": {"allow_reissued": True}}
+    assert certificates.compare(production, recovery, ctx("certificates", policy, {"mft-prod": "mft-dr"}), now=NOW) == []
+    found = certificates.compare(production, recovery, ctx("certificates", policy), now=NOW)
+    assert records(found) == [("/c.pem certificate", "major", "AA", "BB")]
+    assert "a.mft-dr.example" in found[0].message and "a.mft-prod.example" in found[0].message
+
+
+def test_expired_on_production_and_extra_file_on_recovery() -> None:
+    old = cert(not_after="2025-01-01T00:00:00Z")
+    production = {"files": {"/c.pem": cfile(old)}, "keys": {}}
+    recovery = {"files": {"/c.pem": cfile(old), "/x.pem": cfile(cert("CC"))}, "keys": {}}
+    found = certificates.compare(production, recovery, ctx("certificates"), now=NOW)
+    assert records(found) == [("/c.pem expiry", "critical", old["not_after"], old["not_after"]),
+                              ("/x.pem", "minor", None, "CC")]
+    assert "expired on 2025-01-01" in found[0].message
+
+
+def port(*chain: dict, verified: str | None = "ok") -> dict:
+    return {"name": "https", "protocol": "tls", "sni": "mft.example.test", "chain": list(chain), "verified": verified}
+
+
+def test_served_tls_rules() -> None:
+    inter = cert("II", cn="CA")
+    production = {"ports": {"443": port(cert(), inter), "990": port(cert()), "21": port(cert())}}
+    recovery = {"ports": {"443": port(cert(), verified="unable to get local issuer certificate"),
+                          "990": {"name": None, "protocol": "tls", "sni": None, "error": "connection refused"},
+                          "21": port(cert("BB"))}}
+    found = tls.compare(production, recovery, ctx("tls"), now=NOW)
+    assert records(found) == [
+        ("port 21 certificate", "major", "AA", "BB"),
+        ("port 443 chain", "critical", ["O=x,CN=mft.example.test", "O=x,CN=CA"], ["O=x,CN=mft.example.test"]),
+        ("port 990", "critical", "AA", None),
+    ]
+    assert "connection refused" in found[2].message and "incomplete chain" in found[1].message
+
+
+def test_served_tls_chain_length_without_bundle_and_identical() -> None:
+    production = {"ports": {"443": port(cert(), cert("II"), verified=None)}}
+    recovery = {"ports": {"443": port(cert(), verified=None)}}
+    assert [r.item for r in tls.compare(production, recovery, ctx("tls"), now=NOW)] == ["port 443 chain"]
+    assert tls.compare(production, production, ctx("tls"), now=NOW) == []
+
+
+def test_ssh_host_key_rules() -> None:
+    production = {"ports": {"22": {"keys": {"ssh-ed25519": "SHA256:a", "ecdsa-sha2-nistp256": "SHA256:b"}},
+                            "2022": {"keys": {"ssh-ed25519": "SHA256:c"}}}}
+    recovery = {"ports": {"22": {"keys": {"ssh-ed25519": "SHA256:x", "rsa-sha2-512": "SHA256:r"}},
+                          "2022": {"error": "connection refused"}}}
+    found = ssh_hostkeys.compare(production, recovery, ctx("ssh_hostkeys"))
+    assert records(found) == [
+        ("port 2022", "critical", {"ssh-ed25519": "SHA256:c"}, None),
+        ("port 22 ecdsa-sha2-nistp256", "critical", "SHA256:b", None),
+        ("port 22 rsa-sha2-512", "minor", None, "SHA256:r"),
+        ("port 22 ssh-ed25519", "critical", "SHA256:a", "SHA256:x"),
+    ]
+    assert ssh_hostkeys.compare(production, production, ctx("ssh_hostkeys")) == []
+
+
+def key(uid: str, secret: bool = False, trust: str = "f", expires: str | None = None, subkeys: dict | None = None) -> dict:
+    return {"uids": [uid], "algo": "22", "length": 255, "created": "2025-01-01T00:00:00Z", "expires": expires,
+            "ownertrust": trust, "validity": trust, "secret": secret,
+            "subkeys": subkeys if subkeys is not None else {"S" + uid[:1]: {"usage": "e", "expires": None, "secret": secret}}}
+
+
+def ring(**keys: dict) -> dict:
+    return {"accounts": {"svc": {"gnupghome": "/h/.gnupg", "exists": True, "keys": keys}}}
+
+
+def test_pgp_rules() -> None:
+    own = key("Own", secret=True, trust="u")
+    production = ring(F1=own, F2=key("Partner A"), F3=key("Partner B"), F4=key("Old", expires="2026-01-01T00:00:00Z"))
+    recovery = ring(F1=key("Own", trust="u"), F2=key("Partner A", trust="m"),
+                    F4=key("Old", expires="2025-05-01T00:00:00Z"), F5=key("Extra"))
+    found = pgp.compare(production, recovery, ctx("pgp"), now=NOW)
+    assert records(found) == [
+        ("svc key F1 secret", "critical", ["SO", "primary"], []),
+        ("svc key F2 trust", "major", "f", "m"),
+        ("svc key F3", "critical", "Partner B", None),
+        ("svc key F4 expiry", "critical", "2026-01-01T00:00:00Z", "2025-05-01T00:00:00Z"),
+        ("svc key F5", "minor", None, "Extra"),
+    ]
+    assert "cannot be decrypted" in found[0].message and "full" in found[1].message
+    assert pgp.compare(production, production, ctx("pgp"), now=NOW) == []
+
+
+def test_pgp_keyring_missing_on_recovery() -> None:
+    production = ring(F1=key("Own", secret=True))
+    recovery = {"accounts": {"svc": {"gnupghome": "/h/.gnupg", "exists": False, "keys": {}}}}
+    found = pgp.compare(production, recovery, ctx("pgp"), now=NOW)
+    assert records(found) == [("svc keyring", "critical", "/h/.gnupg", None)]
+    assert found[0].severity is Severity.CRITICAL

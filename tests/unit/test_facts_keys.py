@@ -1,0 +1,171 @@
+"""Parsers of the key areas, on outputs recorded from the lab's real hosts (tests/data/)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from drverify.facts import certificates, pgp, ssh_hostkeys, tls
+from drverify.facts.area import FactError
+from drverify.facts.x509 import load_bundle
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+BOUNDARY = "@@drverify-0123456789abcdef@@"
+
+
+def scan(role: str) -> dict:
+    text = (DATA / "certificates" / f"scan-{role}.txt").read_text()
+    return certificates.parse(text, BOUNDARY, load_bundle(DATA / "certificates" / "ca.pem"))
+
+
+def test_certificate_files_pem_der_and_pkcs12_with_keys_and_chains() -> None:
+    files = scan("production")["files"]
+    assert {path: entry["format"] for path, entry in files.items()} == {
+        "/etc/mft/tls/archive.pem": "pem", "/etc/mft/tls/as2.pem": "pem", "/etc/mft/tls/ftps.pem": "pem",
+        "/etc/mft/tls/https.pem": "pem", "/etc/mft/tls/intermediate.der": "der",
+        "/etc/mft/tls/partner-api.pem": "pem", "/etc/mft/tls/portal.p12": "p12"}
+    assert files["/etc/mft/tls/ftps.pem"]["key"] == "/etc/mft/tls/private/ftps.key"
+    assert files["/etc/mft/tls/portal.p12"]["key"] == "/etc/mft/tls/portal.p12"
+    assert files["/etc/mft/tls/intermediate.der"]["key"] is None
+    assert {entry["chain"] for entry in files.values()} == {"ok"}
+    leaf = files["/etc/mft/tls/ftps.pem"]["certificates"][0]
+    assert leaf["subject"] == "O=drverify lab,CN=ftps.mft.example.test"
+    assert leaf["sans"] == ["ftps.mft.example.test", "mft.example.test"]
+    assert (leaf["key_type"], leaf["key_bits"]) == ("EC", 256)
+    assert leaf["not_after"].endswith("Z") and len(leaf["sha256"]) == 95
+
+
+def test_recovery_scan_lacks_the_missing_file_and_builds_chains_from_the_host() -> None:
+    facts = scan("recovery")
+    assert "/etc/mft/tls/archive.pem" not in facts["files"]
+    https = facts["files"]["/etc/mft/tls/https.pem"]
+    assert len(https["certificates"]) == 1 and https["chain"] == "ok"
+
+
+def test_a_chain_without_bundle_is_not_judged_and_without_intermediate_fails() -> None:
+    text = (DATA / "certificates" / "scan-recovery.txt").read_text()
+    assert certificates.parse(text, BOUNDARY, None)["files"]["/etc/mft/tls/ftps.pem"]["chain"] is None
+    only_https = text.split(f"{BOUNDARY} pem /etc/mft/tls/https.pem")[1].split(BOUNDARY)[0]
+    alone = f"{BOUNDARY} pem /etc/mft/tls/https.pem{only_https}{BOUNDARY} end -\n"
+    chain = certificates.parse(alone, BOUNDARY, load_bundle(DATA / "certificates" / "ca.pem"))
+    assert chain["files"]["/etc/mft/tls/https.pem"]["chain"] == "unable to get local issuer certificate"
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    (f"{BOUNDARY} missing /etc/x.pem", {"/etc/x.pem": {"missing": True}}),
+    (f"{BOUNDARY} missing /etc/*.pem", {}),
+    (f"{BOUNDARY} unreadable /etc/x.pem", {"/etc/x.pem": {"error": "permission denied"}}),
+    (f"{BOUNDARY} unknown /etc/x.pem", {"/etc/x.pem": {"error": "not a PEM, DER or PKCS#12 certificate"}}),
+])
+def test_scan_markers(line: str, expected: dict) -> None:
+    assert certificates.parse(line + "\n", BOUNDARY, None)["files"] == expected
+
+
+@pytest.mark.parametrize("kind", ["p12-nopass", "p12-error"])
+def test_unopenable_pkcs12_is_unverified(kind: str) -> None:
+    with pytest.raises(FactError, match="PKCS#12"):
+        certificates.parse(f"{BOUNDARY} {kind} /etc/p.p12\n", BOUNDARY, None)
+
+
+def test_private_key_text_is_refused() -> None:
+    with pytest.raises(FactError, match="private key"):
+        certificates.parse(f"{BOUNDARY} key /k\n-----BEGIN PRIVATE KEY-----\n", BOUNDARY, None)
+
+
+def test_password_comes_from_env_or_file_and_never_into_the_script(tmp_path, monkeypatch) -> None:
+    from drverify.inventory.base import SecretRef
+
+    monkeypatch.setenv("P12PW", "s3cret-value")
+    assert certificates.read_secret(SecretRef(env="P12PW")) == "s3cret-value"
+    (tmp_path / "pw").write_text("from-file\n")
+    assert certificates.read_secret(SecretRef(file=tmp_path / "pw")) == "from-file"
+    with pytest.raises(FactError, match="NOPE is not set"):
+        certificates.read_secret(SecretRef(env="NOPE"))
+    assert "s3cret" not in certificates.script(["/a b/*.pem"], ["/k"], BOUNDARY)
+    assert "'/a b/*.pem'" in certificates.script(["/a b/*.pem"], ["/k"], BOUNDARY)
+
+
+def keyring(role: str) -> dict:
+    return pgp.parse_account((DATA / "pgp" / f"list-{role}.txt").read_text(), "mftsvc")
+
+
+def test_pgp_production_keyring() -> None:
+    facts = keyring("production")
+    assert facts["gnupghome"] == "/srv/mft/home/mftsvc/.gnupg" and facts["exists"]
+    by_uid = {key["uids"][0]: key for key in facts["keys"].values()}
+    assert sorted(by_uid) == ["MFT Service <mftsvc@mft.example.test>", "Partner A <pgp@partner-a.example>",
+                              "Partner B <pgp@partner-b.example>"]
+    own = by_uid["MFT Service <mftsvc@mft.example.test>"]
+    assert own["secret"] and own["ownertrust"] == "u" and own["algo"] == "22"
+    assert [sub["usage"] for sub in own["subkeys"].values()] == ["e"]
+    assert all(sub["secret"] for sub in own["subkeys"].values())
+    assert not by_uid["Partner A <pgp@partner-a.example>"]["secret"]
+    assert by_uid["Partner A <pgp@partner-a.example>"]["ownertrust"] == "f"
+
+
+def test_pgp_recovery_keyring_has_no_secret_key() -> None:
+    keys = keyring("recovery")["keys"]
+    assert len(keys) == 2 and not any(key["secret"] for key in keys.values())
+
+
+def test_pgp_absent_keyring_and_missing_account() -> None:
+    assert pgp.parse_account("@@home /h/.gnupg\n@@absent\n", "x") == {"gnupghome": "/h/.gnupg", "exists": False, "keys": {}}
+    with pytest.raises(FactError, match="no keyring path"):
+        pgp.parse_account("", "x")
+
+
+def test_pgp_parsing_writes_nothing_here() -> None:
+    places = [Path.home(), Path(tempfile.gettempdir())]
+    before = {place: set(os.listdir(place)) for place in places}
+    keyring("production")
+    assert {place: set(os.listdir(place)) for place in places} == before
+
+
+def test_pgp_command_quotes_inventory_values() -> None:
+    from drverify.inventory.keys import PgpAccount
+
+    text = pgp.command(PgpAccount(name="svc", gnupghome="/srv/a b/.gnupg"))
+    assert "u=svc; H='/srv/a b/.gnupg'" in text and "--kill gpg-agent" in text
+
+
+def test_keyscan_fingerprints_match_ssh_keygen() -> None:
+    keys = ssh_hostkeys.parse_keyscan((DATA / "ssh_hostkeys" / "keyscan-production.txt").read_text())
+    expected = {}
+    for line in (DATA / "ssh_hostkeys" / "keyscan-production.fingerprints").read_text().splitlines():
+        fields = line.split()
+        expected[{"(ECDSA)": "ecdsa-sha2-nistp256", "(ED25519)": "ssh-ed25519"}[fields[-1]]] = fields[1]
+    assert keys == expected
+
+
+@pytest.mark.parametrize(("stderr", "reason"), [
+    ("connect (`198.51.100.10'): Connection refused\n", "connection refused"),
+    ("198.51.100.10: Connection timed out\n", "timed out"),
+    ("# 198.51.100.10:22 SSH-2.0-x\n", "no host key received"),
+])
+def test_keyscan_failures(stderr: str, reason: str) -> None:
+    assert ssh_hostkeys.keyscan_failure(stderr) == reason
+
+
+class Lines:
+    def __init__(self, *lines: bytes) -> None:
+        self.lines = list(lines)
+
+    def readline(self) -> bytes:
+        return self.lines.pop(0) if self.lines else b""
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    ((b"220 ready\r\n",), ("220", "220 ready")),
+    ((b"220-welcome\r\n", b"more\r\n", b"220 ready\r\n"), ("220", "220 ready")),
+    ((b"234 Proceed\r\n",), ("234", "234 Proceed")),
+])
+def test_ftp_replies(lines: tuple[bytes, ...], expected: tuple[str, str]) -> None:
+    assert tls.ftp_reply(Lines(*lines)) == expected
+
+
+def test_not_an_ftp_server() -> None:
+    with pytest.raises(tls.ProbeFailed, match="not an FTP server"):
+        tls.ftp_reply(Lines(b"SSH-2.0-OpenSSH\r\n"))
