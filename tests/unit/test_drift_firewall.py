@@ -15,6 +15,7 @@ from drverify.drift.translate import Translation
 from drverify.facts import firewall as firewall_facts
 from drverify.facts.batch import split_output
 from drverify.inventory.model import FirewallPolicy
+from support import only
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "firewall"
 CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
@@ -62,16 +63,6 @@ def context(policy: Any = None, translate: dict[str, str] | None = None) -> Cont
 
 def compare(recovery: dict[str, Any], production: dict[str, Any] = PRODUCTION, **kwargs: Any):
     return firewall.compare(copy.deepcopy(production), recovery, context(**kwargs))
-
-
-def only(records, **fields):
-    """The single record; its fields checked (``words`` the message must contain)."""
-    assert len(records) == 1, records
-    record = records[0]
-    words = fields.pop("words", ())
-    assert {key: getattr(record, key) for key in fields} == fields
-    assert all(word in record.message for word in words), record.message
-    return record
 
 
 def test_identical_hosts_have_no_drift():

@@ -14,6 +14,7 @@ from drverify.drift.translate import Translation
 from drverify.facts import network as network_facts
 from drverify.facts.batch import split_output
 from drverify.inventory.model import NetworkPolicy
+from support import only
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "network"
 CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
@@ -72,16 +73,6 @@ def context(policy: Any = None, translate: dict[str, str] | None = SITE) -> Cont
 
 def changed(facts: dict[str, Any], **parts: Any) -> dict[str, Any]:
     return {**copy.deepcopy(facts), **parts}
-
-
-def only(records, **fields):
-    """The single record; its fields checked (``message`` as words it must contain)."""
-    assert len(records) == 1, records
-    record = records[0]
-    words = fields.pop("words", ())
-    assert {key: getattr(record, key) for key in fields} == fields
-    assert all(word in record.message for word in words), record.message
-    return record
 
 
 def test_identical_hosts_have_no_drift():

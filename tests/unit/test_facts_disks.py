@@ -10,21 +10,13 @@ import pytest
 from drverify.facts import disks
 from drverify.facts.area import FactError
 from drverify.facts.batch import Output
+from support import recorded_outputs
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "disks"
 
 
 def recorded(case: str) -> dict[str, Output]:
-    """A case's outputs: COMMAND.out, with COMMAND.err / COMMAND.rc when not empty / not 0."""
-    outputs = {}
-    for out in sorted((DATA / case).glob("*.out")):
-        err, rc = out.with_suffix(".err"), out.with_suffix(".rc")
-        outputs[out.stem] = Output(
-            int(rc.read_text()) if rc.exists() else 0,
-            out.read_text(),
-            err.read_text() if err.exists() else "",
-        )
-    return outputs
+    return recorded_outputs(DATA / case)
 
 
 def test_commands_are_the_same_for_both_roles_and_machine_readable():

@@ -1,0 +1,32 @@
+"""What the unit tests share: reading recorded outputs, checking a single drift record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from drverify.facts.batch import Output
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def recorded_outputs(directory: Path) -> dict[str, Output]:
+    """A recorded case: COMMAND.out, with COMMAND.err / COMMAND.rc when not empty / not 0."""
+    outputs = {}
+    for out in sorted(directory.glob("*.out")):
+        err, rc = out.with_suffix(".err"), out.with_suffix(".rc")
+        outputs[out.stem] = Output(
+            int(rc.read_text()) if rc.exists() else 0,
+            out.read_text(),
+            err.read_text() if err.exists() else "",
+        )
+    return outputs
+
+
+def only(records, **fields):
+    """The single record; its fields checked (``words`` the message must contain)."""
+    assert len(records) == 1, records
+    record = records[0]
+    words = fields.pop("words", ())
+    assert {key: getattr(record, key) for key in fields} == fields
+    assert all(word in record.message for word in words), record.message
+    return record
