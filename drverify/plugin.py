@@ -199,6 +199,7 @@ class DriftReporter:
         self.config = config
         self.run = config.stash[RUN]
         self.started_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+        self._json_path: Path | None = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for name, value in report.user_properties:
@@ -211,7 +212,22 @@ class DriftReporter:
         option = self.config.getoption("drift_json")
         target = Path(option) if option else self._ini_path("drverify_json")
         if target is not None:
-            json_report.write(target, self.results(), self.meta())
+            self._json_path = json_report.write(target, self.results(), self.meta())
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        """One line per pair, area by area: what a CI log reader wants first."""
+        if not self.run.results:
+            return
+        terminalreporter.section("drverify: recovery hosts compared with production")
+        by_pair: dict[str, list[AreaResult]] = {}
+        order = list(AREAS)
+        for result in sorted(self.results(), key=lambda r: order.index(r.area) if r.area in order else 99):
+            by_pair.setdefault(result.pair, []).append(result)
+        for pair, results in by_pair.items():
+            cells = [f"{result.area} {_cell(result)}" for result in results]
+            terminalreporter.write_line(f"{pair}: " + ", ".join(cells))
+        if self._json_path is not None:
+            terminalreporter.write_line(f"drift records: {self._json_path}")
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_summary(self, prefix: list, summary: list, postfix: list) -> None:
@@ -239,6 +255,12 @@ class DriftReporter:
             "areas": [name for name, area in AREAS.items()
                       if any(applies(area, pair) for pair in inventory.pairs)] if inventory else [],
         }
+
+
+def _cell(result: AreaResult) -> str:
+    if result.status == "drift":
+        return f"{len(result.drift)} drift ({result.worst.label})"
+    return result.status
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
