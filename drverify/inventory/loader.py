@@ -74,7 +74,36 @@ def describe_validation_error(path: Path, raw: dict[str, Any], error: Validation
     first = errors[0]
     location = _key_path(raw, first["loc"])
     more = f" (and {len(errors) - 1} more problem{'s' * (len(errors) > 2)})" if len(errors) > 1 else ""
-    return f"{path}: {location}: {_expectation(first)}{more}"
+    expected = _expectation(first)
+    if first["type"] == "extra_forbidden":
+        allowed = _allowed_keys(first["loc"][:-1])
+        if allowed:
+            expected += f" (expected one of: {', '.join(allowed)})"
+    return f"{path}: {location}: {expected}{more}"
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the model at ``loc`` accepts, found by walking the schema's annotations."""
+    model: Any = Inventory
+    for key in loc:
+        if isinstance(key, int) or not (isinstance(model, type) and issubclass(model, BaseModel)):
+            continue
+        field = model.model_fields.get(key)
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+    return list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model inside ``X | None``, ``list[X]`` or ``dict[str, X]``, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
 
 
 def _key_path(raw: dict[str, Any], loc: tuple[Any, ...]) -> str:

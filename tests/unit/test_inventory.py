@@ -64,7 +64,12 @@ def test_paths_are_relative_to_the_inventory_file(tmp_path):
         ("pairs: [{name: a, production: ftp://x, recovery: ssh://y}]",
          "pairs[0](a).production.host: expected a pytest-testinfra connection string"),
         ("pairs: [{name: a, production: ssh://x, recovery: ssh://y, polices: {}}]",
-         "pairs[0](a).polices: unknown key"),
+         "pairs[0](a).polices: unknown key (expected one of: ssh, sudo, translate, service_accounts,"),
+        ("pairs: [{name: a, production: ssh://x, recovery: ssh://y, policies: {disk: {}}}]",
+         "pairs[0](a).policies.disk: unknown key (expected one of: disks, sizing, network, firewall, users)"),
+        ("pairs: [{name: a, production: {host: ssh://x, ssh: {knownhosts: f}}, recovery: ssh://y}]",
+         "pairs[0](a).production.ssh.knownhosts: unknown key (expected one of: config, identity_file,"
+         " known_hosts, strict_host_key_checking, connect_timeout)"),
         ("pairs: [{name: a, production: ssh://x, recovery: ssh://y},"
          " {name: a, production: ssh://x, recovery: ssh://y}]",
          "pairs: pair names must be unique: 'a' appears twice"),
