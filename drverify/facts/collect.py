@@ -73,11 +73,13 @@ def _collect_commands(facts: HostFacts, connection: Connection, pair: Pair,
         reason = f"{error} (exit status {result.rc}: {result.stderr.strip()[-200:]})"
         _all_unverified(facts, areas, reason)
         return reason
+    vantage = Vantage(connection, facts.role, facts.label).description
     for name, area in areas.items():
         prefix = f"{name}."
         own = {key[len(prefix):]: value for key, value in outputs.items() if key.startswith(prefix)}
         try:
-            facts.set_ok(name, area.parse(own))
+            facts.set_ok(name, area.parse(own),
+                         vantage=vantage if getattr(area, "PROBES_FROM_HOST", False) else None)
         except FactError as error:
             facts.set_unverified(name, str(error))
     return None

@@ -69,7 +69,10 @@ def paramiko_forward(transport: paramiko.Transport, host: str, port: int,
 
 def _accept_loop(listener: socket.socket, transport: paramiko.Transport, host: str, port: int,
                  timeout: float, stop: threading.Event) -> None:
-    listener.settimeout(0.2)
+    try:
+        listener.settimeout(0.2)
+    except OSError:
+        return  # closed before this thread started
     while not stop.is_set():
         try:
             client, peer = listener.accept()

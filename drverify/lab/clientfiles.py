@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,7 +33,7 @@ def inventory_data(state_dir: Path, production: str, recovery: str,
         }
         for name, scheme in PAIR_BACKENDS
     ]
-    pairs = [_merged(pair, extra or {}) for pair in pairs]
+    pairs = [_merged(pair, copy.deepcopy(extra or {})) for pair in pairs]
     return {
         "version": 1,
         "defaults": {
