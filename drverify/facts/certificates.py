@@ -5,7 +5,7 @@ One remote script per host prints only *public* material: the certificate blocks
 files converted to PEM, the certificates of PKCS#12 files (``openssl pkcs12 -nokeys``), and for
 private keys the PEM *public* key derived from them on the host. Everything is parsed here,
 locally, with pyOpenSSL. The PKCS#12 password reaches the host on the script's stdin
-(:mod:`drverify.facts.stdin_run`), never in an argument, a fact or a report.
+(:meth:`Connection.run_with_stdin`), never in an argument, a fact or a report.
 
 Facts::
 
@@ -17,15 +17,13 @@ Facts::
 
 from __future__ import annotations
 
-import os
 import shlex
 from typing import Any
 
 from drverify.facts.area import FactError
 from drverify.facts.batch import new_boundary
-from drverify.facts.stdin_run import run_with_stdin
+from drverify.facts.secrets import reveal
 from drverify.facts.x509 import chain_status, describe, load_bundle, pem_certificates, public_key_hash, refuse_private
-from drverify.inventory.base import SecretRef
 from drverify.inventory.model import Pair
 
 NAME = "certificates"
@@ -86,31 +84,13 @@ def script(paths: list[str], keys: list[str], boundary: str) -> str:
     return _SCRIPT.format(boundary=boundary, certificates=quoted, keys=quoted_keys)
 
 
-def read_secret(ref: SecretRef | None) -> str:
-    """The PKCS#12 password, read here just before use; its value goes nowhere but the host's stdin."""
-    if ref is None:
-        return ""
-    if ref.env is not None:
-        if ref.env not in os.environ:
-            raise FactError(f"pkcs12_password: environment variable {ref.env} is not set")
-        value = os.environ[ref.env]
-    else:
-        try:
-            value = ref.file.read_text(encoding="utf-8").rstrip("\n")
-        except OSError as error:
-            raise FactError(f"pkcs12_password: cannot read {ref.file}: {error.strerror}") from None
-    if "\n" in value:
-        raise FactError("pkcs12_password: a password must be one line")
-    return value
-
-
 def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
     """Run the script on the host (the password on its stdin) and parse what came back."""
     spec = pair.keys.certificates
-    secret = read_secret(spec.pkcs12_password)
+    secret = reveal(spec.pkcs12_password, "pkcs12_password") if spec.pkcs12_password else ""
     boundary = new_boundary()
-    output = run_with_stdin(vantage.connection, script(spec.paths, spec.keys, boundary),
-                            (secret + "\n").encode())
+    output = vantage.connection.run_with_stdin(script(spec.paths, spec.keys, boundary),
+                                               (secret + "\n").encode())
     if f"{boundary} end -" not in output.stdout:
         raise FactError(output.reason("certificate scan") if not output.ok
                         else "certificate scan: output is incomplete (no end marker)")

@@ -75,15 +75,7 @@ def test_private_key_text_is_refused() -> None:
         certificates.parse(f"{BOUNDARY} key /k\n-----BEGIN PRIVATE KEY-----\n", BOUNDARY, None)
 
 
-def test_password_comes_from_env_or_file_and_never_into_the_script(tmp_path, monkeypatch) -> None:
-    from drverify.inventory.base import SecretRef
-
-    monkeypatch.setenv("P12PW", "s3cret-value")
-    assert certificates.read_secret(SecretRef(env="P12PW")) == "s3cret-value"
-    (tmp_path / "pw").write_text("from-file\n")
-    assert certificates.read_secret(SecretRef(file=tmp_path / "pw")) == "from-file"
-    with pytest.raises(FactError, match="NOPE is not set"):
-        certificates.read_secret(SecretRef(env="NOPE"))
+def test_the_password_never_goes_into_the_script() -> None:
     assert "s3cret" not in certificates.script(["/a b/*.pem"], ["/k"], BOUNDARY)
     assert "'/a b/*.pem'" in certificates.script(["/a b/*.pem"], ["/k"], BOUNDARY)
 
