@@ -8,16 +8,17 @@ compares).
 
 Inputs, under ``raw/<role>/`` (role ``production`` or ``recovery``), one file per area:
 
-- ``<area>.txt`` for a *command area* (disks, network, firewall, users): the framed stdout of the
-  batch script (:func:`drverify.facts.batch.build_script`) run with exactly that area's
-  ``commands()``, under their own names (``findmnt``, ``cpus``...; the live collector prefixes
-  them with the area, ``disks.findmnt``, which one file per area does not need). The boundary is
-  read from the first frame. The area's real ``parse()`` turns it into facts; a command that
-  failed (exit status in its frame) makes the area *unverified* with the parser's reason, exactly
-  as a live collection would.
-- ``<area>.json`` for a *probe area* (dns, ldap, egress, reachability, certificates, tls,
-  ssh_hostkeys, pgp), whose facts come from talking to the network, not from commands: the
-  area's entry as a snapshot stores it, ``{"status": "ok", "data": {...}, "vantage": "..."}``
+- ``<area>.txt`` for a *command area* (disks, network, firewall, users, reachability): the
+  framed stdout of the batch script (:func:`drverify.facts.batch.build_script`) run with exactly
+  that area's ``commands()``, under their own names (``findmnt``, ``cpus``...; the live
+  collector prefixes them with the area, ``disks.findmnt``, which one file per area does not
+  need). The boundary is read from the first frame. The area's real ``parse()`` turns it into
+  facts; a command that failed (exit status in its frame) makes the area *unverified* with the
+  parser's reason, exactly as a live collection would. An area whose commands probe the network
+  from the host (``PROBES_FROM_HOST``: reachability) gets the host's vantage point, as live.
+- ``<area>.json`` for a *probe area* (dns, ldap, egress, certificates, tls, ssh_hostkeys, pgp),
+  whose facts come from talking to the network, not from commands: the area's entry as a
+  snapshot stores it, ``{"status": "ok", "data": {...}, "vantage": "..."}``
   (``vantage`` optional) or ``{"status": "unverified", "reason": "..."}``.
 
 Where ``raw/`` comes from: ``network.txt`` and ``firewall.txt`` were recorded on Debian 12
@@ -28,6 +29,14 @@ rules loaded with iptables-restore); only the dates in the iptables-save header 
 changed to the snapshot times. ``disks.txt`` and ``users.txt`` were written in the formats
 recorded under ``tests/data/disks`` and ``tests/data/users`` (an NFS mount and terabyte volumes
 cannot be made in a namespace), then framed by the same batch script running ``cat``.
+``reachability.txt`` was recorded like ``network.txt``: the area's real commands for this
+inventory, through the batch script, in a namespace per host whose ``/etc/hosts`` named the
+partners and whose partner addresses had listening sockets, except globex's on recovery
+(behind a gateway that drops: the check times out). The probe areas' ``<area>.json`` were
+written with the areas' own shaping functions (``dns.answer_chain`` on DNS messages,
+``dns.resolver_view`` on resolv.conf and ``getent ahosts`` output, ``ldap.entries``,
+``egress.parse_echo``), the vantage as :class:`~drverify.facts.vantage.Vantage` words it for
+``HOSTS``' labels; recovery's LDAP reason is ldap3's own text for a certificate of another name.
 """
 
 from __future__ import annotations
@@ -46,6 +55,7 @@ from drverify.facts import AREAS  # noqa: E402
 from drverify.facts.area import FactError, is_probe  # noqa: E402
 from drverify.facts.batch import Output, split_output  # noqa: E402
 from drverify.facts.hostfacts import HostFacts, save_snapshot  # noqa: E402
+from drverify.facts.vantage import Vantage  # noqa: E402
 from drverify.inventory import Pair, load_inventory  # noqa: E402
 
 PAIR = "mft-eu"
@@ -97,8 +107,10 @@ def command_area(facts: HostFacts, name: str, path: Path, pair: Pair) -> None:
         missing, extra = sorted(expected - set(outputs)), sorted(set(outputs) - expected)
         raise BuildError(f"{path}: frames do not match {name}'s commands "
                          f"(missing {missing}, unexpected {extra})")
+    vantage = Vantage(None, facts.role, facts.label).description  # what a live collection records
     try:
-        facts.set_ok(name, area.parse(outputs))
+        facts.set_ok(name, area.parse(outputs),
+                     vantage=vantage if getattr(area, "PROBES_FROM_HOST", False) else None)
     except FactError as error:
         facts.set_unverified(name, str(error))
         print(f"note: {path}: {name} is unverified: {error}", file=sys.stderr)
