@@ -13,7 +13,8 @@ For each DNS server (recovery's: the translation) and each name (recovery's: the
   served as the other; a site missing on recovery → CRITICAL;
 - a differently shaped chain (CNAME → A vs A) → MINOR;
 - the host's own resolver: a name the MFT host depends on not resolving on recovery, or to other
-  (translated) addresses → MAJOR; nameservers or search list different after translation → MINOR.
+  (translated) addresses → MAJOR; nameservers different after translation → MAJOR (one may sit in the failed site);
+  search list different → MINOR.
 """
 
 from __future__ import annotations
@@ -98,14 +99,24 @@ def _name(server: str, name: str, rec: str, ours: dict[str, Any], theirs: dict[s
 def _ttl(server: str, name: str, rec: str, ours: dict[str, Any], theirs: dict[str, Any], limit: int,
          ctx: Context) -> list[Drift]:
     prod_ttl, rec_ttl = max_ttl(ours), max_ttl(theirs)
-    over = [f"{side} ({label}: {ttl} s)" for side, label, ttl in
-            (("production", name, prod_ttl), ("recovery", rec, rec_ttl)) if ttl is not None and ttl > limit]
+    over = [f"on {side}, {_longest(chain)} (in the answer for {label}) has a TTL of {ttl} s"
+            for side, label, chain, ttl in (("production", name, ours, prod_ttl), ("recovery", rec, theirs, rec_ttl))
+            if ttl is not None and ttl > limit]
     if not over:
         return []
     worst = max(ttl for ttl in (prod_ttl, rec_ttl) if ttl is not None)
     return [ctx.drift(f"{name} ttl @{server}", prod_ttl, rec_ttl, Severity.MAJOR,
-                      f"TTL above the {limit} s maximum on {' and '.join(over)}: a failover would take up to "
-                      f"{worst} s to reach clients, above the {limit} s allowance")]
+                      f"{'; '.join(over)}, above the {limit} s maximum: clients may keep the old answer "
+                      f"for up to {worst} s after the record is switched, beyond the RTO allowance")]
+
+
+def _listed(values: list[str]) -> str:
+    return ", ".join(values) if values else "none"
+
+
+def _longest(chain: dict[str, Any]) -> str:
+    """The record whose TTL is the chain's longest: the one to fix."""
+    return max(chain["records"], key=lambda record: record["ttl"])["name"]
 
 
 def _shared_sites(server: str, sites: list[tuple[str, str]], ours: dict[str, Any], theirs: dict[str, Any],
@@ -140,10 +151,12 @@ def _resolver(ours: dict[str, Any], theirs: dict[str, Any], names: list[str], ct
             found.append(ctx.drift(f"resolver {name}", prod, rec or None, Severity.MAJOR,
                                    f"{ctx.translate.text(name)} {what} with recovery's own resolver, "
                                    f"expected {', '.join(expected)} (production: {', '.join(prod)})"))
-    for key in ("nameservers", "search"):
+    # A nameserver that is not the translation of production's may sit in the failed site: every
+    # lookup then waits for the resolver's timeout first. The search list only changes short names.
+    for key, severity in (("nameservers", Severity.MAJOR), ("search", Severity.MINOR)):
         expected = ctx.translate.value(ours[key])
         if expected != theirs[key]:
-            found.append(ctx.drift(f"resolver {key}", ours[key], theirs[key], Severity.MINOR,
-                                   f"recovery's resolv.conf {key} are {theirs[key] or 'empty'}, "
-                                   f"expected {expected or 'empty'} as on production"))
+            found.append(ctx.drift(f"resolver {key}", ours[key], theirs[key], severity,
+                                   f"recovery's resolv.conf lists {key} {_listed(theirs[key])}, expected "
+                                   f"{_listed(expected)} (production's, translated)"))
     return found

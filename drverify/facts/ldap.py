@@ -21,6 +21,7 @@ use is recorded and becomes drift.
 from __future__ import annotations
 
 import math
+import re
 import ssl
 from typing import Any
 from urllib.parse import urlsplit
@@ -95,7 +96,8 @@ def _converse(local: tuple[str, int], ldaps: bool, tls_name: str, checks: LdapCh
     try:
         return _stages(conn, ldaps, checks)
     except LDAPException as error:
-        return outcome("tls" if ldaps or checks.start_tls else "tcp", scrub(_short(error), password))
+        return outcome("tls" if ldaps or checks.start_tls else "tcp",
+                       scrub(_short(error, tls_name), password))
     finally:
         conn.unbind()
 
@@ -137,7 +139,14 @@ def _result(conn: ldap3.Connection) -> str:
     return text or "no result"
 
 
-def _short(error: BaseException) -> str:
-    """ldap3's error text without the C source position ssl adds."""
+def _short(error: BaseException, tls_name: str) -> str:
+    """ldap3's error text without the C source position ssl adds; a name mismatch said plainly
+    (ldap3 prints the whole certificate and the forward's 127.0.0.1 among the names it tried)."""
     text = str(error) or type(error).__name__
+    if "doesn't match any name in" in text:
+        subject = re.search(r"'subject': (.*?)'issuer'", text)
+        names = re.findall(r"\('commonName', '([^']+)'\)", subject.group(1) if subject else "")
+        names += re.findall(r"\('DNS', '([^']+)'\)", text)
+        if names:
+            return f"the certificate is for {', '.join(dict.fromkeys(names))}, not {tls_name}"
     return text.split(" (_ssl.c:")[0].replace("socket ssl wrapping error: ", "")

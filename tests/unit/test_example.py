@@ -76,7 +76,7 @@ SEEDED = {
     # zone's $TTL 3600; production's mft-prod.example.com is 300
     ("dns", "sftp.mft-prod.example.com ttl @198.51.100.10", MAJOR),
     # recovery's resolv.conf kept production's second nameserver (198.51.100.11) from the clone
-    ("dns", "resolver nameservers", MINOR),
+    ("dns", "resolver nameservers", MAJOR),
     # the DR directory replica was cloned from production and presents ldap.mft-prod's
     # certificate, so LDAPS from recovery fails the name check
     ("ldap", "server ldaps://ldap.mft-prod.example.com:636", CRITICAL),
