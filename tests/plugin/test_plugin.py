@@ -116,6 +116,9 @@ def test_broken_inventory_is_a_usage_error_without_traceback(checks):
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"ERROR: {inventory}: pairs[0](eu).recovery: required key is missing"])
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
+    under_xdist = run_checks(checks, inventory, "-n", "2")
+    assert under_xdist.ret == pytest.ExitCode.USAGE_ERROR
+    under_xdist.stderr.fnmatch_lines([f"ERROR: {inventory}: pairs[0](eu).recovery: required key is missing"])
 
 
 def test_markers_select_by_area_and_severity(checks, local_facts, tmp_path):

@@ -1,0 +1,95 @@
+"""The reporter: gathers every check's result and writes the reports.
+
+Registered by the plugin only where reports are written — never on an xdist worker, whose results
+reach the controller as the ``drverify`` user property of each test report (which JUnit XML
+carries too). Rendering itself lives in :mod:`drverify.report`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from drverify.facts import AREAS
+from drverify.facts.area import applies
+from drverify.report import html, json_report
+from drverify.report.results import AreaResult
+from drverify.session import DriftRun
+
+#: the name of the user property that carries a check's result
+PROPERTY = "drverify"
+
+
+class DriftReporter:
+    """Gathers every check's result and writes the reports; lives only where reports are written
+    (never on an xdist worker, whose results reach the controller as report properties)."""
+
+    def __init__(self, config: pytest.Config, run: DriftRun) -> None:
+        self.config = config
+        self.run = run
+        self.started_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+        self._json_path: Path | None = None
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for name, value in report.user_properties:
+            if name == PROPERTY:
+                self.run.record(AreaResult.from_json(json.loads(value)))
+
+    def pytest_sessionfinish(self) -> None:
+        if not self.run.results:
+            return
+        option = self.config.getoption("drift_json")
+        target = Path(option) if option else self._ini_path("drverify_json")
+        if target is not None:
+            self._json_path = json_report.write(target, self.results(), self.meta())
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        """One line per pair, area by area: what a CI log reader wants first."""
+        if not self.run.results:
+            return
+        terminalreporter.section("drverify: recovery hosts compared with production")
+        by_pair: dict[str, list[AreaResult]] = {}
+        order = list(AREAS)
+        for result in sorted(self.results(), key=lambda r: order.index(r.area) if r.area in order else 99):
+            by_pair.setdefault(result.pair, []).append(result)
+        for pair, results in by_pair.items():
+            cells = [f"{result.area} {_cell(result)}" for result in results]
+            terminalreporter.write_line(f"{pair}: " + ", ".join(cells))
+        if self._json_path is not None:
+            terminalreporter.write_line(f"drift records: {self._json_path}")
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_summary(self, prefix: list, summary: list, postfix: list) -> None:
+        if self.run.results:
+            prefix.append(html.render_matrix(self.results(), self.meta()))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_report_title(self, report) -> None:
+        report.title = "drverify: disaster-recovery drift report"
+
+    def _ini_path(self, name: str) -> Path | None:
+        value = self.config.getini(name)
+        return self.config.rootpath / value if value else None
+
+    def results(self) -> list[AreaResult]:
+        return list(self.run.results.values())
+
+    def meta(self) -> dict:
+        inventory = self.run.inventory
+        return {
+            "inventory": str(self.run.inventory_path),
+            "started_at": self.started_at,
+            "fail_on": self.run.fail_on.label,
+            "pairs": [pair.name for pair in inventory.pairs] if inventory else [],
+            "areas": [name for name, area in AREAS.items()
+                      if any(applies(area, pair) for pair in inventory.pairs)] if inventory else [],
+        }
+
+
+def _cell(result: AreaResult) -> str:
+    if result.status == "drift":
+        return f"{len(result.drift)} drift ({result.worst.label})"
+    return result.status
