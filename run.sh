@@ -8,8 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 VENV=${DRVERIFY_VENV:-.venv}
 
-# Debian packages the lab and the report test use (installed only when missing).
-DEBS=(openssh-server openssh-client iptables nftables iproute2 procps util-linux gnupg chromium)
+# Debian packages the lab and the report test use (installed only when missing): the hosts'
+# sshd and firewalls, the lab's servers (BIND, slapd, tinyproxy), gpg, and Chromium to look at
+# the HTML report as a person would.
+DEBS=(openssh-server openssh-client iptables nftables iproute2 procps util-linux mount openssl
+      ca-certificates gnupg bind9 bind9-dnsutils slapd ldap-utils tinyproxy chromium)
 
 python_env() {
   local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"

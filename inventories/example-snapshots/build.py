@@ -8,7 +8,7 @@ compares).
 
 Inputs, under ``raw/<role>/`` (role ``production`` or ``recovery``), one file per area:
 
-- ``<area>.txt`` for a *command area* (disks, network, firewall, users, reachability): the
+- ``<area>.txt`` for a *command area* (disks, network, firewall, users, reachability, pgp): the
   framed stdout of the batch script (:func:`drverify.facts.batch.build_script`) run with exactly
   that area's ``commands()``, under their own names (``findmnt``, ``cpus``...; the live
   collector prefixes them with the area, ``disks.findmnt``, which one file per area does not
@@ -16,7 +16,7 @@ Inputs, under ``raw/<role>/`` (role ``production`` or ``recovery``), one file pe
   facts; a command that failed (exit status in its frame) makes the area *unverified* with the
   parser's reason, exactly as a live collection would. An area whose commands probe the network
   from the host (``PROBES_FROM_HOST``: reachability) gets the host's vantage point, as live.
-- ``<area>.json`` for a *probe area* (dns, ldap, egress, certificates, tls, ssh_hostkeys, pgp),
+- ``<area>.json`` for a *probe area* (dns, ldap, egress, certificates, tls, ssh_hostkeys),
   whose facts come from talking to the network, not from commands: the area's entry as a
   snapshot stores it, ``{"status": "ok", "data": {...}, "vantage": "..."}``
   (``vantage`` optional) or ``{"status": "unverified", "reason": "..."}``.
@@ -37,6 +37,17 @@ written with the areas' own shaping functions (``dns.answer_chain`` on DNS messa
 ``dns.resolver_view`` on resolv.conf and ``getent ahosts`` output, ``ldap.entries``,
 ``egress.parse_echo``), the vantage as :class:`~drverify.facts.vantage.Vantage` words it for
 ``HOSTS``' labels; recovery's LDAP reason is ldap3's own text for a certificate of another name.
+
+The key areas were made from throwaway material in a temporary directory, deleted afterwards (no
+key file, keystore or keyring is kept anywhere): a CA, an intermediate and leaf certificates
+made with ``cryptography``, with fixed dates (valid until 2036, or expired for good in 2026, so
+expiry drift does not change as time passes), written to files laid out as on the hosts. The
+area's own scan script (``certificates.script``, the keystore's unlock phrase on its stdin) ran
+over them, its output parsed by ``certificates.parse`` with the CA as bundle; ``tls.served``
+described the chains the listeners present; ``ssh_hostkeys.parse_keyscan`` fingerprinted
+``ssh-keygen`` host keys given as ssh-keyscan lines; ``pgp.txt`` is the area's real command
+(``pgp.command``, gpg 2.2.40) run through the batch script over keyrings made with gpg (key
+dates set with ``--faked-system-time``), with the keyring path replaced by the host's.
 """
 
 from __future__ import annotations

@@ -28,12 +28,17 @@ SNAPSHOTS = ROOT / "inventories/example-snapshots"
 CORE_AREAS = ("disks", "network", "firewall", "users")
 #: probed from each host (the pair's ``network:`` keys); reachability is framed command output
 NETWORK_AREAS = ("dns", "ldap", "egress", "reachability")
-AREAS = CORE_AREAS + NETWORK_AREAS
+#: the pair's ``keys:``; pgp is framed command output (gpg runs on the host), the rest are probes
+KEY_AREAS = ("certificates", "tls", "ssh_hostkeys", "pgp")
+AREAS = CORE_AREAS + NETWORK_AREAS + KEY_AREAS
 
 CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
 INITECH = ('-s 203.0.113.160/29 -p tcp -m tcp --dport 2222 -m comment '
            '--comment "partner initech sftp" -j ACCEPT')
 RESTORE_TEST = '-p tcp -m tcp --dport 8000 -m comment --comment "temporary: restore test" -j ACCEPT'
+AS2_KEYSTORE = "/etc/mft/as2/mft-as2.p12"
+#: last 16 hex digits of the fingerprints in raw/*/pgp.txt (gpg's long key IDs)
+GLOBEX_PGP, MFTSVC_PGP = "CBC928C642C05BF0", "DBE4947970A1644B"
 
 SEEDED = {
     # recovery's data volume (1.5 TiB) was sized when production held less; it now stores 1.6 TiB
@@ -85,6 +90,27 @@ SEEDED = {
     ("egress", "egress address", CRITICAL),
     # the same missing VPN route as in network: globex's SFTP server times out from recovery
     ("reachability", "endpoint globex-sftp", CRITICAL),
+    # Expiry is judged against today, not the snapshots' dates, so only time-stable expiry is
+    # seeded: every certificate and key in the example is valid until 2036 except recovery's AS2
+    # certificate, which expired on 2026-10-15 and stays expired. Production's AS2 keystore was
+    # renewed on 2026-10-01 and the new certificate sent to partners; recovery's copy was not...
+    ("certificates", f"{AS2_KEYSTORE} expiry", CRITICAL),
+    # ...so it also holds another certificate than the one partners now encrypt to
+    # (allow_reissued: false: AS2 partners use the very certificate they were sent)
+    ("certificates", f"{AS2_KEYSTORE} certificate", MAJOR),
+    # recovery's /etc/mft/tls/mft.example.com.pem was copied as the leaf alone: HTTPS serves no
+    # intermediate (the file itself is fine: the host's other files hold the intermediate)
+    ("tls", "port 443 chain", CRITICAL),
+    # the same implicit FTPS listener missing as in network: the handshake is refused
+    ("tls", "port 990", CRITICAL),
+    # the SFTP listener's ed25519 host key was regenerated on the DR host (rsa and ecdsa are
+    # production's); partners pinned production's
+    ("ssh_hostkeys", "port 2222 ssh-ed25519", CRITICAL),
+    # mftsvc's keyring on recovery was rebuilt by hand from exported public keys: partner
+    # globex's key was forgotten...
+    ("pgp", f"mftsvc key {GLOBEX_PGP}", CRITICAL),
+    # ...and mftsvc's own key pair came without its secret part (primary and encryption subkey)
+    ("pgp", f"mftsvc key {MFTSVC_PGP} secret", CRITICAL),
 }
 
 
@@ -116,6 +142,11 @@ def test_the_example_inventory_loads_with_its_snapshot_pair(inventory):
     assert pair.service_accounts == ["mftsvc"]
     assert pair.service_groups == ["mftgrp", "mftadm"]
     assert pair.policies.disks.mounts == {"/srv/mft": "at_least"}
+    # key paths are resolved, never opened: the CA bundle need not exist where the example runs
+    assert pair.keys.certificates.ca_bundle == Path("/etc/ssl/certs/example-com-root-ca.pem")
+    assert pair.keys.certificates.pkcs12_password.env == "DRVERIFY_AS2_P12_PASSWORD"
+    assert [port.port for port in pair.keys.tls.ports] == [443, 990]
+    assert pair.keys.ssh_hostkeys.ports == [2222]
 
 
 def test_snapshots_are_exactly_what_build_py_makes_of_raw(tmp_path):
@@ -162,6 +193,15 @@ def test_network_areas_name_the_host_they_were_probed_from(sides):
         assert {area: facts.vantage(area) for area in NETWORK_AREAS} == dict.fromkeys(NETWORK_AREAS, expected)
 
 
+def test_key_probes_name_the_host_as_the_collector_records_it(sides):
+    """The collector gives every probe area the host's vantage; pgp runs in the batch, without."""
+    hosts = {"production": "mft-prod-01.example.com", "recovery": "mft-dr-01.example.com"}
+    for facts in sides:
+        expected = f"from {facts.role} ssh://drverify@{hosts[facts.role]} (probes leave from the host itself)"
+        assert {area: facts.vantage(area) for area in KEY_AREAS} == {
+            "certificates": expected, "tls": expected, "ssh_hostkeys": expected, "pgp": None}
+
+
 def test_snapshots_carry_fixed_collection_times(sides):
     assert [facts.collected_at for facts in sides] == ["2026-11-19T02:00:00+00:00",
                                                        "2026-11-26T02:00:00+00:00"]
@@ -190,10 +230,14 @@ def test_every_area_has_seeded_drift_the_core_areas_of_several_severities():
 
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])", re.IGNORECASE)
-_MAC = re.compile(r"\b(?:[0-9a-f]{2}:){5}[0-9a-f]{2}\b", re.IGNORECASE)
+#: six octets, not part of a longer colon-hex run (a certificate's SHA-256 digest)
+_MAC = re.compile(r"(?<![0-9a-f]:)\b(?:[0-9a-f]{2}:){5}[0-9a-f]{2}\b(?!:[0-9a-f])", re.IGNORECASE)
 _DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|eu|de|local|lan|corp|internal)\b")
 #: a SecretRef names where a secret lives, never its value: the one place the words may appear
-_SECRET_REF = re.compile(r"^\s*(?:password|credentials): \{(?:env|file): [\w.~/-]+\}", re.MULTILINE)
+_SECRET_REF = re.compile(r"^\s*(?:password|pkcs12_password|credentials): \{(?:env|file): [\w.~/-]+\}",
+                         re.MULTILINE)
+#: whether gpg holds a key's secret part on the host (pgp facts), and the listing's section marker
+_SECRET_FLAG = re.compile(r'"secret": (?:true|false)|^@@secret$', re.MULTILINE)
 _SECRET = re.compile(r"-----BEGIN|PRIVATE KEY|\$(?:1|2[aby]|5|6|y|gy)\$|password|secret|token", re.IGNORECASE)
 DOC_V4 = [ipaddress.ip_network(n) for n in
           ("198.51.100.0/24", "203.0.113.0/24", "127.0.0.0/8", "0.0.0.0/32", "255.255.255.255/32")]
@@ -221,4 +265,4 @@ def test_example_holds_only_documentation_addresses_and_names_and_no_secrets(pat
     assert outside == []
     assert [mac for mac in _MAC.findall(text) if not mac.lower().startswith(DOC_MACS)] == []
     assert [name for name in _DOMAIN.findall(text) if not name.endswith("example.com")] == []
-    assert _SECRET.findall(_SECRET_REF.sub("", text)) == []
+    assert _SECRET.findall(_SECRET_FLAG.sub("", _SECRET_REF.sub("", text))) == []
