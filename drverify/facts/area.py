@@ -9,8 +9,10 @@ A *probe area* talks to the network from the host (``probe`` with a
 :class:`~drverify.facts.vantage.Vantage`): DNS, LDAP, proxies, served certificates. Probe areas
 run after the batch, on the same connection, concurrently.
 
-A command area whose commands probe the network (reachability) sets ``PROBES_FROM_HOST = True``
-so the report names the vantage point as it does for probe areas.
+An area that probes the network says where from, so the report can: ``PROBES_FROM = "host"``
+(DNS, LDAP, egress, reachability: the traffic leaves from the host) or ``"partner"`` (served TLS,
+SSH host keys: this machine connects to the host as a partner would); see
+:func:`drverify.facts.vantage.describe_vantage`.
 
 Either kind may define ``applies(pair) -> bool``: an area the pair's inventory does not configure
 gets no check at all (rather than a check that passes without looking).

@@ -16,7 +16,7 @@ from drverify.facts.area import FactError, applies, is_probe
 from drverify.facts.batch import build_script, new_boundary, split_output
 from drverify.facts.hostfacts import HostFacts, load_snapshot
 from drverify.facts.transport import Connection
-from drverify.facts.vantage import Vantage
+from drverify.facts.vantage import Vantage, describe_vantage
 from drverify.inventory import Pair, ssh_options
 
 ROLES = ("production", "recovery")
@@ -73,13 +73,11 @@ def _collect_commands(facts: HostFacts, connection: Connection, pair: Pair,
         reason = f"{error} (exit status {result.rc}: {result.stderr.strip()[-200:]})"
         _all_unverified(facts, areas, reason)
         return reason
-    vantage = Vantage(connection, facts.role, facts.label).description
     for name, area in areas.items():
         prefix = f"{name}."
         own = {key[len(prefix):]: value for key, value in outputs.items() if key.startswith(prefix)}
         try:
-            facts.set_ok(name, area.parse(own),
-                         vantage=vantage if getattr(area, "PROBES_FROM_HOST", False) else None)
+            facts.set_ok(name, area.parse(own), vantage=describe_vantage(area, facts.role, facts.label))
         except FactError as error:
             facts.set_unverified(name, str(error))
     return None
@@ -88,7 +86,8 @@ def _collect_commands(facts: HostFacts, connection: Connection, pair: Pair,
 def _collect_probes(facts: HostFacts, vantage: Vantage, pair: Pair, areas: Mapping[str, object]) -> None:
     def one(name: str, area: object) -> None:
         try:
-            facts.set_ok(name, area.probe(pair, facts.role, vantage), vantage=vantage.description)
+            facts.set_ok(name, area.probe(pair, facts.role, vantage),
+                         vantage=describe_vantage(area, facts.role, facts.label))
         except (FactError, FactsUnavailable) as error:
             facts.set_unverified(name, str(error))
 

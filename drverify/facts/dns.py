@@ -37,6 +37,7 @@ from drverify.inventory.model import Pair
 from drverify.inventory.network import DnsChecks
 
 NAME = "dns"
+PROBES_FROM = "host"
 ADDRESS_TYPES = ("A", "AAAA")
 
 

@@ -30,6 +30,7 @@ from drverify.inventory.model import Pair
 from drverify.inventory.network import EgressChecks
 
 NAME = "egress"
+PROBES_FROM = "host"
 DEFAULT_PROXY_PORT = 3128
 
 

@@ -36,6 +36,7 @@ from drverify.inventory.model import Pair
 from drverify.inventory.network import LdapChecks
 
 NAME = "ldap"
+PROBES_FROM = "host"
 SCOPES = {"base": ldap3.BASE, "level": ldap3.LEVEL, "subtree": ldap3.SUBTREE}
 
 

@@ -27,8 +27,7 @@ from drverify.facts.vantage import connect_failure, tcp_check_command
 from drverify.inventory.model import Pair
 
 NAME = "reachability"
-#: its commands probe the network from the host: the report says so
-PROBES_FROM_HOST = True
+PROBES_FROM = "host"
 #: a pseudo-command telling ``parse`` which side it reads (endpoint names cannot start with "_")
 ROLE = "_role"
 

@@ -27,6 +27,7 @@ from drverify.facts.area import FactError
 from drverify.inventory.model import Pair
 
 NAME = "ssh_hostkeys"
+PROBES_FROM = "partner"
 KEY_TYPES = "rsa,ecdsa,ed25519,ecdsa-sk,ed25519-sk,dsa"
 
 

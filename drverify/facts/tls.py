@@ -29,6 +29,7 @@ from drverify.inventory.keys import TlsPort
 from drverify.inventory.model import Pair
 
 NAME = "tls"
+PROBES_FROM = "partner"
 
 
 class ProbeFailed(Exception):

@@ -27,6 +27,21 @@ _CONNECT_FAILURES = {
 }
 
 
+#: ``PROBES_FROM`` values an area module may set: where its probes start
+FROM_HOST = "host"
+AS_PARTNER = "partner"
+
+
+def describe_vantage(area: object, role: str, label: str) -> str | None:
+    """What the report says about where an area's probes came from (None: not a probe)."""
+    origin = getattr(area, "PROBES_FROM", None)
+    if origin == FROM_HOST:
+        return f"from {role} {label} (probes leave from the host itself)"
+    if origin == AS_PARTNER:
+        return f"from the machine running drverify to {role} {label}, as a partner's client connects"
+    return None
+
+
 class Vantage:
     """Probe the network from one side of a pair, through that host's connection."""
 
@@ -34,11 +49,6 @@ class Vantage:
         self.connection = connection
         self.role = role
         self.label = label
-
-    @property
-    def description(self) -> str:
-        """What the report says about where probes came from."""
-        return f"from {self.role} {self.label} (probes leave from the host itself)"
 
     @property
     def address(self) -> str:

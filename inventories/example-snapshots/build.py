@@ -15,7 +15,7 @@ Inputs, under ``raw/<role>/`` (role ``production`` or ``recovery``), one file pe
   need). The boundary is read from the first frame. The area's real ``parse()`` turns it into
   facts; a command that failed (exit status in its frame) makes the area *unverified* with the
   parser's reason, exactly as a live collection would. An area whose commands probe the network
-  from the host (``PROBES_FROM_HOST``: reachability) gets the host's vantage point, as live.
+  (``PROBES_FROM``: reachability) gets its vantage point, as a live collection records it.
 - ``<area>.json`` for a *probe area* (dns, ldap, egress, certificates, tls, ssh_hostkeys),
   whose facts come from talking to the network, not from commands: the area's entry as a
   snapshot stores it, ``{"status": "ok", "data": {...}, "vantage": "..."}``
@@ -66,7 +66,7 @@ from drverify.facts import AREAS  # noqa: E402
 from drverify.facts.area import FactError, is_probe  # noqa: E402
 from drverify.facts.batch import Output, split_output  # noqa: E402
 from drverify.facts.hostfacts import HostFacts, save_snapshot  # noqa: E402
-from drverify.facts.vantage import Vantage  # noqa: E402
+from drverify.facts.vantage import describe_vantage  # noqa: E402
 from drverify.inventory import Pair, load_inventory  # noqa: E402
 
 PAIR = "mft-eu"
@@ -118,17 +118,17 @@ def command_area(facts: HostFacts, name: str, path: Path, pair: Pair) -> None:
         missing, extra = sorted(expected - set(outputs)), sorted(set(outputs) - expected)
         raise BuildError(f"{path}: frames do not match {name}'s commands "
                          f"(missing {missing}, unexpected {extra})")
-    vantage = Vantage(None, facts.role, facts.label).description  # what a live collection records
     try:
         facts.set_ok(name, area.parse(outputs),
-                     vantage=vantage if getattr(area, "PROBES_FROM_HOST", False) else None)
+                     vantage=describe_vantage(area, facts.role, facts.label))
     except FactError as error:
         facts.set_unverified(name, str(error))
         print(f"note: {path}: {name} is unverified: {error}", file=sys.stderr)
 
 
 def probe_area(facts: HostFacts, name: str, path: Path) -> None:
-    """Take a probe area's snapshot entry as it is, after checking its shape."""
+    """Take a probe area's snapshot entry after checking its shape; the vantage is worded as a live
+    collection words it (:func:`~drverify.facts.vantage.describe_vantage`)."""
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as error:
@@ -136,12 +136,12 @@ def probe_area(facts: HostFacts, name: str, path: Path) -> None:
     if not isinstance(entry, dict):
         raise BuildError(f"{path}: expected an object with 'status'")
     status = entry.get("status")
-    if status == "ok" and "data" in entry and set(entry) <= {"status", "data", "vantage"}:
-        facts.set_ok(name, entry["data"], vantage=entry.get("vantage"))
+    if status == "ok" and "data" in entry and set(entry) == {"status", "data"}:
+        facts.set_ok(name, entry["data"], vantage=describe_vantage(AREAS[name], facts.role, facts.label))
     elif status == "unverified" and isinstance(entry.get("reason"), str) and set(entry) == {"status", "reason"}:
         facts.set_unverified(name, entry["reason"])
     else:
-        raise BuildError(f"{path}: expected {{'status': 'ok', 'data': ..., 'vantage'?: ...}} "
+        raise BuildError(f"{path}: expected {{'status': 'ok', 'data': ...}} "
                          "or {'status': 'unverified', 'reason': ...}")
 
 

@@ -161,13 +161,14 @@ def test_build_merges_probe_areas_given_as_snapshot_entries(tmp_path):
     build = _build_module()
     raw = tmp_path / "raw"
     shutil.copytree(SNAPSHOTS / "raw", raw)
-    entry = {"status": "ok", "data": {"answers": []}, "vantage": "from mft-prod-01 itself"}
+    entry = {"status": "ok", "data": {"answers": []}}
     (raw / "production/dns.json").write_text(json.dumps(entry))
     (raw / "recovery/dns.json").write_text('{"status": "unverified", "reason": "dig: timed out"}')
     build.build(tmp_path, raw=raw)
     areas = [json.loads((tmp_path / f"mft-eu.{role}.json").read_text())["areas"]
              for role in ("production", "recovery")]
-    assert areas[0]["dns"] == entry
+    assert areas[0]["dns"] == {**entry, "vantage": "from production ssh://drverify@mft-prod-01.example.com"
+                                                " (probes leave from the host itself)"}
     assert areas[1]["dns"] == {"status": "unverified", "reason": "dig: timed out"}
 
 
@@ -185,21 +186,16 @@ def test_every_area_was_parsed_on_both_sides(sides):
         assert {area: facts.areas[area]["status"] for area in AREAS} == dict.fromkeys(AREAS, "ok")
 
 
-def test_network_areas_name_the_host_they_were_probed_from(sides):
-    """As a live collection records it (Vantage.description), for the host build.py names."""
+def test_probe_areas_say_where_they_were_probed_from(sides):
+    """As a live collection records it: from the host itself, or from here as a partner."""
     hosts = {"production": "mft-prod-01.example.com", "recovery": "mft-dr-01.example.com"}
     for facts in sides:
-        expected = f"from {facts.role} ssh://drverify@{hosts[facts.role]} (probes leave from the host itself)"
-        assert {area: facts.vantage(area) for area in NETWORK_AREAS} == dict.fromkeys(NETWORK_AREAS, expected)
-
-
-def test_key_probes_name_the_host_as_the_collector_records_it(sides):
-    """The collector gives every probe area the host's vantage; pgp runs in the batch, without."""
-    hosts = {"production": "mft-prod-01.example.com", "recovery": "mft-dr-01.example.com"}
-    for facts in sides:
-        expected = f"from {facts.role} ssh://drverify@{hosts[facts.role]} (probes leave from the host itself)"
-        assert {area: facts.vantage(area) for area in KEY_AREAS} == {
-            "certificates": expected, "tls": expected, "ssh_hostkeys": expected, "pgp": None}
+        label = f"{facts.role} ssh://drverify@{hosts[facts.role]}"
+        from_host = f"from {label} (probes leave from the host itself)"
+        as_partner = f"from the machine running drverify to {label}, as a partner's client connects"
+        assert {area: facts.vantage(area) for area in NETWORK_AREAS + KEY_AREAS} == {
+            **dict.fromkeys(NETWORK_AREAS, from_host), "tls": as_partner, "ssh_hostkeys": as_partner,
+            "certificates": None, "pgp": None}
 
 
 def test_snapshots_carry_fixed_collection_times(sides):
