@@ -78,6 +78,19 @@ def compare_file(path: str, prod: dict | None, rec: dict | None, ctx: Context, s
     return [record for record in records if record is not None]
 
 
+def how_they_differ(production: dict[str, Any], recovery: dict[str, Any]) -> str:
+    """What tells two certificates apart for a reader: subject and names if they differ, else the
+    serial and validity (a re-issue carries the same names)."""
+    def who(cert: dict[str, Any]) -> str:
+        return f"{cert['subject']}, names {', '.join(names(cert))}"
+
+    if who(production) != who(recovery):
+        return f"recovery's is {who(recovery)}; production's is {who(production)}"
+    return (f"same subject and names ({who(production)}), but recovery's has serial {recovery['serial']}, "
+            f"valid {recovery['not_before'][:10]} to {recovery['not_after'][:10]}; production's serial "
+            f"{production['serial']}, valid {production['not_before'][:10]} to {production['not_after'][:10]}")
+
+
 def _leaf(path: str, leaf: dict, other: dict, ctx: Context, spec: CertificateFiles,
           translate: Translation) -> Drift | None:
     if leaf["sha256"] == other["sha256"]:
@@ -85,9 +98,7 @@ def _leaf(path: str, leaf: dict, other: dict, ctx: Context, spec: CertificateFil
     if spec.allow_reissued and same_names(leaf, other, translate):
         return None
     return ctx.drift(f"{path} certificate", leaf["sha256"], other["sha256"], Severity.MAJOR,
-                     f"{path} holds another certificate on recovery ({other['subject']}, names "
-                     f"{', '.join(names(other))}) than on production ({leaf['subject']}, names "
-                     f"{', '.join(names(leaf))})")
+                     f"{path} holds another certificate on recovery: {how_they_differ(leaf, other)}")
 
 
 def _key(path: str, prod: dict, rec: dict, ctx: Context) -> Drift | None:

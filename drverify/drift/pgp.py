@@ -67,9 +67,16 @@ def compare_key(account: str, fpr: str, prod: dict | None, rec: dict | None, ctx
         return [ctx.drift(item, None, _who(rec), Severity.MINOR,
                           f"{account}'s keyring on recovery has an extra key {fpr} ({_who(rec)})")]
     if rec is None:
-        what = "key and its secret key are" if prod["secret"] else "public key is"
+        if prod["secret"]:
+            consequence = "files encrypted to it cannot be decrypted, and outgoing files cannot be signed"
+            what = "key pair (public and secret)"
+        else:
+            consequence = "files for that partner cannot be encrypted, nor its signatures verified"
+            what = "public key"
         return [ctx.drift(item, _who(prod), None, Severity.CRITICAL,
-                          f"{account}'s {what} missing on recovery: {fpr} ({_who(prod)})")]
+                          f"the {what} of {_who(prod)} ({fpr}) is missing from {account}'s keyring on "
+                          "recovery: "
+                          f"{consequence}")]
     records = [_secret(item, account, fpr, prod, rec, ctx), _subkeys(item, prod, rec, ctx),
                _field(item, "trust", prod, rec, ctx, "ownertrust"), _field(item, "user IDs", prod, rec, ctx, "uids")]
     judged = expiry.judge(f"{account}'s key {fpr} ({_who(prod)})", prod["expires"], rec["expires"], horizon, now)
@@ -82,9 +89,11 @@ def _secret(item: str, account: str, fpr: str, prod: dict, rec: dict, ctx: Conte
     missing = sorted(set(_secrets(prod)) - set(_secrets(rec)))
     if not missing:
         return None
+    parts = ["the primary key" if part == "primary" else f"subkey {part[-16:]}" for part in missing]
     return ctx.drift(f"{item} secret", _secrets(prod), _secrets(rec), Severity.CRITICAL,
-                     f"{account}'s secret key {fpr} ({_who(prod)}) is missing on recovery "
-                     f"({', '.join(missing)}): files encrypted to it cannot be decrypted, nor signed")
+                     f"{account}'s own secret key for {_who(prod)} ({fpr}) is missing on recovery "
+                     f"({' and '.join(parts)}): files encrypted to it cannot be decrypted, and "
+                     "outgoing files cannot be signed")
 
 
 def _subkeys(item: str, prod: dict, rec: dict, ctx: Context) -> Drift | None:

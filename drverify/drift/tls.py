@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from drverify.drift import expiry
-from drverify.drift.certificates import names, same_names
+from drverify.drift.certificates import how_they_differ, same_names
 from drverify.drift.records import Context, Drift, Severity
 from drverify.drift.translate import Translation
 from drverify.inventory.keys import TlsChecks
@@ -68,9 +68,7 @@ def _leaf(item: str, label: str, leaf: dict, other: dict, ctx: Context, spec: Tl
     if spec.allow_reissued and same_names(leaf, other, ctx.translate or Translation()):
         return None
     return ctx.drift(f"{item} certificate", leaf["sha256"], other["sha256"], Severity.MAJOR,
-                     f"recovery serves another certificate on {label} ({other['subject']}, names "
-                     f"{', '.join(names(other))}) than production ({leaf['subject']}, names "
-                     f"{', '.join(names(leaf))})")
+                     f"recovery serves another certificate on {label}: {how_they_differ(leaf, other)}")
 
 
 def _summary(entry: dict) -> list[str]:
@@ -86,5 +84,5 @@ def _chain(item: str, label: str, prod: dict, rec: dict, ctx: Context) -> Drift 
         return None
     reason = f": {rec['verified']}" if rec.get("verified") not in (None, "ok") else ""
     return ctx.drift(f"{item} chain", _summary(prod), _summary(rec), Severity.CRITICAL,
-                     f"recovery serves an incomplete chain on {label} ({len(rec['chain'])} certificate(s), "
-                     f"production {len(prod['chain'])}){reason}; partners' clients will refuse it")
+                     f"recovery serves an incomplete chain on {label}: {len(rec['chain'])} certificate(s) "
+                     f"where production serves {len(prod['chain'])}{reason}; partners' clients will refuse it")
