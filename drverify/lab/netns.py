@@ -120,10 +120,29 @@ def make_private_dir(path: Path) -> None:
     run(["mount", "--make-private", str(path)])
 
 
+#: bounded retries of a refused namespace-file bind (see persist_namespaces)
+PERSIST_ATTEMPTS = 200
+
+
 def persist_namespaces(mnt_file: Path, uts_file: Path, hostname: str) -> None:
-    """Create a mount+UTS namespace pair kept alive by bind mounts on two files, set its hostname."""
-    run(["unshare", f"--mount={mnt_file}", f"--uts={uts_file}", "--propagation", "private",
-         "hostname", hostname])
+    """Create a mount+UTS namespace pair kept alive by bind mounts on two files, set its hostname.
+
+    When the caller itself runs in a young mount namespace (a chroot or container made with
+    `unshare`), the kernel can refuse the bind with EINVAL: it refuses to bind a namespace that
+    looks older than the caller's, and new namespaces' ids are not strictly increasing across
+    CPUs. Every refused attempt moves the id counter on, so a bounded retry gets through (seen:
+    a dozen attempts); in the initial namespace the first attempt succeeds.
+    """
+    argv = ["unshare", f"--mount={mnt_file}", f"--uts={uts_file}", "--propagation", "private",
+            "hostname", hostname]
+    for _ in range(PERSIST_ATTEMPTS):
+        result = run(argv, check=False)
+        if result.returncode == 0:
+            return
+        if "Invalid argument" not in result.stderr:
+            break
+        run(["umount", str(uts_file)], check=False)  # bound before the mount file was refused
+    run(argv)  # raises LabError with unshare's own reason
 
 
 def nsenter_prefix(netns: str, mnt_file: Path, uts_file: Path) -> list[str]:
