@@ -23,7 +23,10 @@ if TYPE_CHECKING:
 
     from drverify.lab.lab import Lab
 
-ECHO_SCRIPT = str(Path(__file__).with_name("echo.py"))
+#: echo.py is copied into each node that runs it: the repository may live under /root, which is
+#: private (and empty) inside lab nodes
+ECHO_SOURCE = Path(__file__).with_name("echo.py")
+ECHO_DIR = "/run/drverify-echo"
 ECHO_ADDRESS = "203.0.113.80"
 PROXY_USER = "mftproxy"
 RUN_DIR = "/run/tinyproxy"
@@ -83,9 +86,16 @@ def start_partners(lab: Lab, node: str) -> Popen[bytes]:
     """The partners' servers (one echo process), behind the partner's allowlist."""
     lab.exec(node, ["iptables-restore"], stdin=PARTNER_FIREWALL)
     listeners = [f"{host}:{port}" for host, port in (PARTNER_SFTP, PARTNER_HTTPS)]
-    return lab.spawn(node, ["/usr/bin/python3", ECHO_SCRIPT, *listeners], "partners.log")
+    return lab.spawn(node, ["/usr/bin/python3", _install_echo(lab, node), *listeners], "partners.log")
 
 
 def start_echo(lab: Lab, node: str) -> Popen[bytes]:
     """The internet's "what is my IP" endpoint."""
-    return lab.spawn(node, ["/usr/bin/python3", ECHO_SCRIPT, f"{ECHO_ADDRESS}:80"], "echo.log")
+    return lab.spawn(node, ["/usr/bin/python3", _install_echo(lab, node), f"{ECHO_ADDRESS}:80"], "echo.log")
+
+
+def _install_echo(lab: Lab, node: str) -> str:
+    """Copy echo.py into the node; the path to run it from there."""
+    path = f"{ECHO_DIR}/echo.py"
+    lab.put_files(node, [FileSpec.dir(ECHO_DIR, 0o755), FileSpec.text(path, ECHO_SOURCE.read_text())])
+    return path
