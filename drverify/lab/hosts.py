@@ -76,7 +76,7 @@ _BASE_RULES = (
 )
 _INTERNET_SFTP = "-s 203.0.113.0/24 -p tcp --dport 2222 -j ACCEPT"
 _LAB_SFTP = "-s 198.51.100.0/24 -p tcp --dport 2222 -j ACCEPT"
-_LDAPS_BLOCKED = "-p tcp --dport 636 -j REJECT"
+_LDAPS_BLOCKED = "-p tcp --dport 636 -j REJECT --reject-with tcp-reset"
 #: the lab's BIND (drverify.lab.dnsserver), every host's resolver
 LAB_NAMESERVER = "198.51.100.2"
 

@@ -50,7 +50,7 @@ PARTNER_FIREWALL = f"""\
 :FORWARD ACCEPT [0:0]
 :OUTPUT ACCEPT [0:0]
 -A INPUT -d {PARTNER_SFTP[0]}/32 -p tcp --dport {PARTNER_SFTP[1]} -s 198.51.100.10/32 -j ACCEPT
--A INPUT -d {PARTNER_SFTP[0]}/32 -p tcp --dport {PARTNER_SFTP[1]} -j REJECT
+-A INPUT -d {PARTNER_SFTP[0]}/32 -p tcp --dport {PARTNER_SFTP[1]} -j REJECT --reject-with tcp-reset
 COMMIT
 """
 

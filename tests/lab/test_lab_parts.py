@@ -49,7 +49,7 @@ def test_firewalls_differ_by_exactly_three_rules() -> None:
     prod = set(restore_text(PRODUCTION.seed.firewall).splitlines())
     dr = set(restore_text(RECOVERY.seed.firewall).splitlines())
     assert prod - dr == {"-A INPUT -s 203.0.113.0/24 -p tcp --dport 2222 -j ACCEPT"}
-    assert dr - prod == {"-A INPUT -p tcp --dport 8080 -j ACCEPT", "-A OUTPUT -p tcp --dport 636 -j REJECT"}
+    assert dr - prod == {"-A INPUT -p tcp --dport 8080 -j ACCEPT", "-A OUTPUT -p tcp --dport 636 -j REJECT --reject-with tcp-reset"}
     assert ":INPUT DROP [0:0]" in prod & dr
 
 
