@@ -13,13 +13,14 @@ from these recordings (ids, homes, members): update them after re-recording.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 from drverify.facts import users
-from drverify.facts.batch import build_script, new_boundary, split_output
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from recording import record_case  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
@@ -60,23 +61,8 @@ def write_files(scratch: Path, passwd: str | None, group: str) -> None:
 
 
 def record(case: str, setup: str, as_nobody: bool, scratch: Path) -> None:
-    boundary = new_boundary()
-    script = build_script(users.commands(None, "production"), boundary)  # type: ignore[arg-type]
-    run = "setpriv --reuid=nobody --regid=nogroup --clear-groups sh" if as_nobody else "sh"
-    inner = f'set -e\n{setup}\nset +e\n{run} <<"@@SCRIPT@@"\n{script}@@SCRIPT@@\n'
-    result = subprocess.run(
-        ["unshare", "--mount", "--propagation", "private", "sh", "-c", inner],
-        capture_output=True, text=True, check=True, env={"SCRATCH": str(scratch), "PATH": "/usr/bin:/bin"},
-    )
-    target = HERE / case
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir()
-    for name, output in split_output(result.stdout, boundary).items():
-        (target / f"{name}.out").write_text(output.stdout)
-        if output.stderr:
-            (target / f"{name}.err").write_text(output.stderr)
-        if output.rc:
-            (target / f"{name}.rc").write_text(f"{output.rc}\n")
+    commands = users.commands(None, "production")  # type: ignore[arg-type]
+    record_case(HERE / case, commands, setup, as_nobody, scratch)
 
 
 def main() -> None:
