@@ -28,7 +28,6 @@ from drverify.session import AreaCheck, DriftRun, describe_failure
 
 RUN = pytest.StashKey[DriftRun]()
 CHECK = pytest.StashKey[AreaCheck]()
-INVENTORY_ERROR = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -75,10 +74,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """An xdist controller collects nothing: load an inventory given on the command line here,
     so a broken one is still a usage error and the report still names its pairs."""
     config = session.config
-    if config.getoption("inventory") and config.pluginmanager.hasplugin("dsession"):
-        _load(config)
-        if INVENTORY_ERROR in config.stash:
-            raise pytest.UsageError(config.stash[INVENTORY_ERROR])
+    if config.pluginmanager.hasplugin("dsession") and _runs_checks(config):
+        if _load(config).inventory_error is not None:
+            raise pytest.UsageError(config.stash[RUN].inventory_error)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -86,15 +84,23 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         config.stash[RUN].close()
 
 
+def _runs_checks(config: pytest.Config) -> bool:
+    """Whether this run includes drift checks: an explicit inventory, or a path under checks/."""
+    if config.getoption("inventory"):
+        return True
+    checks = config.rootpath / "checks"
+    return any(Path(arg.split("::")[0]).resolve().is_relative_to(checks) for arg in config.args)
+
+
 def _load(config: pytest.Config) -> DriftRun:
     run = config.stash[RUN]
-    if run.inventory is None and INVENTORY_ERROR not in config.stash:
+    if run.inventory is None and run.inventory_error is None:
         try:
             if run.inventory_path == Path():
                 raise InventoryError("no inventory: give --inventory PATH or set drverify_inventory")
             run.inventory = load_inventory(_from_rootdir(config, run.inventory_path))
         except InventoryError as error:
-            config.stash[INVENTORY_ERROR] = str(error)
+            run.inventory_error = str(error)
     return run
 
 
@@ -117,8 +123,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if INVENTORY_ERROR in config.stash:
-        raise pytest.UsageError(config.stash[INVENTORY_ERROR])
+    if config.stash[RUN].inventory_error is not None:
+        raise pytest.UsageError(config.stash[RUN].inventory_error)
     unconfigured = [item for item in items if _unconfigured(item)]
     if unconfigured:
         config.hook.pytest_deselected(items=unconfigured)
@@ -159,12 +165,14 @@ def area(request: pytest.FixtureRequest, pair_name: str) -> AreaCheck:
                       run.fail_on, request.node.nodeid)
     request.node.stash[CHECK] = check
     check.load()
+    check.compare()  # pure; raises FactsUnavailable when production's facts lack what is asked
     return check
 
 
 def assert_no_drift(check: AreaCheck) -> None:
-    """The body of every check: compare, then fail on drift at or above ``--fail-on``."""
-    check.compare()
+    """The body of every check: fail on drift at or above ``--fail-on``."""
+    if check.drift is None:
+        check.compare()
     failing = check.failing()
     if failing:
         pytest.fail(describe_failure(failing, check.fail_on), pytrace=False)
@@ -180,16 +188,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     result = _result_of(report, call, check)
     if result is None:
         return
-    report.user_properties.append((PROPERTY, json.dumps(result.to_json())))
+    prop = (PROPERTY, json.dumps(result.to_json()))
+    report.user_properties.append(prop)
+    item.user_properties.append(prop)  # JUnit XML writes the properties of the item
     report.extras = [*getattr(report, "extras", []), _html_extra(result)]
 
 
 def _result_of(report: pytest.TestReport, call: pytest.CallInfo[None], check: AreaCheck):
-    unverified = call.excinfo is not None and isinstance(call.excinfo.value, FactsUnavailable)
-    if report.when == "setup" and unverified:
-        reason = str(call.excinfo.value)
-        report.longrepr = f"unverified: {reason}"
-        return check.result(unverified=reason)
+    """The check's result for the reports; anything that stopped it unexpectedly is *unverified*
+    (with the error), so no check can vanish from the matrix or the JSON."""
+    error = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(error, FactsUnavailable):
+        report.longrepr = f"unverified: {error}"
+        return check.result(unverified=str(error))
+    if error is not None and not isinstance(error, pytest.fail.Exception):
+        return check.result(unverified=f"internal error: {type(error).__name__}: {error}")
     if report.when == "call" and check.drift is not None:
         return check.result()
     return None

@@ -39,7 +39,9 @@ class DriftReporter:
                 self.run.record(AreaResult.from_json(json.loads(value)))
 
     def pytest_sessionfinish(self) -> None:
-        if not self.run.results:
+        """Written whenever checks were involved, even empty or after a usage error: a stale
+        drift.json from an earlier run must never be read as this run's result."""
+        if self.run.inventory is None and self.run.inventory_error is None:
             return
         option = self.config.getoption("drift_json")
         target = Path(option) if option else self._ini_path("drverify_json")
@@ -83,6 +85,7 @@ class DriftReporter:
             "inventory": str(self.run.inventory_path),
             "started_at": self.started_at,
             "fail_on": self.run.fail_on.label,
+            "error": self.run.inventory_error,
             "pairs": [pair.name for pair in inventory.pairs] if inventory else [],
             "areas": [name for name, area in AREAS.items()
                       if any(applies(area, pair) for pair in inventory.pairs)] if inventory else [],

@@ -27,6 +27,8 @@ class DriftRun:
 
     inventory_path: Path
     inventory: Inventory | None = None
+    #: why the inventory could not be used (the run then stops with a usage error)
+    inventory_error: str | None = None
     fail_on: Severity = Severity.MINOR
     snapshot_out: Path | None = None
     selected_pairs: set[str] = field(default_factory=set)
@@ -49,7 +51,9 @@ class DriftRun:
         self.facts.update(collect_pairs(pairs, AREAS, self._workdir))
         if self.snapshot_out is not None:
             for facts in self.facts.values():
-                if facts.source == "live":
+                if facts.source == "live" and facts.any_ok():
+                    # an unreachable host must not overwrite its last good snapshot: that is
+                    # the one a disaster needs
                     save_snapshot(facts, self.snapshot_out)
 
     def close(self) -> None:

@@ -5,7 +5,10 @@ same rules in another order are different findings. What makes a finding CRITICA
 production accepts that recovery would drop (partners blocked at takeover):
 
 - a missing rule whose target accepts (``ACCEPT``, or a jump to a chain that accepts) in a chain
-  that drops by default on recovery (policy ``DROP``/``REJECT``, or an unconditional final drop);
+  that drops by default on recovery (policy ``DROP``/``REJECT``, an unconditional final drop, or
+  an unconditional final jump or goto to a user chain that itself ends so, like ``-j LOGDROP``);
+- an address missing from an nft set on recovery where a rule of recovery's accepts what the set
+  holds in a chain that drops by default there (the partner's allowlist entry is gone);
 - a policy that is ``DROP`` on recovery but not on production;
 - a built-in ``INPUT``/``FORWARD`` chain (nft: a base chain on the input or forward hook) that
   drops by default on one side and does not filter on the other.
@@ -13,6 +16,10 @@ production accepts that recovery would drop (partners blocked at takeover):
 A chain that accepts by default and holds no rule filters nothing, exactly like an absent chain
 (iptables-save lists every built-in chain of a table it shows): the two are treated as equal, and
 a chain that filters on one side only is one record, not one per rule.
+
+Other missing, extra or changed rules, policies, sets and set elements are MAJOR. A set that
+exists on recovery only is MINOR: no rule production also has can use it (a rule names its
+sets), so any traffic it lets through comes with an extra rule, which is a record of its own.
 """
 
 from __future__ import annotations
@@ -32,6 +39,9 @@ SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 DROPPING = frozenset({"DROP", "REJECT"})
 _TARGET = re.compile(r"(?:^|\s)-[jg]\s+(\S+)")
 _VERDICTS = ("accept", "drop", "reject", "return", "jump", "goto")
+#: iptables matches and nft statements that never narrow what a rule matches
+_COMMENT = re.compile(r'^-m comment --comment (?:"(?:[^"\\]|\\.)*"|\S+)\s+')
+_PASSIVE = frozenset({"comment", "counter", "log"})
 
 Chain = Mapping[str, Any]
 
@@ -47,7 +57,7 @@ def compare(production: dict, recovery: dict, ctx: Context) -> list[Drift]:
         for name in sorted(mine.get("chains", {}).keys() | other.get("chains", {}).keys()):
             if not _ignored(key, name, policy.ignore_chains):
                 records += _compare_chain(f"{key}/{name}", name, mine, other, ctx)
-        records += _compare_sets(key, mine.get("sets", {}), other.get("sets", {}), ctx)
+        records += _compare_sets(key, mine, other, policy.ignore_chains, ctx)
     return sorted(records, key=lambda record: record.item)
 
 
@@ -106,22 +116,35 @@ def _nft_target(rule: str) -> str | None:
 
 
 def _is_catch_all(rule: str) -> bool:
-    """A rule that matches everything: ``-j DROP``, or an nft rule that is only its verdict."""
+    """A rule that matches everything: ``-j DROP``, or an nft rule of only a verdict, a comment,
+    a counter or a log statement (``log prefix "deny " drop``)."""
     if rule.startswith("["):
         try:
-            return len(json.loads(rule)) == 1
+            expressions = json.loads(rule)
         except json.JSONDecodeError:
             return False
-    return rule.startswith(("-j ", "-g "))
+        return all(isinstance(e, dict) and (e.keys() & _PASSIVE or e.keys() & set(_VERDICTS))
+                   for e in expressions)
+    return _COMMENT.sub("", rule).startswith(("-j ", "-g "))
 
 
-def _drops_by_default(chain: Chain | None) -> bool:
+def _drops_by_default(chain: Chain | None, chains: Mapping[str, Chain] | None = None,
+                      seen: frozenset[str] = frozenset()) -> bool:
+    """Policy ``DROP``/``REJECT``, or a final catch-all rule that drops: ``-j DROP``, or a jump
+    or goto to a user chain that drops by default in turn (``-j LOGDROP``; loops end as False)."""
     if chain is None:
         return False
     if str(chain.get("policy") or "").upper() in DROPPING:
         return True
     rules = chain.get("rules", [])
-    return bool(rules) and _is_catch_all(rules[-1]) and rule_target(rules[-1]) in DROPPING
+    if not rules or not _is_catch_all(rules[-1]):
+        return False
+    target = rule_target(rules[-1])
+    if target in DROPPING:
+        return True
+    chains = chains or {}
+    return target not in seen and target in chains and _drops_by_default(
+        chains[target], chains, seen | {target})
 
 
 def _accepts(rule: str, chains: Mapping[str, Chain], seen: frozenset[str] = frozenset()) -> bool:
@@ -156,24 +179,27 @@ def _summary(chain: Chain) -> str:
 
 def _compare_chain(item: str, name: str, ours: Mapping[str, Any], theirs: Mapping[str, Any],
                    ctx: Context) -> list[Drift]:
-    mine = ours.get("chains", {}).get(name)
-    other = theirs.get("chains", {}).get(name)
+    our_chains, their_chains = ours.get("chains", {}), theirs.get("chains", {})
+    mine, other = our_chains.get(name), their_chains.get(name)
     if _inert(mine) and _inert(other):
         return []
-    if _inert(mine) or _inert(other):
-        return [_one_sided_chain(item, name, mine, other, ctx)]
+    if _inert(mine):
+        return [_one_sided_chain(item, name, mine, other, their_chains, ctx)]
+    if _inert(other):
+        return [_one_sided_chain(item, name, mine, other, our_chains, ctx)]
     records = _compare_policy(item, mine, other, ctx)
-    records += _compare_rules(item, mine, other, ours.get("chains", {}), ctx)
+    records += _compare_rules(item, mine, other, (our_chains, their_chains), ctx)
     return records
 
 
 def _one_sided_chain(item: str, name: str, mine: Chain | None, other: Chain | None,
-                     ctx: Context) -> Drift:
-    """A chain that filters on one side only: one record, not one per rule."""
+                     chains: Mapping[str, Chain], ctx: Context) -> Drift:
+    """A chain that filters on one side only: one record, not one per rule. ``chains`` are the
+    chains of the side it filters on."""
     on_production = not _inert(mine)
     present, absent = (mine, other) if on_production else (other, mine)
     side, missing = ("production", "recovery") if on_production else ("recovery", "production")
-    guards = _guards_traffic(name, present) and _drops_by_default(present)
+    guards = _guards_traffic(name, present) and _drops_by_default(present, chains)
     # Only a recovery that *drops* what production lets through breaks the takeover; a recovery
     # that filters nothing works, but is exposed: a major finding, not a critical one.
     critical = guards and not on_production
@@ -205,11 +231,13 @@ def _compare_policy(item: str, mine: Chain, other: Chain, ctx: Context) -> list[
     return records
 
 
-def _compare_rules(item: str, mine: Chain, other: Chain, our_chains: Mapping[str, Chain],
+def _compare_rules(item: str, mine: Chain, other: Chain,
+                   chains: tuple[Mapping[str, Chain], Mapping[str, Chain]],
                    ctx: Context) -> list[Drift]:
+    """``chains``: production's and recovery's chains of the table, for jumps."""
     ours, theirs = Counter(mine["rules"]), Counter(other["rules"])
     records = [
-        _missing_rule(item, rule, our_chains, other, ctx) for rule in _in_order(mine, ours - theirs)
+        _missing_rule(item, rule, chains, other, ctx) for rule in _in_order(mine, ours - theirs)
     ]
     records += [
         ctx.drift(f"{item} {rule}", None, rule, Severity.MAJOR,
@@ -239,9 +267,10 @@ def _in_order(chain: Chain, wanted: Counter[str]) -> list[str]:
     return kept
 
 
-def _missing_rule(item: str, rule: str, our_chains: Mapping[str, Chain], other: Chain,
-                  ctx: Context) -> Drift:
-    if _accepts(rule, our_chains) and _drops_by_default(other):
+def _missing_rule(item: str, rule: str, chains: tuple[Mapping[str, Chain], Mapping[str, Chain]],
+                  other: Chain, ctx: Context) -> Drift:
+    our_chains, their_chains = chains
+    if _accepts(rule, our_chains) and _drops_by_default(other, their_chains):
         return ctx.drift(
             f"{item} {rule}", rule, None, Severity.CRITICAL,
             f"recovery lacks this rule of {item} and drops by default there, so traffic "
@@ -253,10 +282,12 @@ def _missing_rule(item: str, rule: str, our_chains: Mapping[str, Chain], other: 
 # -- nft sets ------------------------------------------------------------------------------------
 
 def _compare_sets(table: str, ours: Mapping[str, Any], theirs: Mapping[str, Any],
-                  ctx: Context) -> list[Drift]:
+                  ignore: list[str], ctx: Context) -> list[Drift]:
+    """``ours``/``theirs``: the table on each side; recovery's chains tell what a set feeds."""
     records = []
-    for name in sorted(ours.keys() | theirs.keys()):
-        mine, other = ours.get(name), theirs.get(name)
+    our_sets, their_sets = ours.get("sets", {}), theirs.get("sets", {})
+    for name in sorted(our_sets.keys() | their_sets.keys()):
+        mine, other = our_sets.get(name), their_sets.get(name)
         item = f"{table} set {name}"
         if mine is None or other is None:
             side = "production" if mine is not None else "recovery"
@@ -269,17 +300,56 @@ def _compare_sets(table: str, ours: Mapping[str, Any], theirs: Mapping[str, Any]
                 f"set {name} of {table} holds {mine.get('type')} on production "
                 f"but {other.get('type')} on recovery"))
         elif mine.get("elements") is not None and other.get("elements") is not None:
-            records += _compare_elements(item, mine["elements"], other["elements"], ctx)
+            users = _accepting_users(table, name, theirs.get("chains", {}), ignore)
+            records += _compare_elements(item, mine["elements"], other["elements"], users, ctx)
     return records
 
 
-def _compare_elements(item: str, ours: list[str], theirs: list[str], ctx: Context) -> list[Drift]:
+def _compare_elements(item: str, ours: list[str], theirs: list[str], users: list[str],
+                      ctx: Context) -> list[Drift]:
+    """``users``: recovery's accept rules that use the set in a chain that drops by default."""
     missing = [e for e in ours if e not in theirs]
     extra = [e for e in theirs if e not in ours]
-    return [
-        ctx.drift(f"{item} {e}", e, None, Severity.MAJOR,
-                  f"{item} holds {e} on production, not on recovery") for e in missing
-    ] + [
+    return [_missing_element(item, e, users, ctx) for e in missing] + [
         ctx.drift(f"{item} {e}", None, e, Severity.MAJOR,
                   f"{item} holds {e} on recovery, not on production") for e in extra
     ]
+
+
+def _missing_element(item: str, element: str, users: list[str], ctx: Context) -> Drift:
+    if users:
+        return ctx.drift(
+            f"{item} {element}", element, None, Severity.CRITICAL,
+            f"{item} holds {element} on production, not on recovery, where {', '.join(users)} "
+            "accepts what the set holds and the chain drops by default, so traffic production "
+            f"accepts from {element} would be dropped")
+    return ctx.drift(f"{item} {element}", element, None, Severity.MAJOR,
+                     f"{item} holds {element} on production, not on recovery")
+
+
+def _accepting_users(table: str, name: str, chains: Mapping[str, Chain],
+                     ignore: list[str]) -> list[str]:
+    """``rule 2 of inet mft/input`` for each rule that accepts on a match against set ``name``
+    in a chain that drops by default: the set is then an allowlist whose gaps drop traffic."""
+    users = []
+    for chain_name in sorted(chains):
+        chain = chains[chain_name]
+        if _ignored(table, chain_name, ignore) or not _drops_by_default(chain, chains):
+            continue
+        users += [f"rule {number} of {table}/{chain_name}"
+                  for number, rule in enumerate(chain.get("rules", []), 1)
+                  if _matches_set(rule, name) and _accepts(rule, chains)]
+    return users
+
+
+def _matches_set(rule: str, name: str) -> bool:
+    """An nft rule that matches (not ``!=``) against the named set ``@name``."""
+    if not rule.startswith("["):
+        return False
+    try:
+        expressions = json.loads(rule)
+    except json.JSONDecodeError:
+        return False
+    return any(isinstance(e, dict) and isinstance(e.get("match"), dict)
+               and e["match"].get("right") == f"@{name}" and e["match"].get("op") != "!="
+               for e in expressions)

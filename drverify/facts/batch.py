@@ -53,7 +53,7 @@ def build_script(commands: Mapping[str, str], boundary: str, timeout: int = 20) 
 LC_ALL=C; export LC_ALL; cd / || exit 70
 d=$(mktemp -d) || exit 70
 trap 'rm -rf "$d"' EXIT
-run() {{ timeout {int(timeout)} sh -c "$2" >"$d/$1.out" 2>"$d/$1.err" </dev/null; echo $? >"$d/$1.rc"; }}
+run() {{ timeout -k 2 {int(timeout)} sh -c "$2" >"$d/$1.out" 2>"$d/$1.err" </dev/null; echo $? >"$d/$1.rc"; }}
 {jobs}
 wait
 for n in {names}; do

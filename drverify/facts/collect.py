@@ -80,6 +80,8 @@ def _collect_commands(facts: HostFacts, connection: Connection, pair: Pair,
             facts.set_ok(name, area.parse(own), vantage=describe_vantage(area, facts.role, facts.label))
         except FactError as error:
             facts.set_unverified(name, str(error))
+        except Exception as error:  # noqa: BLE001 - a parser bug must cost one area, not the run
+            facts.set_unverified(name, internal_error(error))
     return None
 
 
@@ -90,10 +92,27 @@ def _collect_probes(facts: HostFacts, vantage: Vantage, pair: Pair, areas: Mappi
                          vantage=describe_vantage(area, facts.role, facts.label))
         except (FactError, FactsUnavailable) as error:
             facts.set_unverified(name, str(error))
+        except Exception as error:  # noqa: BLE001 - a probe bug must cost one area, not the run
+            facts.set_unverified(name, internal_error(error))
 
     with ThreadPoolExecutor(max_workers=PROBES_PER_HOST) as pool:
         for future in [pool.submit(one, name, area) for name, area in areas.items()]:
             future.result()
+
+
+def internal_error(error: BaseException) -> str:
+    """The reason recorded when drverify itself failed on what a host returned."""
+    return f"internal error: {type(error).__name__}: {error}"
+
+
+def _safe_collect(pair: Pair, role: str, areas: Mapping[str, object], workdir: Path) -> HostFacts:
+    """collect_host, but whatever goes wrong stays with this host's areas."""
+    try:
+        return collect_host(pair, role, areas, workdir)
+    except Exception as error:  # noqa: BLE001 - one host must never stop the others
+        facts = HostFacts(pair.name, role, getattr(pair, role).label)
+        return _all_unverified(facts, [name for name, area in areas.items() if applies(area, pair)],
+                               internal_error(error))
 
 
 def _all_unverified(facts: HostFacts, areas: Iterable[str], reason: str) -> HostFacts:
@@ -108,7 +127,7 @@ def collect_pairs(pairs: Iterable[Pair], areas: Mapping[str, object], workdir: P
     jobs = [(pair, role) for pair in pairs for role in ROLES]
     with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(jobs)))) as pool:
         futures = {
-            (pair.name, role): pool.submit(collect_host, pair, role, areas, workdir)
+            (pair.name, role): pool.submit(_safe_collect, pair, role, areas, workdir)
             for pair, role in jobs
         }
     return {key: future.result() for key, future in futures.items()}

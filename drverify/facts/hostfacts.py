@@ -42,6 +42,10 @@ class HostFacts:
         if vantage is not None:
             self.areas[area]["vantage"] = vantage
 
+    def any_ok(self) -> bool:
+        """Whether anything at all was read from the host."""
+        return any(entry["status"] == "ok" for entry in self.areas.values())
+
     def vantage(self, area: str) -> str | None:
         """Where a probe area's facts were gathered from, for the report."""
         return self.areas.get(area, {}).get("vantage")
@@ -60,8 +64,9 @@ class HostFacts:
         return entry["data"]
 
     def age_seconds(self, now: datetime | None = None) -> float:
+        """Seconds since collection; negative when dated in the future (the report says so)."""
         now = now or datetime.now(timezone.utc)
-        return max(0.0, (now - datetime.fromisoformat(self.collected_at)).total_seconds())
+        return (now - datetime.fromisoformat(self.collected_at)).total_seconds()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -106,7 +111,24 @@ def load_snapshot(path: Path, pair: str, role: str) -> HostFacts:
             f" (this drverify reads schema {SCHEMA})"
         )
     try:
-        return HostFacts(pair=pair, role=role, label=label, collected_at=data["collected_at"],
-                         source="snapshot", areas=dict(data["areas"]))
+        facts = HostFacts(pair=pair, role=role, label=label, collected_at=_aware(data["collected_at"]),
+                          source="snapshot", areas=dict(data["areas"]))
     except (KeyError, TypeError) as error:
         raise FactsUnavailable(f"{role} {label}: the snapshot lacks {error}") from None
+    except ValueError as error:
+        raise FactsUnavailable(f"{role} {label}: {error}") from None
+    if data.get("role") not in (None, role):
+        raise FactsUnavailable(f"{role} {label}: this snapshot is of the {data['role']} host"
+                               f" (of pair {data.get('pair')!r}), not of {role}")
+    return facts
+
+
+def _aware(text: object) -> str:
+    """A collection time must say its time zone, or its age means nothing."""
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        raise ValueError(f"collected_at {text!r} is not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"collected_at {text!r} has no time zone")
+    return str(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import shlex
 import socket
 import subprocess
 import threading
@@ -26,6 +27,8 @@ from drverify.facts.forward import openssh_forward, paramiko_forward
 from drverify.inventory.model import SshOptions
 
 _ids = itertools.count()
+#: how long one remote script may run in all (each command in it has its own, shorter, timeout)
+RUN_TIMEOUT = 120
 
 
 class Connection:
@@ -43,15 +46,24 @@ class Connection:
     def scheme(self) -> str:
         return self.spec.split("://", 1)[0]
 
-    def run(self, script: str) -> Output:
-        """Run a POSIX sh script on the host; a failure to *connect* raises FactsUnavailable."""
+    def run(self, script: str, timeout: float = RUN_TIMEOUT) -> Output:
+        """Run a POSIX sh script on the host; a failure to *connect* raises FactsUnavailable.
+
+        The host's own ``timeout`` bounds the whole script, so a command stuck on the host (a
+        hung NFS mount) ends the session instead of the run.
+        """
+        command = f"timeout -k 5 {int(timeout)} sh -c {shlex.quote(script)}"
         with self._lock:
             self.round_trips += 1
-            try:
-                self._connect_paramiko()
-                result = self._host.run("sh -c %s", script)
-            except Exception as error:  # noqa: BLE001 - every transport has its own exceptions
-                raise FactsUnavailable(f"cannot connect: {describe_connect_error(error)}") from None
+        try:
+            if self.scheme == "paramiko":
+                return _paramiko_exec(self._paramiko(), self._host.backend.get_command(command),
+                                      None, timeout + 15)
+            result = self._host.run(command)
+        except FactsUnavailable:
+            raise
+        except Exception as error:  # noqa: BLE001 - every transport has its own exceptions
+            raise FactsUnavailable(f"cannot connect: {describe_connect_error(error)}") from None
         return Output(result.rc, result.stdout, result.stderr)
 
     def run_with_stdin(self, script: str, stdin: bytes, timeout: float = 60.0) -> Output:
@@ -69,9 +81,7 @@ class Connection:
                 return _completed(subprocess.run(argv, input=stdin, capture_output=True,
                                                  timeout=timeout, check=False), ssh=True)
             if self.scheme == "paramiko":
-                with self._lock:
-                    self._connect_paramiko()
-                return _paramiko_stdin(self._host.backend.client, command, stdin, timeout)
+                return _paramiko_exec(self._paramiko(), command, stdin, timeout)
             if self.scheme == "local":
                 return _completed(subprocess.run(["sh", "-c", command], input=stdin, capture_output=True,
                                                  timeout=timeout, check=False))
@@ -86,10 +96,7 @@ class Connection:
             backend = self._host.backend
             return openssh_forward(self._ssh_argv(), backend.host.name, host, port)
         if self.scheme == "paramiko":
-            with self._lock:
-                self._connect_paramiko()
-            transport = self._host.backend.client.get_transport()
-            return paramiko_forward(transport, host, port, timeout)
+            return paramiko_forward(self._paramiko().get_transport(), host, port, timeout)
         if self.scheme == "local":
             return contextlib.nullcontext((host, port))
         raise FactsUnavailable(f"{self.scheme}:// cannot carry network probes; use ssh:// or paramiko://")
@@ -146,10 +153,17 @@ class Connection:
         # A fresh Host, not testinfra's cache: our ssh_config is per connection.
         return testinfra.host.Host(testinfra.backend.get_backend(self.spec, **kwargs))
 
-    def _connect_paramiko(self) -> None:
-        backend = self._host.backend
-        if self.scheme == "paramiko" and "client" not in backend.__dict__:
-            backend.__dict__["client"] = _paramiko_client(backend, self.options)
+    def _paramiko(self) -> paramiko.SSHClient:
+        """Our one paramiko client, connected on first use with host keys enforced.
+
+        testinfra's backend would, on a dropped connection, reconnect with a client of its own
+        that does not check host keys: we never let it run a command.
+        """
+        with self._lock:
+            backend = self._host.backend
+            if "client" not in backend.__dict__:
+                backend.__dict__["client"] = _paramiko_client(backend, self.options)
+            return backend.__dict__["client"]
 
     def _write_ssh_config(self) -> Path:
         """An ssh_config whose first values win: ours for safety and reuse, then the user's."""
@@ -184,12 +198,14 @@ def _completed(done: subprocess.CompletedProcess[bytes], ssh: bool = False) -> O
     return Output(done.returncode, done.stdout.decode(errors="replace"), stderr)
 
 
-def _paramiko_stdin(client: paramiko.SSHClient, command: str, stdin: bytes, timeout: float) -> Output:
+def _paramiko_exec(client: paramiko.SSHClient, command: str, stdin: bytes | None, timeout: float) -> Output:
+    """One command on our own channel, bounded in time (testinfra's has no timeout)."""
     channel = client.get_transport().open_session(timeout=timeout)
     with channel:
         channel.settimeout(timeout)
         channel.exec_command(command)
-        channel.sendall(stdin)
+        if stdin:
+            channel.sendall(stdin)
         channel.shutdown_write()
         stdout = b"".join(channel.makefile("rb"))
         stderr = b"".join(channel.makefile_stderr("rb"))
@@ -227,6 +243,7 @@ def _paramiko_client(backend, options: SshOptions) -> paramiko.SSHClient:
         cfg["sock"] = _fast_socket(str(cfg["hostname"]), int(cfg["port"]), options.connect_timeout)
     client.connect(**cfg, timeout=options.connect_timeout, allow_agent=False,
                    look_for_keys="key_filename" not in cfg)
+    client.get_transport().set_keepalive(5)  # a partitioned network ends the session, not the run
     return client
 
 

@@ -52,7 +52,7 @@ def report(checks: pytest.Pytester, tmp_path: Path) -> Path:
     recovery["areas"]["users"]["data"]["users"]["tempadmin"] = {
         "uid": 2999, "gid": 2999, "home": "/home/tempadmin", "shell": HOSTILE, "home_exists": True}
     for role, facts in (("production", production), ("recovery", recovery)):
-        (tmp_path / f"{role}.json").write_text(json.dumps(facts))
+        (tmp_path / f"{role}.json").write_text(json.dumps({**facts, "role": role}))
     inventory = tmp_path / "inventory.yaml"
     inventory.write_text(yaml.safe_dump({"pairs": [{
         "name": "mft-eu", "production": {"snapshot": str(tmp_path / "production.json")},

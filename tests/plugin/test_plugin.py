@@ -39,8 +39,9 @@ def write_inventory(directory: Path, pairs: list[dict]) -> Path:
 
 
 def snapshot(directory: Path, name: str, facts: dict) -> str:
+    """This machine's facts saved as the snapshot of the side its file name says (r*: recovery)."""
     path = directory / name
-    path.write_text(json.dumps(facts))
+    path.write_text(json.dumps({**facts, "role": "recovery" if name.startswith("r") else "production"}))
     return str(path)
 
 
@@ -116,6 +117,8 @@ def test_broken_inventory_is_a_usage_error_without_traceback(checks):
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"ERROR: {inventory}: pairs[0](eu).recovery: required key is missing"])
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
+    report = json.loads((checks.path / "drift.json").read_text())  # never a stale one
+    assert report["results"] == [] and "required key is missing" in report["meta"]["error"]
     under_xdist = run_checks(checks, inventory, "-n", "2")
     assert under_xdist.ret == pytest.ExitCode.USAGE_ERROR
     under_xdist.stderr.fnmatch_lines([f"ERROR: {inventory}: pairs[0](eu).recovery: required key is missing"])
@@ -150,6 +153,15 @@ def test_snapshot_out_writes_each_live_host_and_reports_snapshot_age(checks, tmp
     report = json.loads((checks.path / "drift.json").read_text())
     production = [h for r in report["results"] for h in r["hosts"] if h["role"] == "production"]
     assert all(h["source"] == "snapshot" and h["age_seconds"] is not None for h in production)
+
+
+def test_a_snapshot_of_the_other_side_is_refused(checks, local_facts, tmp_path):
+    inventory = write_inventory(checks.path, [{
+        "name": "eu", "production": {"snapshot": snapshot(tmp_path, "r.json", local_facts)},
+        "recovery": "local://"}])
+    result = run_checks(checks, inventory, "-k", "users")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*unverified: production snapshot:*this snapshot is of the recovery host*"])
 
 
 def test_works_under_xdist(checks, local_facts, tmp_path):

@@ -222,6 +222,115 @@ def test_set_missing_type_differs_and_dynamic_sets():
     assert compare(copy.deepcopy(PRODUCTION), production) == []
 
 
+def test_extra_set_on_recovery_is_minor_its_rules_are_reported_on_their_own():
+    recovery = copy.deepcopy(PRODUCTION)
+    recovery["tables"]["inet mft"]["sets"]["old"] = {"type": "ipv4_addr", "elements": ["203.0.113.9"]}
+    only(compare(recovery), item="inet mft set old", production=None, severity=MINOR,
+         words=("exists on recovery only",))
+
+
+NFT_TO_PARTNERS = nft({"match": {"left": {"payload": {"field": "saddr", "protocol": "ip"}}, "op": "==",
+                                 "right": "@partners"}}, {"jump": {"target": "sftp"}})
+NFT_NOT_PARTNERS_ACCEPT = nft({"match": {"left": {"payload": {"field": "saddr", "protocol": "ip"}},
+                                         "op": "!=", "right": "@partners"}}, {"accept": None})
+NFT_PARTNERS_DROP = nft({"match": {"left": {"payload": {"field": "saddr", "protocol": "ip"}},
+                                   "op": "==", "right": "@partners"}}, {"drop": None})
+
+
+def with_sftp_chain(table: dict[str, Any]) -> dict[str, Any]:
+    table["chains"]["sftp"] = chain(None, nft({"match": {"left": {"payload": {
+        "field": "dport", "protocol": "tcp"}}, "op": "==", "right": 22}}, {"accept": None}))
+    return table
+
+
+@pytest.mark.parametrize(
+    ("policy", "rules", "user"),
+    [
+        ("drop", (NFT_PARTNERS,), "rule 1 of inet mft/input"),
+        ("accept", (NFT_PARTNERS, NFT_DROP), "rule 1 of inet mft/input"),
+        ("drop", (NFT_DROP, NFT_TO_PARTNERS), "rule 2 of inet mft/input"),
+    ],
+)
+def test_partner_missing_from_allowlist_set_of_dropping_chain_is_critical(policy, rules, user):
+    production = host(**{"inet mft": with_sftp_chain(
+        mft_table("198.51.100.7", "203.0.113.0/24", policy=policy, rules=rules))})
+    recovery = host(**{"inet mft": with_sftp_chain(
+        mft_table("198.51.100.7", policy=policy, rules=rules))})
+    only(compare(recovery, production), item="inet mft set partners 203.0.113.0/24",
+         production="203.0.113.0/24", recovery=None, severity=CRITICAL,
+         words=(user, "drops by default", "would be dropped"))
+
+
+@pytest.mark.parametrize(
+    ("policy", "rules"),
+    [
+        ("accept", (NFT_PARTNERS,)),
+        ("drop", (NFT_PARTNERS_DROP,)),
+        ("drop", (NFT_NOT_PARTNERS_ACCEPT,)),
+        ("drop", ()),
+    ],
+    ids=["accepting-chain", "blocklist", "negated-match", "unused"],
+)
+def test_missing_set_element_not_feeding_an_accept_in_a_dropping_chain_is_major(policy, rules):
+    production = host(**{"inet mft": mft_table("198.51.100.7", "203.0.113.0/24", policy=policy,
+                                               rules=rules)})
+    recovery = host(**{"inet mft": mft_table("198.51.100.7", policy=policy, rules=rules)})
+    only(compare(recovery, production), item="inet mft set partners 203.0.113.0/24", severity=MAJOR,
+         words=("holds 203.0.113.0/24 on production, not on recovery",))
+
+
+def test_allowlist_in_an_ignored_chain_is_major():
+    production = host(**{"inet mft": mft_table("203.0.113.0/24", policy="drop")})
+    recovery = host(**{"inet mft": mft_table(policy="drop")})
+    only(compare(recovery, production, policy=FirewallPolicy(ignore_chains=["inet mft/input"])),
+         item="inet mft set partners 203.0.113.0/24", severity=MAJOR)
+
+
+LOG = '-m limit --limit 5/min -j LOG --log-prefix "drop: "'
+LOGDROP = {"LOGDROP": chain(None, LOG, "-j DROP")}
+
+
+@pytest.mark.parametrize(
+    ("final", "user_chains", "severity"),
+    [
+        ("-j LOGDROP", LOGDROP, CRITICAL),
+        ("-g LOGDROP", LOGDROP, CRITICAL),
+        ('-m comment --comment "default deny" -j LOGDROP', LOGDROP, CRITICAL),
+        ("-j LOGDROP", {"LOGDROP": chain(None, LOG, "-j REJECT --reject-with icmp-port-unreachable")},
+         CRITICAL),
+        ("-j LOGDROP", {"LOGDROP": chain(None, LOG, "-j DENY"), "DENY": chain(None, "-j DROP")},
+         CRITICAL),
+        ("-j LOGDROP", {"LOGDROP": chain(None, LOG, "-p tcp -j DROP")}, MAJOR),
+        ("-j LOGDROP", {"LOGDROP": chain(None, LOG, "-j RETURN")}, MAJOR),
+        ("-p tcp -j LOGDROP", LOGDROP, MAJOR),
+        ("-j LOGDROP", {"LOGDROP": chain(None, LOG, "-j LOGDROP")}, MAJOR),
+        ("-j LOGDROP", {"LOGDROP": chain(None, "-j DENY"), "DENY": chain(None, "-j LOGDROP")}, MAJOR),
+    ],
+    ids=["jump", "goto", "commented", "reject", "via-another-chain", "conditional-drop",
+         "returns", "conditional-jump", "loop", "loop-through-another-chain"],
+)
+def test_final_jump_to_a_dropping_user_chain_counts_as_dropping_by_default(final, user_chains,
+                                                                           severity):
+    production = host(chain("ACCEPT", LO, PARTNERS, final))
+    recovery = host(chain("ACCEPT", LO, final))
+    for side in (production, recovery):
+        side["tables"]["ip4 filter"]["chains"].update(copy.deepcopy(user_chains))
+    only(compare(recovery, production), item=f"ip4 filter/INPUT {PARTNERS}", severity=severity)
+
+
+NFT_LOG_DROP = nft({"log": {"prefix": "drop: "}}, {"drop": None}, {"comment": "default deny"})
+
+
+@pytest.mark.parametrize("verdict", ["jump", "goto"])
+def test_nft_final_jump_to_a_chain_that_logs_and_drops_is_critical(verdict):
+    final = nft({verdict: {"target": "logdrop"}})
+    production = host(**{"inet mft": mft_table(rules=(NFT_PARTNERS, final))})
+    recovery = host(**{"inet mft": mft_table(rules=(final,))})
+    for side in (production, recovery):
+        side["tables"]["inet mft"]["chains"]["logdrop"] = chain(None, NFT_LOG_DROP)
+    only(compare(recovery, production), item=f"inet mft/input {NFT_PARTNERS}", severity=CRITICAL)
+
+
 @pytest.mark.parametrize("pattern", ["filter/INPUT", "ip4 filter/INPUT", "ip filter/INP*", "INPUT"])
 def test_ignored_chains(pattern):
     recovery = host(chain("ACCEPT"), **{"inet mft": PRODUCTION["tables"]["inet mft"]})
