@@ -12,7 +12,7 @@ VENV=${DRVERIFY_VENV:-.venv}
 # sshd and firewalls, the lab's servers (BIND, slapd, tinyproxy), gpg, and Chromium to look at
 # the HTML report as a person would.
 DEBS=(openssh-server openssh-client iptables nftables iproute2 procps util-linux mount openssl
-      ca-certificates gnupg bind9 bind9-dnsutils slapd ldap-utils tinyproxy chromium)
+      ca-certificates gnupg sudo bind9 bind9-dnsutils slapd ldap-utils tinyproxy chromium)
 
 python_env() {
   local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"

@@ -40,7 +40,8 @@ class Connection:
         self.round_trips = 0
         self._lock = threading.Lock()
         self._workdir = workdir
-        self._host = self._make_host(sudo)
+        self.sudo = sudo
+        self._host = self._make_host()
 
     @property
     def scheme(self) -> str:
@@ -52,13 +53,12 @@ class Connection:
         The host's own ``timeout`` bounds the whole script, so a command stuck on the host (a
         hung NFS mount) ends the session instead of the run.
         """
-        command = f"timeout -k 5 {int(timeout)} sh -c {shlex.quote(script)}"
+        command = self._command(f"timeout -k 5 {int(timeout)} sh -c {shlex.quote(script)}")
         with self._lock:
             self.round_trips += 1
         try:
             if self.scheme == "paramiko":
-                return _paramiko_exec(self._paramiko(), self._host.backend.get_command(command),
-                                      None, timeout + 15)
+                return _paramiko_exec(self._paramiko(), command, None, timeout + 15)
             result = self._host.run(command)
         except FactsUnavailable:
             raise
@@ -72,7 +72,7 @@ class Connection:
         The batched script travels as an argument, which anyone can read in ``ps`` while it runs;
         a password must not, so it goes down the same connection as the script's stdin.
         """
-        command = self._host.backend.get_command("sh -c %s", script)
+        command = self._command(f"sh -c {shlex.quote(script)}")
         with self._lock:
             self.round_trips += 1
         try:
@@ -141,8 +141,12 @@ class Connection:
                 return value
         return str(backend.host.name)
 
-    def _make_host(self, sudo: bool) -> testinfra.host.Host:
-        kwargs: dict[str, object] = {"sudo": sudo}
+    def _command(self, command: str) -> str:
+        """With ``sudo``, never a password prompt: ``-n`` fails at once without a NOPASSWD rule."""
+        return f"sudo -n /bin/sh -c {shlex.quote(command)}" if self.sudo else command
+
+    def _make_host(self) -> testinfra.host.Host:
+        kwargs: dict[str, object] = {}
         if self.scheme in ("ssh", "safe-ssh"):
             self._ssh_config = self._write_ssh_config()
             kwargs["ssh_config"] = str(self._ssh_config)

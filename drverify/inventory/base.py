@@ -47,3 +47,15 @@ class SecretRef(Strict):
         if (self.env is None) == (self.file is None):
             raise ValueError("expected exactly one of 'env' (a variable name) or 'file' (a path)")
         return self
+
+
+def no_password_in_url(value: str | None) -> str | None:
+    """A password written into a URL would travel into reports, snapshots and argv: refuse it."""
+    if value is None or "://" not in value:
+        return value
+    authority = value.split("://", 1)[1].split("/", 1)[0]
+    userinfo = authority.rpartition("@")[0]
+    if ":" in userinfo:
+        raise ValueError("a password in a URL or connection string would end up in reports and "
+                         "process lists: use an SSH key, or a {env: ...}/{file: ...} reference")
+    return value

@@ -125,12 +125,18 @@ def _has(node: dict[str, Any] | list[Any], key: Any) -> bool:
     return key in node if isinstance(node, dict) else isinstance(key, int) and key < len(node)
 
 
+#: keys whose values are never echoed in an error message, in case a secret was typed there
+_SECRET_KEYS = ("password", "credentials", "secret")
+
+
 def _expectation(error: dict[str, Any]) -> str:
     kind, message = error["type"], error["msg"]
+    secret = any(word in str(key) for key in error["loc"] for word in _SECRET_KEYS)
     if kind == "extra_forbidden":
         return "unknown key"
     if kind == "missing":
         return "required key is missing"
     if kind in ("value_error", "assertion_error"):
         return message.removeprefix("Value error, ")
-    return f"{message[0].lower()}{message[1:]} (got {error.get('input')!r})"
+    shown = "(value hidden)" if secret else f"(got {error.get('input')!r})"
+    return f"{message[0].lower()}{message[1:]} {shown}"

@@ -6,12 +6,13 @@ otherwise silently keep the default), and every error carries the key path it wa
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drverify.inventory.base import Name, Strict, resolve_path as _resolve
+from drverify.inventory.base import Name, Strict, no_password_in_url, resolve_path as _resolve
 from drverify.inventory.keys import KeyChecks
 from drverify.inventory.network import NetworkChecks
 
@@ -60,6 +61,7 @@ class HostSpec(Strict):
     def _known_backend(cls, value: str | None) -> str | None:
         if value is None:
             return None
+        no_password_in_url(value)
         scheme = value.split("://", 1)[0] if "://" in value else ""
         if scheme not in BACKENDS:
             raise ValueError(
@@ -138,6 +140,46 @@ class PairFields(Strict):
     network: NetworkChecks = NetworkChecks()
     #: certificates, served TLS chains, SSH host keys and PGP keyrings
     keys: KeyChecks = KeyChecks()
+
+
+    @field_validator("translate")
+    @classmethod
+    def _translatable(cls, mapping: dict[str, str]) -> dict[str, str]:
+        for source, target in mapping.items():
+            problem = translation_problem(str(source), str(target))
+            if problem:
+                raise ValueError(f"{source} -> {target}: {problem}")
+        return mapping
+
+
+_PLURAL = {"address": "addresses", "network": "networks", "name": "names",
+           "invalid network": "valid networks"}
+
+
+def translation_problem(source: str, target: str) -> str | None:
+    """Why a translation entry cannot work, or None: both sides must be of one kind (address,
+    network of the same prefix length, or name), or mapped values would fall outside the target."""
+    kinds = [_kind(source), _kind(target)]
+    if kinds[0][0] != kinds[1][0]:
+        return f"expected both sides to be {_PLURAL[kinds[0][0]]} (got {kinds[0][0]} and {kinds[1][0]})"
+    if kinds[0][1] != kinds[1][1]:
+        return f"expected the same {'prefix length' if kinds[0][0] == 'network' else 'IP version'} on both sides"
+    return None
+
+
+def _kind(text: str) -> tuple[str, object]:
+    try:
+        address = ipaddress.ip_address(text)
+        return "address", address.version
+    except ValueError:
+        pass
+    if "/" in text:
+        try:
+            network = ipaddress.ip_network(text, strict=True)
+        except ValueError:
+            return "invalid network", None
+        return "network", (network.version, network.prefixlen)
+    return "name", None
 
 
 class Pair(PairFields):

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from drverify.inventory.base import Name, Port, SecretRef, Strict, resolve_path
+from drverify.inventory.base import Name, Port, SecretRef, Strict, no_password_in_url, resolve_path
 
 
 class DnsChecks(Strict):
@@ -56,6 +56,11 @@ class LdapChecks(Strict):
 
     _paths = field_validator("ca_file")(resolve_path)
 
+    @field_validator("servers")
+    @classmethod
+    def _no_passwords(cls, servers: list[str]) -> list[str]:
+        return [no_password_in_url(server) for server in servers]
+
 
 class EgressChecks(Strict):
     """The address partners see: the host's forward proxy fetching a "what is my IP" page."""
@@ -69,6 +74,8 @@ class EgressChecks(Strict):
     #: ``user:password`` for the proxy
     credentials: SecretRef | None = None
     timeout: float = Field(10.0, gt=0, le=120)
+
+    _no_passwords = field_validator("proxy", "echo_url")(no_password_in_url)
 
 
 class Endpoint(Strict):

@@ -155,6 +155,12 @@ def test_snapshot_out_writes_each_live_host_and_reports_snapshot_age(checks, tmp
     assert all(h["source"] == "snapshot" and h["age_seconds"] is not None for h in production)
 
 
+def test_sudo_runs_the_collection_through_sudo_without_a_prompt(checks):
+    inventory = write_inventory(checks.path, [{"name": "same", "production": "local://",
+                                               "recovery": "local://", "sudo": True}])
+    run_checks(checks, inventory).assert_outcomes(passed=len(AREAS))
+
+
 def test_a_snapshot_of_the_other_side_is_refused(checks, local_facts, tmp_path):
     inventory = write_inventory(checks.path, [{
         "name": "eu", "production": {"snapshot": snapshot(tmp_path, "r.json", local_facts)},

@@ -108,3 +108,37 @@ def test_missing_file_is_a_clear_error(tmp_path):
 def test_the_bundled_example_loads():
     inventory = load_inventory(Path(__file__).parents[2] / "inventories/example.yaml")
     assert inventory.pairs
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        ("production: ssh://root:hunter2@198.51.100.10", "a password in a URL or connection string"),
+        ("network: {egress: {proxy: 'http://u:hunter2@proxy:3128'}}", "a password in a URL"),
+        ("network: {ldap: {servers: ['ldaps://cn:hunter2@ldap:636']}}", "a password in a URL"),
+        ("network: {ldap: {password: hunter2}}", "(value hidden)"),
+    ],
+)
+def test_secrets_are_refused_and_never_echoed(tmp_path, fragment, expected):
+    base = {"production": "ssh://root@198.51.100.10", "recovery": "ssh://root@198.51.100.20"}
+    lines = [f"    {key}: {value}" for key, value in base.items() if key not in fragment.split(":")[0]]
+    text = "pairs:\n  - name: a\n" + "\n".join(lines) + f"\n    {fragment}\n"
+    with pytest.raises(InventoryError) as caught:
+        load_inventory(write(tmp_path, text))
+    assert expected in str(caught.value) and "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected"),
+    [
+        ("198.51.100.0/24", "203.0.113.5", "expected both sides to be networks"),
+        ("198.51.100.0/24", "203.0.113.0/25", "expected the same prefix length"),
+        ("198.51.100.10", "mft-dr", "expected both sides to be addresses"),
+        ("198.51.100.10", "2001:db8::10", "expected the same IP version"),
+    ],
+)
+def test_translations_that_cannot_work_are_refused(tmp_path, source, target, expected):
+    text = ("pairs:\n  - name: a\n    production: ssh://x\n    recovery: ssh://y\n"
+            f"    translate: {{'{source}': '{target}'}}\n")
+    with pytest.raises(InventoryError, match=expected):
+        load_inventory(write(tmp_path, text))
