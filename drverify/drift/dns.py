@@ -15,6 +15,12 @@ For each DNS server (recovery's: the translation) and each name (recovery's: the
 - the host's own resolver: a name the MFT host depends on not resolving on recovery, or to other
   (translated) addresses → MAJOR; nameservers different after translation → MAJOR (one may sit in the failed site);
   search list different → MINOR.
+
+Everything is checked for what the inventory lists (servers, names, sites, resolver names), and
+production is the reference: an item production's facts lack (a snapshot older than the
+inventory) or hold no usable answer for raises :class:`~drverify.errors.FactsUnavailable` -- the
+area is unverified, never passed by skipping the item. Recovery's facts lacking an item (an old
+snapshot, not a failed lookup: that is recorded and is drift) are unverified the same way.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from collections import defaultdict
 from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
+from drverify.errors import FactsUnavailable
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 
@@ -30,18 +37,42 @@ SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) -> list[Drift]:
     checks = ctx.pair_spec.network.dns
     found: list[Drift] = []
-    for server, answer in production["servers"].items():
-        theirs = recovery["servers"].get(ctx.translate.text(server))
-        if theirs is None:
-            continue
+    for server in checks.servers:
+        ours = _reference_server(production, server)
+        theirs = present(recovery["servers"], ctx.translate.text(server), "recovery",
+                         f"answers from DNS server {ctx.translate.text(server)}")
         if "error" in theirs:
             found.append(ctx.drift(f"server {server}", "answers", theirs["error"], Severity.CRITICAL,
                                    f"recovery cannot query DNS server {ctx.translate.text(server)} "
                                    f"({theirs['error']}): none of the names can be checked from there"))
             continue
-        found += _server(server, answer["names"], theirs["names"], checks, ctx)
+        found += _server(server, ours["names"], theirs["names"], checks, ctx)
     found += _resolver(production["resolver"], recovery["resolver"], checks.resolver_names, ctx)
     return sorted(found, key=lambda drift: drift.item)
+
+
+def present(facts: dict[str, Any], key: str, side: str, what: str) -> Any:
+    """``facts[key]``, or FactsUnavailable: an item the inventory lists is never skipped."""
+    if key not in facts:
+        raise FactsUnavailable(f"{side} facts have no {what} (snapshot older than the inventory?)")
+    return facts[key]
+
+
+def _reference_server(production: dict[str, Any], server: str) -> dict[str, Any]:
+    ours = present(production["servers"], server, "production", f"answers from DNS server {server}")
+    if "error" in ours:
+        raise FactsUnavailable(f"DNS server {server} does not answer production ({ours['error']}): "
+                               "nothing to compare recovery with")
+    return ours
+
+
+def _reference_chain(names: dict[str, Any], name: str, server: str) -> dict[str, Any]:
+    """Production's answer for a name; FactsUnavailable when it holds no address to expect."""
+    chain = present(names, name, "production", f"answer for {name} from DNS server {server}")
+    if chain["rcode"] != "NOERROR" or not addresses(chain):
+        raise FactsUnavailable(f"{name} gives production no address from DNS server {server} "
+                               f"(rcode {chain['rcode']}): nothing to compare recovery with")
+    return chain
 
 
 def addresses(chain: dict[str, Any] | None) -> list[str]:
@@ -64,13 +95,13 @@ def max_ttl(chain: dict[str, Any] | None) -> int | None:
 
 def _server(server: str, ours: dict[str, Any], theirs: dict[str, Any], checks: Any, ctx: Context) -> list[Drift]:
     found: list[Drift] = []
-    pairs = {}
     for name in [*checks.service_names, *checks.sites]:
-        prod, rec = name.lower(), ctx.translate.text(name).lower()
-        if prod in ours and rec in theirs:
-            pairs[name] = (prod, rec)
-            found += _name(server, name, rec, ours[prod], theirs[rec], name in checks.service_names, checks, ctx)
-    found += _shared_sites(server, [pairs[s] for s in checks.sites if s in pairs], ours, theirs, ctx)
+        rec = ctx.translate.text(name).lower()
+        mine = _reference_chain(ours, name.lower(), server)
+        other = present(theirs, rec, "recovery", f"answer for {rec} from DNS server {ctx.translate.text(server)}")
+        found += _name(server, name, rec, mine, other, name in checks.service_names, checks, ctx)
+    sites = [(name.lower(), ctx.translate.text(name).lower()) for name in checks.sites]
+    found += _shared_sites(server, sites, ours, theirs, ctx)
     return found
 
 
@@ -83,13 +114,13 @@ def _name(server: str, name: str, rec: str, ours: dict[str, Any], theirs: dict[s
     if not got:
         return [ctx.drift(item, addresses(ours), None, Severity.CRITICAL,
                           f"{kind} {rec} does not resolve on recovery ({theirs['rcode']}, no A/AAAA record); "
-                          f"production's {name} resolves to {', '.join(addresses(ours)) or 'nothing'}")]
+                          f"production's {name} resolves to {', '.join(addresses(ours))}")]
     found = _ttl(server, name, rec, ours, theirs, checks.max_ttl, ctx)
-    if service and expected and got != expected:
+    if service and got != expected:
         found.append(ctx.drift(item, addresses(ours), got, Severity.CRITICAL,
                                f"{rec} resolves to {', '.join(got)} on recovery, expected {', '.join(expected)} "
                                f"(production's {name}: {', '.join(addresses(ours))}, translated)"))
-    elif ours["records"] and shape(ours) != shape(theirs):
+    elif shape(ours) != shape(theirs):
         found.append(ctx.drift(f"{item} chain", shape(ours), shape(theirs), Severity.MINOR,
                                f"{name} is {' → '.join(shape(ours))} on production but {rec} is "
                                f"{' → '.join(shape(theirs))} on recovery"))
@@ -142,9 +173,12 @@ def _shared_sites(server: str, sites: list[tuple[str, str]], ours: dict[str, Any
 def _resolver(ours: dict[str, Any], theirs: dict[str, Any], names: list[str], ctx: Context) -> list[Drift]:
     found = []
     for name in names:
-        prod, rec = ours["names"].get(name.lower()), theirs["names"].get(ctx.translate.text(name).lower())
-        if not prod or rec is None:
-            continue
+        rec_name = ctx.translate.text(name).lower()
+        prod = present(ours["names"], name.lower(), "production", f"resolver answer for {name}")
+        rec = present(theirs["names"], rec_name, "recovery", f"resolver answer for {rec_name}")
+        if not prod:
+            raise FactsUnavailable(f"{name} does not resolve with production's own resolver "
+                                   f"(nameservers {_listed(ours['nameservers'])}): nothing to compare recovery with")
         expected = sorted(ctx.translate.address(a) for a in prod)
         if rec != expected:
             what = "does not resolve" if not rec else f"resolves to {', '.join(rec)}"

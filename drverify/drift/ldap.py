@@ -9,6 +9,11 @@ translation of the URL):
   nobody could log in after a takeover;
 - both searched, with different results (after translating production's) → MAJOR: logins work,
   but not for the same people or groups.
+
+Servers are the inventory's: one production's facts lack (a snapshot older than the inventory) or
+hold a failed outcome for (facts made some other way) raises
+:class:`~drverify.errors.FactsUnavailable` -- unverified, never skipped; so does recovery's facts
+lacking the translated URL.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
+from drverify.errors import FactsUnavailable
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR)
 
@@ -29,11 +35,10 @@ STAGES = {
 
 def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) -> list[Drift]:
     found = []
-    for url, ours in production["servers"].items():
+    for url in ctx.pair_spec.network.ldap.servers:
+        ours = _reference(production["servers"], url)
         theirs_url = ctx.translate.text(url)
-        theirs = recovery["servers"].get(theirs_url)
-        if theirs is None:
-            continue
+        theirs = _present(recovery["servers"], theirs_url, "recovery")
         if theirs["stage"] != "ok":
             found.append(ctx.drift(f"server {url}", "ok", f"{theirs['stage']}: {theirs['reason']}", Severity.CRITICAL,
                                    f"{STAGES.get(theirs['stage'], theirs['stage'])} from recovery to {theirs_url} "
@@ -41,6 +46,22 @@ def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) 
         elif ctx.translate.value(ours["entries"]) != theirs["entries"]:
             found.append(_different(url, ours["entries"], theirs["entries"], ctx))
     return sorted(found, key=lambda drift: drift.item)
+
+
+def _present(servers: dict[str, Any], url: str, side: str) -> dict[str, Any]:
+    if url not in servers:
+        raise FactsUnavailable(f"{side} facts have no outcome for LDAP server {url} "
+                               "(snapshot older than the inventory?)")
+    return servers[url]
+
+
+def _reference(servers: dict[str, Any], url: str) -> dict[str, Any]:
+    """Production's outcome, which must be a full login and search: it is what recovery should match."""
+    ours = _present(servers, url, "production")
+    if ours["stage"] != "ok":
+        raise FactsUnavailable(f"production cannot use LDAP server {url} ({ours['stage']}: {ours['reason']}): "
+                               "nothing to compare recovery with")
+    return ours
 
 
 def _different(url: str, ours: list[dict[str, Any]], theirs: list[dict[str, Any]], ctx: Context) -> Drift:

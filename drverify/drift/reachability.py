@@ -8,7 +8,9 @@
 
 Live, production's facts only exist when production reaches every endpoint (else the area is
 unverified, see :mod:`drverify.facts.reachability`); the MINOR rule serves snapshots and facts
-collected by other means.
+collected by other means. Endpoints are the inventory's: one either side's facts lack (a snapshot
+older than the inventory) raises :class:`~drverify.errors.FactsUnavailable` -- unverified, never
+skipped.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
+from drverify.errors import FactsUnavailable
 
 SEVERITIES = (Severity.CRITICAL, Severity.MINOR)
 
@@ -28,11 +31,18 @@ def _state(fact: dict[str, Any]) -> str:
     return "reachable" if fact["reachable"] else f"unreachable: {fact['reason']}"
 
 
+def _present(facts: dict[str, Any], name: str, side: str) -> dict[str, Any]:
+    if name not in facts:
+        raise FactsUnavailable(f"{side} facts have no check of endpoint {name} "
+                               "(snapshot older than the inventory?)")
+    return facts[name]
+
+
 def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) -> list[Drift]:
     found = []
-    for name, ours in sorted(production.items()):
-        theirs = recovery.get(name)
-        if theirs is None or ours["reachable"] == theirs["reachable"]:
+    for name in sorted(endpoint.name for endpoint in ctx.pair_spec.network.endpoints):
+        ours, theirs = _present(production, name, "production"), _present(recovery, name, "recovery")
+        if ours["reachable"] == theirs["reachable"]:
             continue
         item = f"endpoint {name}"
         values = (f"{_where(ours)} {_state(ours)}", f"{_where(theirs)} {_state(theirs)}")

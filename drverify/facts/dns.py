@@ -7,9 +7,12 @@ answer's record chain is kept -- CNAMEs then A/AAAA, each with its TTL -- becaus
 and the TTLs decide how a failover reaches clients. The host's own resolver view comes from one
 batched round trip: /etc/resolv.conf and ``getent ahosts`` for the names the MFT host depends on.
 
-Production is the reference: if a server does not answer production, the area is unverified
-(FactError: there is nothing to compare with); if it does not answer recovery, that is recorded
-(``{"error": reason}``) and becomes drift. Facts::
+Production is the reference: if a server does not answer production, or gives production no
+usable answer for a name (an rcode other than NOERROR, or no A/AAAA record at the end of the
+chain), or production's own resolver finds nothing for a resolver name, the area is unverified
+(FactError naming the name, the server and the rcode: there is nothing to compare with). The same
+on recovery is recorded (``{"error": reason}``, the rcode, an empty address list) and becomes
+drift. Facts::
 
     {"servers": {"198.51.100.2": {"names": {"sftp.mft-prod.example.com": {"rcode": "NOERROR",
         "records": [{"name": "sftp.mft-prod.example.com", "type": "CNAME", "ttl": 300,
@@ -53,12 +56,34 @@ def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
     failures = vantage.reach([(server, checks.port) for server in servers], timeout=checks.timeout)
     answers = {server: _ask(vantage, server, checks, names, failures[(server, checks.port)])
                for server in servers}
-    for server, answer in answers.items():
-        if role == "production" and "error" in answer:
-            raise FactError(f"server {server} does not answer production: {answer['error']}")
     resolver_names = [tr.text(name).lower() for name in checks.resolver_names]
     outputs = vantage.run(resolver_commands(resolver_names))
-    return {"servers": answers, "resolver": resolver_view(outputs, resolver_names)}
+    facts = {"servers": answers, "resolver": resolver_view(outputs, resolver_names)}
+    if role == "production":
+        require_answers(facts)
+    return facts
+
+
+def require_answers(facts: dict[str, Any]) -> None:
+    """FactError unless production got a usable answer everywhere: it is the reference."""
+    for server, answer in facts["servers"].items():
+        if "error" in answer:
+            raise FactError(f"server {server} does not answer production: {answer['error']}")
+        for name, chain in answer["names"].items():
+            if chain["rcode"] != "NOERROR" or not has_address(chain):
+                raise FactError(f"{name} gives production no address from server {server} "
+                                f"(rcode {chain['rcode']}, {len(chain['records'])} record(s)): "
+                                "nothing to compare recovery with")
+    resolver = facts["resolver"]
+    for name, found in resolver["names"].items():
+        if not found:
+            servers = ", ".join(resolver["nameservers"]) or "none in resolv.conf"
+            raise FactError(f"{name} does not resolve with production's own resolver "
+                            f"(getent ahosts: not found; nameservers {servers}): nothing to compare recovery with")
+
+
+def has_address(chain: dict[str, Any]) -> bool:
+    return any(record["type"] in ADDRESS_TYPES for record in chain["records"])
 
 
 def _ask(vantage: Any, server: str, checks: DnsChecks, names: list[str], failure: str | None) -> dict[str, Any]:

@@ -5,7 +5,9 @@ The proxy (recovery's: the translation of production's) is first checked by the 
 forward leaving from the host: requests sends its request to 127.0.0.1:PORT, which the host
 carries to its proxy, which fetches ``echo_url`` from its own egress address. ``trust_env`` is
 off so stray proxy variables on this machine cannot reroute the probe (LAB-NOTES pitfall 14).
-Proxy credentials come from their SecretRef just before use and are scrubbed from any error.
+Proxy credentials come from their SecretRef just before use and are scrubbed from any error;
+the proxy is only ever shown as ``scheme://host:port`` (userinfo in its URL is dropped, never
+stored in facts or messages).
 
 Production is the reference: its egress cannot be measured (proxy down, echo endpoint failing)
 → unverified. On recovery these are recorded, since each is a finding of its own::
@@ -41,8 +43,8 @@ def applies(pair: Pair) -> bool:
 
 def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
     checks: EgressChecks = pair.network.egress
-    proxy = Translation(pair.translate if role == "recovery" else {}).text(checks.proxy)
-    host, port = proxy_address(proxy)
+    host, port = proxy_address(Translation(pair.translate if role == "recovery" else {}).text(checks.proxy))
+    proxy = shown(host, port, checks.proxy)
     credentials = reveal(checks.credentials, "proxy credentials") if checks.credentials else None
     failure = vantage.reach([(host, port)], timeout=pair.network.connect_timeout)[(host, port)]
     if failure is not None:
@@ -58,10 +60,28 @@ def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
 
 
 def proxy_address(proxy: str) -> tuple[str, int]:
-    parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
-    if not parts.hostname:
-        raise FactError(f"proxy {proxy!r} is not http://host:port")
-    return parts.hostname, parts.port or DEFAULT_PROXY_PORT
+    """(host, port) of the proxy URL; any ``user:password@`` in it is ignored, never repeated."""
+    try:
+        parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if not host:
+        raise FactError(f"proxy {without_userinfo(proxy)!r} is not http://host:port")
+    return host, port or DEFAULT_PROXY_PORT
+
+
+def shown(host: str, port: int, proxy: str) -> str:
+    """The proxy as facts and messages show it: ``scheme://host:port``, never its userinfo."""
+    scheme = proxy.split("://", 1)[0] if "://" in proxy else "http"
+    return f"{scheme if scheme.isalnum() else 'http'}://{f'[{host}]' if ':' in host else host}:{port}"
+
+
+def without_userinfo(proxy: str) -> str:
+    """The URL with everything up to its last ``@`` dropped: a password may hold ``/`` or ``@``, and
+    a proxy URL has no path to keep."""
+    scheme, sep, rest = proxy.partition("://") if "://" in proxy else ("", "", proxy)
+    return f"{scheme}{sep}{rest.rpartition('@')[2]}"
 
 
 def fetch(local: tuple[str, int], echo_url: str, credentials: str | None, timeout: float) -> dict[str, str]:

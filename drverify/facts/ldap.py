@@ -14,8 +14,8 @@ stage it stopped at, so a person can tell a blocked port from an untrusted certi
     # or {"stage": "tcp" | "tls" | "bind" | "search", "reason": "connection refused", "entries": []}
 
 Production is the reference: a server production cannot use (slapd stopped, both sides failing
-at TCP) makes the area unverified, never drift and never a pass; a server only recovery cannot
-use is recorded and becomes drift.
+at TCP, the search base missing: noSuchObject) makes the area unverified, never drift and never
+a pass; a server only recovery cannot use is recorded and becomes drift.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from drverify.drift.translate import Translation
 from drverify.facts.area import FactError
 from drverify.facts.secrets import reveal, scrub
 from drverify.inventory.model import Pair
-from drverify.inventory.network import LdapChecks
+from drverify.inventory.network import LdapChecks, LdapSearch
 
 NAME = "ldap"
 PROBES_FROM = "host"
@@ -111,9 +111,15 @@ def _stages(conn: ldap3.Connection, ldaps: bool, checks: LdapChecks) -> dict[str
         return outcome("bind", f"bind as {checks.bind_dn} refused: {_result(conn)}")
     if checks.search is None:
         return outcome("ok", None)
-    search = checks.search
+    return search_outcome(conn, checks.search)
+
+
+def search_outcome(conn: ldap3.Connection, search: LdapSearch) -> dict[str, Any]:
+    """Result 0 with no entries is an answer (nobody matches); anything else failing -- including
+    32, noSuchObject: the configured base does not exist -- is the "search" stage (on production
+    that leaves nothing to compare, see :func:`probe`)."""
     if not conn.search(search.base, search.filter, SCOPES[search.scope], attributes=search.attributes or None) \
-            and conn.result.get("result") not in (0, 32):
+            and (conn.result or {}).get("result") != 0:
         return outcome("search", f"search under {search.base} failed: {_result(conn)}")
     return outcome("ok", None, entries(conn.response or []))
 

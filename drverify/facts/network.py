@@ -73,7 +73,9 @@ def _json_list(text: str, command: str) -> list[dict[str, Any]]:
 def parse_addresses(text: str) -> dict[str, list[str]]:
     """``{"eth0": ["198.51.100.10/24", "2001:db8:1::10/64", ...]}`` from ``ip -j addr show``.
 
-    IPv6 privacy (``temporary``) addresses are left out: they rotate by design.
+    IPv6 privacy (``temporary``) addresses are left out: they rotate by design. Every network
+    namespace has ``lo``; output without it (empty, or cut short) would read as "no addresses"
+    and is refused.
     """
     interfaces: dict[str, list[str]] = {}
     for link in _json_list(text, "ip-addr"):
@@ -83,6 +85,10 @@ def parse_addresses(text: str) -> dict[str, list[str]]:
             if "local" in info and "prefixlen" in info and not info.get("temporary")
         ]
         interfaces[str(link.get("ifname", f"if{link.get('ifindex')}"))] = sorted(addresses)
+    if "lo" not in interfaces:
+        found = ", ".join(sorted(interfaces)) or "none"
+        raise FactError(f"ip-addr: no loopback interface among the interfaces listed ({found}): "
+                        "every host has lo, so the output is incomplete")
     return dict(sorted(interfaces.items()))
 
 
@@ -114,6 +120,8 @@ def parse_listeners(text: str) -> list[dict[str, Any]]:
     """Listening TCP and bound UDP sockets from ``ss -H -tulpn``, one entry per bind address.
 
     Sockets sharing a bind address (SO_REUSEPORT workers) are merged, their process names joined.
+    No listener at all is refused: the host was reached over SSH, so sshd listens at least (empty
+    output from a command that "succeeded" would otherwise read as "nothing listens").
     """
     merged: dict[tuple[str, str, int, str | None], set[str]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
@@ -122,9 +130,13 @@ def parse_listeners(text: str) -> list[dict[str, Any]]:
             continue
         if len(fields) < 6:
             raise FactError(f"ss: line {number} has {len(fields)} columns, expected 6 or 7")
+        if fields[0] not in ("tcp", "udp"):
+            raise FactError(f"ss: line {number}: {fields[0][:20]!r} is not tcp or udp (-tulpn asks for nothing else)")
         address, port, interface = parse_socket_address(fields[4], number)
         processes = _USER.findall(fields[6]) if len(fields) == 7 else []
         merged.setdefault((fields[0], address, port, interface), set()).update(processes)
+    if not merged:
+        raise FactError("ss: no listening socket at all, not even the sshd this check came in through")
     return [
         {"proto": proto, "address": address, "port": port, "interface": interface,
          "processes": sorted(names)}

@@ -50,13 +50,24 @@ def commands(pair: Pair, role: str) -> dict[str, str]:
 
 
 def parse(outputs: Mapping[str, Output]) -> dict[str, Any]:
-    role = outputs[ROLE].stdout.strip() if ROLE in outputs else "recovery"
+    role = side(outputs.get(ROLE))
     facts = {name: endpoint(name, output) for name, output in sorted(outputs.items()) if name != ROLE}
     for name, fact in facts.items():
         if role == "production" and not fact["reachable"]:
             raise FactError(f"production cannot reach {name} at {fact['host']}:{fact['port']} "
                             f"({fact['reason']}): nothing to compare recovery with")
     return facts
+
+
+def side(output: Output | None) -> str:
+    """The role ``_role`` printed: without it, production's rule (unreachable → unverified) could
+    not be applied, so a missing or garbled answer is unusable, never taken as recovery."""
+    if output is None:
+        raise FactError(f"{ROLE}: no output came back (which side these checks ran on is unknown)")
+    role = output.stdout.strip()
+    if not output.ok or role not in ("production", "recovery"):
+        raise FactError(f"{ROLE}: expected 'production' or 'recovery', got {role[:40]!r} ({output.reason(ROLE)})")
+    return role
 
 
 def endpoint(name: str, output: Output) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import pytest
 from drverify.drift import dns, egress, ldap, reachability
 from drverify.drift.records import Context, Severity
 from drverify.drift.translate import Translation
+from drverify.errors import FactsUnavailable
 from drverify.inventory.model import Pair
 
 CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
@@ -21,6 +22,9 @@ PAIR = Pair.model_validate({
                 "sites": ["a.mft-prod.example.com", "b.mft-prod.example.com"], "resolver_names": ["ldap.example.com"]},
         "egress": {"proxy": "http://proxy.mft-prod.example.com:3128", "echo_url": "http://203.0.113.80/",
                    "allowed_addresses": ["192.0.2.11", "192.0.2.128/25"]},
+        "ldap": {"servers": ["ldaps://ldap.mft-prod.example.com:636"]},
+        "endpoints": [{"name": name, "host": "sftp.partner.example", "port": 22}
+                      for name in ("partner", "smtp", "same", "down")],
     }})
 
 
@@ -120,6 +124,7 @@ def test_ldap_same_answer_is_no_drift():
     ("tcp", "tcp/636: connection refused", "TCP connection blocked"),
     ("tls", "certificate verify failed", "TLS failure (certificate name or CA"),
     ("bind", "invalidCredentials", "bind refused"),
+    ("search", "search under ou=groups,dc=example,dc=com failed: noSuchObject", "search failed"),
 ])
 def test_ldap_recovery_stopping_at_a_stage_is_critical_naming_it(stage, reason, words):
     (record,) = ldap.compare(ldap_facts(LDAP_URL), ldap_facts("ldaps://ldap.mft-dr.example.com:636", stage, reason),
@@ -164,8 +169,11 @@ def endpoint(reachable: bool, host: str = "sftp.partner.example", reason: str | 
 
 
 def test_reachability_lost_on_recovery_is_critical_and_the_reverse_minor():
-    production = {"partner": endpoint(True), "smtp": endpoint(False, reason="timed out"), "same": endpoint(True)}
-    recovery = {"partner": endpoint(False, reason="connection refused"), "smtp": endpoint(True), "same": endpoint(True)}
+    down = endpoint(False, reason="timed out")
+    production = {"partner": endpoint(True), "smtp": endpoint(False, reason="timed out"), "same": endpoint(True),
+                  "down": down}
+    recovery = {"partner": endpoint(False, reason="connection refused"), "smtp": endpoint(True), "same": endpoint(True),
+                "down": down}
     records = reachability.compare(production, recovery, ctx("reachability"))
     assert [(r.item, r.severity) for r in records] == [("endpoint partner", CRITICAL), ("endpoint smtp", MINOR)]
     assert "connection refused" in records[0].message and "after a takeover" in records[0].message
@@ -173,5 +181,94 @@ def test_reachability_lost_on_recovery_is_critical_and_the_reverse_minor():
 
 
 def test_reachability_identical_is_no_drift():
-    facts = {"partner": endpoint(True), "down": endpoint(False, reason="timed out")}
+    facts = {"partner": endpoint(True), "smtp": endpoint(True), "same": endpoint(True),
+             "down": endpoint(False, reason="timed out")}
     assert reachability.compare(facts, copy.deepcopy(facts), ctx("reachability")) == []
+
+
+# -- what the inventory lists is checked, never skipped: production lacking it is unverified ------
+
+def without(facts: dict[str, Any], *path: str) -> dict[str, Any]:
+    """A deep copy of the facts with the key at ``path`` removed (an older snapshot's shape)."""
+    changed = copy.deepcopy(facts)
+    where = changed
+    for key in path[:-1]:
+        where = where[key]
+    del where[path[-1]]
+    return changed
+
+
+@pytest.mark.parametrize(("path", "words"), [
+    (("servers", "198.51.100.2"), "production facts have no answers from DNS server 198.51.100.2"),
+    (("servers", "198.51.100.2", "names", "sftp.mft-prod.example.com"),
+     "production facts have no answer for sftp.mft-prod.example.com from DNS server 198.51.100.2"),
+    (("servers", "198.51.100.2", "names", "b.mft-prod.example.com"),
+     "production facts have no answer for b.mft-prod.example.com from DNS server 198.51.100.2"),
+    (("resolver", "names", "ldap.example.com"), "production facts have no resolver answer for ldap.example.com"),
+])
+def test_dns_item_of_the_inventory_missing_from_production_is_unverified(path, words):
+    with pytest.raises(FactsUnavailable, match=f"{words} .snapshot older than the inventory"):
+        dns.compare(without(PROD_DNS, *path), rec_dns(), ctx("dns"))
+
+
+@pytest.mark.parametrize(("path", "words"), [
+    (("servers", "203.0.113.2"), "recovery facts have no answers from DNS server 203.0.113.2"),
+    (("servers", "203.0.113.2", "names", "a.mft-dr.example.com"), "recovery facts have no answer for a.mft-dr"),
+    (("resolver", "names", "ldap.example.com"), "recovery facts have no resolver answer for ldap.example.com"),
+])
+def test_dns_item_missing_from_recovery_facts_is_unverified_too(path, words):
+    with pytest.raises(FactsUnavailable, match=words):
+        dns.compare(PROD_DNS, without(rec_dns(), *path), ctx("dns"))
+
+
+def test_dns_production_without_a_usable_answer_is_unverified_not_skipped():
+    production = copy.deepcopy(PROD_DNS)
+    production["servers"]["198.51.100.2"]["names"]["sftp.mft-prod.example.com"] = {"rcode": "SERVFAIL", "records": []}
+    with pytest.raises(FactsUnavailable, match=r"sftp.mft-prod.example.com gives production no address from "
+                                               r"DNS server 198.51.100.2 \(rcode SERVFAIL\)"):
+        dns.compare(production, rec_dns(), ctx("dns"))
+    production = copy.deepcopy(PROD_DNS)
+    production["resolver"]["names"]["ldap.example.com"] = []
+    with pytest.raises(FactsUnavailable, match="ldap.example.com does not resolve with production's own resolver"):
+        dns.compare(production, rec_dns(), ctx("dns"))
+    production = copy.deepcopy(PROD_DNS)
+    production["servers"]["198.51.100.2"] = {"error": "tcp/53: timed out"}
+    with pytest.raises(FactsUnavailable, match="DNS server 198.51.100.2 does not answer production"):
+        dns.compare(production, rec_dns(), ctx("dns"))
+
+
+def test_ldap_server_missing_from_either_side_or_unusable_on_production_is_unverified():
+    recovery = ldap_facts("ldaps://ldap.mft-dr.example.com:636")
+    with pytest.raises(FactsUnavailable, match=f"production facts have no outcome for LDAP server {LDAP_URL} "
+                                               r"\(snapshot older than the inventory"):
+        ldap.compare({"servers": {}}, recovery, ctx("ldap"))
+    with pytest.raises(FactsUnavailable, match="recovery facts have no outcome for LDAP server "
+                                               "ldaps://ldap.mft-dr.example.com:636"):
+        ldap.compare(ldap_facts(LDAP_URL), {"servers": {}}, ctx("ldap"))
+    with pytest.raises(FactsUnavailable, match=f"production cannot use LDAP server {LDAP_URL} .search: noSuchObject"):
+        ldap.compare(ldap_facts(LDAP_URL, "search", "noSuchObject"), recovery, ctx("ldap"))
+
+
+@pytest.mark.parametrize("side", ["production", "recovery"])
+def test_reachability_endpoint_missing_from_facts_is_unverified(side):
+    facts = {name: endpoint(True) for name in ("partner", "smtp", "same", "down")}
+    lacking = without(facts, "smtp")
+    production, recovery = (lacking, facts) if side == "production" else (facts, lacking)
+    with pytest.raises(FactsUnavailable, match=f"{side} facts have no check of endpoint smtp "
+                                               r"\(snapshot older than the inventory"):
+        reachability.compare(production, recovery, ctx("reachability"))
+
+
+def test_egress_without_production_address_or_recovery_outcome_is_unverified():
+    with pytest.raises(FactsUnavailable, match="production facts have no egress address through "
+                                               "http://proxy.mft-prod.example.com:3128"):
+        egress.compare({"proxy": PROD_EGRESS["proxy"]}, {"proxy": REC_PROXY, "egress": "192.0.2.11"}, ctx("egress"))
+    with pytest.raises(FactsUnavailable, match="recovery facts have no egress address"):
+        egress.compare(PROD_EGRESS, {"proxy": REC_PROXY}, ctx("egress"))
+
+
+def test_egress_messages_show_the_proxy_without_userinfo_even_from_an_old_snapshot():
+    recovery = {"proxy": "http://mftproxy:s3cret@proxy.mft-dr.example.com:3128", "proxy_unreachable": "timed out"}
+    (record,) = egress.compare(PROD_EGRESS, recovery, ctx("egress"))
+    assert record.recovery == "http://proxy.mft-dr.example.com:3128: timed out"
+    assert "s3cret" not in record.message and "http://proxy.mft-dr.example.com:3128" in record.message

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import dns.message
 import pytest
@@ -19,6 +20,7 @@ from drverify.facts.batch import Output
 from drverify.facts.secrets import reveal, scrub
 from drverify.inventory.base import SecretRef
 from drverify.inventory.model import Pair
+from drverify.inventory.network import LdapSearch
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "netchecks"
 
@@ -149,6 +151,7 @@ def test_parse_echo(status, body, expected):
 @pytest.mark.parametrize(("proxy", "expected"), [
     ("http://proxy.example.com:8080", ("proxy.example.com", 8080)),
     ("proxy.example.com", ("proxy.example.com", 3128)),
+    ("http://mftproxy:s3cret@proxy.example.com:8080", ("proxy.example.com", 8080)),
 ])
 def test_proxy_address(proxy, expected):
     assert egress.proxy_address(proxy) == expected
@@ -169,3 +172,134 @@ def test_reveal_reads_env_or_file_and_names_what_is_missing(tmp_path, monkeypatc
 def test_scrub_removes_password_and_its_url_quoted_form():
     text = "http://mftproxy:p%40ss%2Fword@127.0.0.1 failed; p@ss/word rejected; user mftproxy"
     assert scrub(text, "mftproxy:p@ss/word") == "http://mftproxy:***@127.0.0.1 failed; *** rejected; user mftproxy"
+
+
+# -- production is the reference: no usable answer of its own leaves the area unverified ----------
+
+class FakeVantage:
+    """Reaches everything and answers batched commands from a recording; forwards are not used."""
+
+    def __init__(self, outputs: dict[str, Output] | None = None, failure: str | None = None) -> None:
+        self.outputs = outputs or {}
+        self.failure = failure
+
+    def reach(self, endpoints, timeout=3.0):
+        return {target: self.failure for target in endpoints}
+
+    def run(self, commands, timeout=20):
+        return self.outputs
+
+
+def dns_pair(*, service_names=("sftp.mft-prod.example.com",), resolver_names=("ldap.example.com",)) -> Pair:
+    return Pair.model_validate({"name": "p", "production": "local://", "recovery": "local://",
+                                "network": {"dns": {"servers": ["198.51.100.2"], "service_names": list(service_names),
+                                                    "resolver_names": list(resolver_names)}}})
+
+
+def probe_dns(monkeypatch, role: str, chain_name: str, pair: Pair) -> dict:
+    chain = dns_facts.answer_chain(answers(chain_name))
+    monkeypatch.setattr(dns_facts, "_ask", lambda vantage, server, checks, names, failure:
+                        {"names": {name: chain for name in names}})
+    return dns_facts.probe(pair, role, FakeVantage(recorded(f"resolver-{role}.json")))
+
+
+def test_dns_production_without_an_answer_for_a_name_is_unverified_naming_name_server_rcode(monkeypatch):
+    with pytest.raises(FactError, match=r"sftp.mft-prod.example.com gives production no address from server "
+                                        r"198.51.100.2 \(rcode NXDOMAIN"):
+        probe_dns(monkeypatch, "production", "nosuchname", dns_pair())
+    facts = probe_dns(monkeypatch, "recovery", "nosuchname", dns_pair())
+    assert facts["servers"]["198.51.100.2"]["names"]["sftp.mft-prod.example.com"]["rcode"] == "NXDOMAIN"
+
+
+def test_dns_production_answer_ending_without_an_address_is_unverified():
+    cname_only = {"rcode": "NOERROR", "records": [{"name": "sftp.example.com", "type": "CNAME", "ttl": 300,
+                                                   "value": "gone.example.com"}]}
+    facts = {"servers": {"198.51.100.2": {"names": {"sftp.example.com": cname_only}}},
+             "resolver": {"nameservers": [], "search": [], "names": {}}}
+    with pytest.raises(FactError, match="sftp.example.com gives production no address .*rcode NOERROR, 1 record"):
+        dns_facts.require_answers(facts)
+
+
+def test_dns_production_resolver_finding_nothing_is_unverified(monkeypatch):
+    pair = dns_pair(resolver_names=["ldap.example.com", "nosuchname.example.com"])
+    with pytest.raises(FactError, match="nosuchname.example.com does not resolve with production's own resolver "
+                                        r"\(getent ahosts: not found; nameservers 198.51.100.2\)"):
+        probe_dns(monkeypatch, "production", "sftp", pair)
+    facts = probe_dns(monkeypatch, "recovery", "sftp", pair)
+    assert facts["resolver"]["names"]["nosuchname.example.com"] == []
+
+
+def test_dns_production_with_usable_answers_is_facts(monkeypatch):
+    facts = probe_dns(monkeypatch, "production", "sftp", dns_pair())
+    assert dns_facts.has_address(facts["servers"]["198.51.100.2"]["names"]["sftp.mft-prod.example.com"])
+
+
+@pytest.mark.parametrize(("role_output", "words"), [
+    (None, "_role: no output came back"),
+    (Output(0, "", ""), "expected 'production' or 'recovery', got ''"),
+    (Output(0, "prod\n", ""), "got 'prod'"),
+    (Output(127, "", "sh: 1: echo: not found\n"), "command not found"),
+])
+def test_reachability_without_a_readable_role_is_unverified(role_output, words):
+    outputs = {"partner": with_target(recorded("reach-recovery.json")["open"], "partner.example.com", 22)}
+    if role_output is not None:
+        outputs["_role"] = role_output
+    with pytest.raises(FactError, match=words):
+        reachability.parse(outputs)
+
+
+class FakeLdapConnection:
+    """What ldap3 leaves on a connection after a search answered with ``result``."""
+
+    def __init__(self, result: int, description: str, response=None) -> None:
+        self.result = {"result": result, "description": description, "message": ""}
+        self.response = response
+
+    def search(self, *args, **kwargs) -> bool:
+        return bool(self.response)
+
+
+SEARCH = LdapSearch(base="ou=groups,dc=example,dc=com")
+
+
+@pytest.mark.parametrize(("result", "description", "expected"), [
+    (32, "noSuchObject", ldap.outcome("search", "search under ou=groups,dc=example,dc=com failed: noSuchObject")),
+    (50, "insufficientAccessRights",
+     ldap.outcome("search", "search under ou=groups,dc=example,dc=com failed: insufficientAccessRights")),
+    (0, "success", ldap.outcome("ok", None)),
+])
+def test_ldap_search_outcome(result, description, expected):
+    assert ldap.search_outcome(FakeLdapConnection(result, description), SEARCH) == expected
+
+
+def test_ldap_missing_search_base_is_unverified_on_production_and_a_failed_search_on_recovery(monkeypatch):
+    pair = Pair.model_validate({"name": "p", "production": "local://", "recovery": "local://",
+                                "network": {"ldap": {"servers": ["ldaps://ldap.example.com"],
+                                                     "search": {"base": "ou=groups,dc=example,dc=com"}}}})
+    monkeypatch.setattr(ldap, "_session", lambda vantage, url, target, checks, tr, password:
+                        ldap.search_outcome(FakeLdapConnection(32, "noSuchObject"), checks.search))
+    with pytest.raises(FactError, match=r"production cannot use ldaps://ldap.example.com \(search: .*noSuchObject"):
+        ldap.probe(pair, "production", FakeVantage())
+    assert ldap.probe(pair, "recovery", FakeVantage())["servers"]["ldaps://ldap.example.com"]["stage"] == "search"
+
+
+def proxy_pair(proxy: str) -> SimpleNamespace:
+    """A pair as the probe reads it; built by hand, as the inventory model refuses credentials in URLs."""
+    egress_checks = SimpleNamespace(proxy=proxy, echo_url="http://203.0.113.80/", credentials=None, timeout=1.0)
+    return SimpleNamespace(translate={}, network=SimpleNamespace(egress=egress_checks, connect_timeout=1.0))
+
+
+def test_egress_facts_and_messages_show_the_proxy_without_userinfo():
+    pair = proxy_pair("http://mftproxy:s3cret@proxy.example.com:8080")
+    facts = egress.probe(pair, "recovery", FakeVantage(failure="connection refused"))
+    assert facts == {"proxy": "http://proxy.example.com:8080", "proxy_unreachable": "tcp/8080: connection refused"}
+    with pytest.raises(FactError) as error:
+        egress.probe(pair, "production", FakeVantage(failure="connection refused"))
+    assert "http://proxy.example.com:8080" in str(error.value) and "s3cret" not in str(error.value)
+
+
+@pytest.mark.parametrize("proxy", ["http://u:s3cret@:1", "http://u:s3/cret@h:1", "u:s3cret@h:99999"])
+def test_unreadable_proxy_url_is_refused_without_its_userinfo(proxy):
+    with pytest.raises(FactError, match="is not http://host:port") as error:
+        egress.proxy_address(proxy)
+    assert "s3cret" not in str(error.value) and "s3/cret" not in str(error.value)

@@ -148,3 +148,22 @@ def test_a_command_that_did_not_come_back_is_an_error():
     del outputs["ss"]
     with pytest.raises(FactError, match="ss: no output came back"):
         network.parse(outputs)
+
+
+@pytest.mark.parametrize(
+    ("name", "output", "reason"),
+    [
+        ("ip-addr", Output(0, "", ""), r"ip-addr: no loopback interface among the interfaces listed \(none\)"),
+        ("ip-addr", Output(0, "[]\n", ""), r"ip-addr: no loopback interface .*\(none\)"),
+        ("ip-addr", Output(0, '[{"ifindex": 2, "ifname": "eth0", "addr_info": []}]', ""),
+         r"no loopback interface among the interfaces listed \(eth0\)"),
+        ("ss", Output(0, "", ""), "ss: no listening socket at all"),
+        ("ss", Output(0, "\n\n", ""), "ss: no listening socket at all"),
+        ("ss", Output(0, "raw UNCONN 0 0 0.0.0.0:255 0.0.0.0:*\n", ""), "ss: line 1: 'raw' is not tcp or udp"),
+    ],
+)
+def test_empty_or_incomplete_output_of_a_command_that_succeeded_is_an_error(name, output, reason):
+    """An idle host still has lo and the sshd the check came in through: "nothing" is not a fact."""
+    outputs = {**recorded("production"), name: output}
+    with pytest.raises(FactError, match=reason):
+        network.parse(outputs)
