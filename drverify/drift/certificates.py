@@ -10,17 +10,28 @@ Per file (items are the path, plus ``expiry``, ``certificate``, ``private key`` 
   (TLS cannot be served without it);
 - production's chain builds to the CA bundle, recovery's not: MAJOR (the file alone is not what
   partners see; the served chain is judged, more severely, by the ``tls`` area);
-- a file only on recovery: MINOR.
+- a file only on recovery: MINOR;
+- an inventory pattern that matches nothing on recovery while it matched production's files:
+  one CRITICAL record for the pattern (item: the pattern), naming production's files and why
+  (e.g. a directory the account cannot enter);
+- recovery's key file cannot be read (permissions, passphrase): the ``private key`` record says
+  so instead of "no private key".
+
+Production is the reference: a pattern matching nothing there, a file or key it could not read,
+or facts that predate the inventory's patterns leave nothing to compare against, so the area is
+*unverified* (:class:`~drverify.errors.FactsUnavailable`), never passed.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from fnmatch import fnmatchcase
 from typing import Any
 
 from drverify.drift import expiry
 from drverify.drift.records import Context, Drift, Severity
 from drverify.drift.translate import Translation
+from drverify.errors import FactsUnavailable
 from drverify.inventory.keys import CertificateFiles
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
@@ -45,12 +56,53 @@ def compare(production: dict, recovery: dict, ctx: Context, now: datetime | None
     """One record per difference, sorted by item; ``now`` defaults to the current time."""
     now = now or expiry.now_utc()
     spec = _spec(ctx)
+    require_reference(production, spec)
     translate = ctx.translate or Translation()
     prod_files, rec_files = production["files"], recovery["files"]
-    records: list[Drift] = []
-    for path in sorted(set(prod_files) | set(rec_files)):
-        records += compare_file(path, prod_files.get(path), rec_files.get(path), ctx, spec, translate, now)
+    records, covered = unmatched(prod_files, recovery, ctx)
+    for path in sorted((set(prod_files) | set(rec_files)) - covered):
+        records += compare_file(path, prod_files.get(path), rec_files.get(path), ctx, spec, translate, now,
+                                recovery)
     return sorted(records, key=lambda record: record.item)
+
+
+def reference_problems(production: dict, spec: CertificateFiles) -> list[str]:
+    """Why production's facts cannot be the reference (empty: they can)."""
+    problems = [f"no file matches {pattern} on production ({why})"
+                for pattern, why in production.get("nomatch", {}).items()]
+    problems += [f"production's {path} is {entry.get('error', 'missing')}" for path, entry
+                 in production["files"].items() if not _usable(entry)]
+    problems += [f"production's private key {path} is unreadable ({why})"
+                 for path, why in production.get("key_errors", {}).items()]
+    seen = [*production["files"], *production["keys"], *production.get("key_errors", {}),
+            *production.get("nomatch", {})]
+    problems += [f"production facts have nothing for {pattern} (snapshot older than the inventory?)"
+                 for pattern in [*spec.paths, *spec.keys]
+                 if not any(path == pattern or fnmatchcase(path, pattern) for path in seen)]
+    return problems
+
+
+def require_reference(production: dict, spec: CertificateFiles) -> None:
+    """Unverified, never passed, when production's own facts are unusable."""
+    problems = reference_problems(production, spec)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise FactsUnavailable(f"certificates: {problems[0]}{more}")
+
+
+def unmatched(prod_files: dict, recovery: dict, ctx: Context) -> tuple[list[Drift], set[str]]:
+    """One CRITICAL record per pattern that matches nothing on recovery but production's files,
+    and those files (judged here, not again one by one)."""
+    records, covered = [], set()
+    for pattern, why in sorted(recovery.get("nomatch", {}).items()):
+        lost = sorted(path for path in prod_files
+                      if fnmatchcase(path, pattern) and path not in recovery["files"])
+        if lost:
+            records.append(ctx.drift(pattern, lost, None, Severity.CRITICAL,
+                                     f"no file matches {pattern} on recovery ({why}); "
+                                     f"production has {', '.join(lost)}"))
+            covered.update(lost)
+    return records, covered
 
 
 def _usable(entry: dict | None) -> bool:
@@ -58,15 +110,17 @@ def _usable(entry: dict | None) -> bool:
 
 
 def compare_file(path: str, prod: dict | None, rec: dict | None, ctx: Context, spec: CertificateFiles,
-                 translate: Translation, now: datetime) -> list[Drift]:
-    if not _usable(prod):
-        if prod is None and _usable(rec):
-            return [ctx.drift(path, None, rec["certificates"][0]["sha256"], Severity.MINOR,
-                              f"{path} exists on recovery only")]
-        return []
+                 translate: Translation, now: datetime, recovery: dict | None = None) -> list[Drift]:
+    """Production's entry is usable or absent here (:func:`require_reference` ran first)."""
+    if prod is None:
+        if rec is None or rec.get("missing"):
+            return []
+        shown = rec["certificates"][0]["sha256"] if _usable(rec) else rec.get("error")
+        return [ctx.drift(path, None, shown, Severity.MINOR, f"{path} exists on recovery only"
+                          + ("" if _usable(rec) else f" ({rec.get('error')})"))]
     leaf = prod["certificates"][0]
     if not _usable(rec):
-        why = (rec or {}).get("error", "missing")
+        why = "missing" if rec is None or rec.get("missing") else f"unusable ({rec.get('error')})"
         return [ctx.drift(path, leaf["sha256"], None, Severity.CRITICAL,
                           f"{path} ({leaf['subject']}) is {why} on recovery")]
     other = rec["certificates"][0]
@@ -74,7 +128,7 @@ def compare_file(path: str, prod: dict | None, rec: dict | None, ctx: Context, s
     judged = expiry.judge(f"{path}", leaf["not_after"], other["not_after"], spec.horizon_days, now)
     if judged:
         records.append(ctx.drift(f"{path} expiry", leaf["not_after"], other["not_after"], *judged))
-    records += [_key(path, prod, rec, ctx), _chain(path, prod, rec, ctx)]
+    records += [_key(path, prod, rec, ctx, recovery or {}), _chain(path, prod, rec, ctx)]
     return [record for record in records if record is not None]
 
 
@@ -101,11 +155,24 @@ def _leaf(path: str, leaf: dict, other: dict, ctx: Context, spec: CertificateFil
                      f"{path} holds another certificate on recovery: {how_they_differ(leaf, other)}")
 
 
-def _key(path: str, prod: dict, rec: dict, ctx: Context) -> Drift | None:
+def _key(path: str, prod: dict, rec: dict, ctx: Context, recovery: dict) -> Drift | None:
     if prod.get("key") is None or rec.get("key") is not None:
         return None
     return ctx.drift(f"{path} private key", prod["key"], None, Severity.CRITICAL,
-                     f"no private key matching {path} on recovery (production's is {prod['key']})")
+                     _no_key(path, prod["key"], recovery))
+
+
+def _no_key(path: str, key: str, recovery: dict) -> str:
+    """Why recovery has no key for the file: an unreadable key is not a missing one."""
+    errors, nomatch = recovery.get("key_errors", {}), recovery.get("nomatch", {})
+    if key in errors:
+        return f"the private key {key} of {path} is unreadable on recovery ({errors[key]})"
+    pattern = next((pattern for pattern in sorted(nomatch) if fnmatchcase(key, pattern)), None)
+    if pattern:
+        return (f"no private key matching {path} on recovery: no file matches {pattern} "
+                f"({nomatch[pattern]}; production's is {key})")
+    unreadable = "".join(f"; unreadable there: {other} ({why})" for other, why in sorted(errors.items()))
+    return f"no private key matching {path} on recovery (production's is {key}){unreadable}"
 
 
 def _chain(path: str, prod: dict, rec: dict, ctx: Context) -> Drift | None:

@@ -15,6 +15,11 @@ Per account and key (items ``ACCOUNT keyring`` and ``ACCOUNT key <last 16 hex of
 - a key only on recovery: MINOR.
 
 Keys are copied verbatim between sites, so no translation applies here.
+
+Production is the reference: an inventory account that production's facts lack (a snapshot
+older than the inventory) or whose keyring does not exist there (a wrong ``gnupghome``?) leaves
+nothing to compare against, so the area is *unverified*
+(:class:`~drverify.errors.FactsUnavailable`), never passed.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from typing import Any
 
 from drverify.drift import expiry
 from drverify.drift.records import Context, Drift, Severity
+from drverify.errors import FactsUnavailable
 from drverify.inventory.keys import PgpChecks
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
@@ -38,7 +44,9 @@ def _spec(ctx: Context) -> PgpChecks:
 def compare(production: dict, recovery: dict, ctx: Context, now: datetime | None = None) -> list[Drift]:
     """One record per difference, sorted by item; ``now`` defaults to the current time."""
     now = now or expiry.now_utc()
-    horizon = _spec(ctx).horizon_days
+    spec = _spec(ctx)
+    require_reference(production, spec)
+    horizon = spec.horizon_days
     records: list[Drift] = []
     for account, prod in production["accounts"].items():
         rec = recovery["accounts"].get(account) or {"exists": False, "keys": {}, "gnupghome": None}
@@ -50,6 +58,18 @@ def compare(production: dict, recovery: dict, ctx: Context, now: datetime | None
         for fpr in sorted(set(prod["keys"]) | set(rec["keys"])):
             records += compare_key(account, fpr, prod["keys"].get(fpr), rec["keys"].get(fpr), ctx, horizon, now)
     return sorted(records, key=lambda record: record.item)
+
+
+def require_reference(production: dict, spec: PgpChecks) -> None:
+    """Every inventory account must have an existing keyring in production's facts."""
+    for account in sorted({entry.name for entry in spec.accounts} | set(production["accounts"])):
+        prod = production["accounts"].get(account)
+        if prod is None:
+            raise FactsUnavailable(f"pgp: production facts have no account {account} "
+                                   "(snapshot older than the inventory?)")
+        if not prod["exists"]:
+            raise FactsUnavailable(f"pgp: {account}'s keyring {prod['gnupghome']} does not exist on "
+                                   "production (wrong gnupghome?)")
 
 
 def _who(key: dict[str, Any]) -> str:

@@ -8,21 +8,43 @@ Per port and algorithm (items ``port N`` and ``port N ALGORITHM``):
 - an algorithm production offers is missing on recovery: CRITICAL: a partner's client pinned
   that key (OpenSSH prefers the algorithm it has a pin for) and now sees none it knows;
 - an algorithm only recovery offers: MINOR (harmless, but not what production offers).
+
+Production is the reference: a port of the inventory that production's facts lack (a snapshot
+older than the inventory) or where production offered no key leaves nothing to compare against,
+so the area is *unverified* (:class:`~drverify.errors.FactsUnavailable`), never passed.
 """
 
 from __future__ import annotations
 
 from drverify.drift.records import Context, Drift, Severity
+from drverify.errors import FactsUnavailable
 
 SEVERITIES = (Severity.CRITICAL, Severity.MINOR)
 
 
+def _inventory_ports(ctx: Context) -> set[str]:
+    """The ports the inventory names (none without a ``keys.ssh_hostkeys`` section)."""
+    spec = getattr(getattr(ctx.pair_spec, "keys", None), "ssh_hostkeys", None)
+    return {str(port) for port in spec.ports} if spec else set()
+
+
+def require_reference(production: dict, ports: set[str]) -> None:
+    """Every inventory port must have host keys in production's facts (else: unverified)."""
+    for port in sorted(ports | set(production["ports"]), key=int):
+        prod = production["ports"].get(port)
+        if prod is None:
+            raise FactsUnavailable(f"ssh_hostkeys: production facts have no port {port} "
+                                   "(snapshot older than the inventory?)")
+        if not prod.get("keys"):
+            raise FactsUnavailable(f"ssh_hostkeys: production offered no host key on port {port}: "
+                                   f"{prod.get('error', 'no key recorded')}")
+
+
 def compare(production: dict, recovery: dict, ctx: Context) -> list[Drift]:
+    require_reference(production, _inventory_ports(ctx))
     records: list[Drift] = []
     for port, prod in production["ports"].items():
         rec = recovery["ports"].get(port) or {"error": "not probed"}
-        if "keys" not in prod:
-            continue
         if "keys" not in rec:
             records.append(ctx.drift(f"port {port}", prod["keys"], None, Severity.CRITICAL,
                                      f"recovery's SSH listener on port {port} does not answer: {rec['error']}"))

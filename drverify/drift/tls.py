@@ -9,6 +9,10 @@ Per port (items ``port N``, ``port N certificate``, ``port N chain``, ``port N e
   fails verification, so the partner cannot connect at all;
 - another leaf certificate: MAJOR, unless ``allow_reissued`` and it certifies the same names;
 - expiry of the leaf: see :func:`drverify.drift.expiry.judge` (recovery expired: CRITICAL).
+
+Production is the reference: a port of the inventory that production's facts lack (a snapshot
+older than the inventory) or where production served no chain leaves nothing to compare
+against, so the area is *unverified* (:class:`~drverify.errors.FactsUnavailable`), never passed.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from drverify.drift import expiry
 from drverify.drift.certificates import how_they_differ, same_names
 from drverify.drift.records import Context, Drift, Severity
 from drverify.drift.translate import Translation
+from drverify.errors import FactsUnavailable
 from drverify.inventory.keys import TlsChecks
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
@@ -33,12 +38,23 @@ def _spec(ctx: Context) -> TlsChecks:
 def compare(production: dict, recovery: dict, ctx: Context, now: datetime | None = None) -> list[Drift]:
     """One record per difference, sorted by item; ``now`` defaults to the current time."""
     now = now or expiry.now_utc()
+    require_reference(production, _spec(ctx))
     records: list[Drift] = []
     for port, prod in production["ports"].items():
-        rec = recovery["ports"].get(port)
-        if "chain" in prod:
-            records += compare_port(f"port {port}", prod, rec, ctx, now)
+        records += compare_port(f"port {port}", prod, recovery["ports"].get(port), ctx, now)
     return sorted(records, key=lambda record: record.item)
+
+
+def require_reference(production: dict, spec: TlsChecks) -> None:
+    """Every inventory port must have a served chain in production's facts (else: unverified)."""
+    for port in sorted({str(entry.port) for entry in spec.ports} | set(production["ports"]), key=int):
+        prod = production["ports"].get(port)
+        if prod is None:
+            raise FactsUnavailable(f"tls: production facts have no port {port} "
+                                   "(snapshot older than the inventory?)")
+        if not prod.get("chain"):
+            raise FactsUnavailable(f"tls: production served no certificate on port {port}: "
+                                   f"{prod.get('error', 'no chain recorded')}")
 
 
 def _label(item: str, entry: dict[str, Any]) -> str:
@@ -48,7 +64,7 @@ def _label(item: str, entry: dict[str, Any]) -> str:
 def compare_port(item: str, prod: dict, rec: dict | None, ctx: Context, now: datetime) -> list[Drift]:
     label = _label(item, prod)
     leaf = prod["chain"][0]
-    if rec is None or "chain" not in rec:
+    if rec is None or not rec.get("chain"):
         why = (rec or {}).get("error", "not probed")
         return [ctx.drift(item, leaf["sha256"], None, Severity.CRITICAL,
                           f"recovery does not serve TLS on {label}: {why}")]

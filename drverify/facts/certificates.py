@@ -11,13 +11,20 @@ Facts::
 
     {"files": {"/etc/mft/tls/ftps.pem": {"format": "pem", "certificates": [{...}, ...],
                                          "chain": "ok", "key": "/etc/mft/tls/private/ftps.key"},
-               "/etc/mft/tls/old.pem": {"missing": true}},
-     "keys": {"/etc/mft/tls/private/ftps.key": "<sha256 of the public key>"}}
+               "/etc/mft/tls/old.pem": {"error": "permission denied"}},
+     "keys": {"/etc/mft/tls/private/ftps.key": "<sha256 of the public key>"},
+     "key_errors": {"/etc/mft/tls/private/old.key": "encrypted with a passphrase"},   # only if any
+     "nomatch": {"/etc/mft/as2/*.p12": "permission denied on /etc/mft/as2"}}          # only if any
+
+A pattern that matches nothing and a key that cannot be read are recorded, never dropped: on
+production either leaves nothing to compare against (the area is unverified); on recovery it is
+drift. A file that vanished between the glob and the test is ``{"missing": true}``.
 """
 
 from __future__ import annotations
 
 import shlex
+from dataclasses import dataclass, field
 from typing import Any
 
 from drverify.facts.area import FactError
@@ -36,10 +43,17 @@ B={boundary}
 certs() {{ sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p'; }}
 pubs() {{ sed -n '/-----BEGIN PUBLIC KEY-----/,/-----END PUBLIC KEY-----/p'; }}
 say() {{ printf '%s %s %s\\n' "$B" "$1" "$2"; }}
+nomatch() {{
+  say nomatch "$1"; d=${{1%/*}}
+  case $d in *[][*?]*) return ;; esac
+  if [ -n "$d" ] && [ ! -d "$d" ]; then echo "no directory $d"
+  elif [ -n "$d" ] && ! {{ [ -r "$d" ] && [ -x "$d" ]; }}; then echo "permission denied on $d"; fi
+}}
 IFS=''
 for pat in {certificates}; do
   for f in $pat; do
-    if [ ! -e "$f" ]; then say missing "$f"; continue; fi
+    if [ ! -e "$f" ]; then
+      if [ "$f" = "$pat" ]; then nomatch "$pat"; else say missing "$f"; fi; continue; fi
     if [ ! -r "$f" ]; then say unreadable "$f"; continue; fi
     case "$f" in
       *.p12|*.pfx|*.P12|*.PFX)
@@ -60,8 +74,14 @@ for pat in {certificates}; do
 done
 for pat in {keys}; do
   for f in $pat; do
-    [ -e "$f" ] || continue
-    say key "$f"; openssl pkey -in "$f" -pubout -passin pass: 2>/dev/null | pubs
+    if [ ! -e "$f" ]; then
+      if [ "$f" = "$pat" ]; then nomatch "$pat"; else say key-error "$f"; echo "no such file"; fi; continue; fi
+    if [ ! -r "$f" ]; then say key-error "$f"; echo "permission denied"; continue; fi
+    if out=$(openssl pkey -in "$f" -pubout -passin pass: 2>&1); then say key "$f"; printf '%s\\n' "$out" | pubs
+    elif grep -q -e ENCRYPTED "$f"; then say key-error "$f"; echo "encrypted with a passphrase"
+    else say key-error "$f"; why=$(printf '%s\\n' "$out" \\
+      | sed -n 's/^[0-9A-Fa-f]*:error:[0-9A-Fa-f]*:[^:]*:[^:]*:\\([^:]*\\):.*/ (\\1)/p' | head -n 1)
+      echo "not a private key openssl can read$why"; fi
   done
 done
 say end -
@@ -94,7 +114,23 @@ def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
     if f"{boundary} end -" not in output.stdout:
         raise FactError(output.reason("certificate scan") if not output.ok
                         else "certificate scan: output is incomplete (no end marker)")
-    return parse(output.stdout, boundary, load_bundle(spec.ca_bundle))
+    facts = parse(output.stdout, boundary, load_bundle(spec.ca_bundle))
+    problems = unusable(facts)
+    if role == "production" and problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise FactError(f"{problems[0]}{more}: production is the reference, nothing to compare against")
+    return facts
+
+
+def unusable(facts: dict[str, Any]) -> list[str]:
+    """Why these facts cannot serve as the reference: a pattern matching nothing, a certificate
+    file or a key that could not be read. On recovery the same facts are drift, not a failure."""
+    problems = [f"no file matches {pattern} ({why})" for pattern, why in facts.get("nomatch", {}).items()]
+    for path, entry in facts["files"].items():
+        if not entry.get("certificates"):
+            problems.append(f"{path}: {entry.get('error', 'missing')}")
+    problems += [f"key {path}: {why}" for path, why in facts.get("key_errors", {}).items()]
+    return problems
 
 
 def sections(stdout: str, boundary: str) -> list[tuple[str, str, str]]:
@@ -110,31 +146,66 @@ def sections(stdout: str, boundary: str) -> list[tuple[str, str, str]]:
     return found
 
 
+@dataclass
+class _Scan:
+    """What the markers said, gathered before certificates are matched with keys and chains."""
+
+    files: dict[str, Any] = field(default_factory=dict)
+    loaded: dict[str, list] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+    p12_keys: dict[str, str] = field(default_factory=dict)
+    key_errors: dict[str, str] = field(default_factory=dict)
+    nomatch: dict[str, str] = field(default_factory=dict)
+
+    def facts(self) -> dict[str, Any]:
+        """``key_errors`` and ``nomatch`` only when there are any: older snapshots stay alike."""
+        facts = {"files": dict(sorted(self.files.items())), "keys": dict(sorted(self.keys.items()))}
+        for name in ("key_errors", "nomatch"):
+            if getattr(self, name):
+                facts[name] = dict(sorted(getattr(self, name).items()))
+        return facts
+
+
 def parse(stdout: str, boundary: str, trusted: list | None) -> dict[str, Any]:
     """Facts from the script's output; ``trusted`` is the CA bundle (None: chains not checked)."""
     refuse_private(stdout, "certificate scan")
-    files: dict[str, Any] = {}
-    loaded: dict[str, list] = {}
-    keys: dict[str, str] = {}
-    p12_keys: dict[str, str] = {}
+    scan = _Scan()
     for kind, path, body in sections(stdout, boundary):
-        if kind in ("pem", "der", "p12"):
-            loaded[path] = pem_certificates(body)
-            files[path] = {"format": kind, "certificates": [describe(c) for c in loaded[path]]}
-        elif kind == "key" and body.strip():
-            keys[path] = public_key_hash(body)
-        elif kind == "p12key" and body.strip():
-            p12_keys[path] = public_key_hash(body)
-        elif kind in ("p12-nopass", "p12-error"):
-            raise FactError(f"{path}: cannot open the PKCS#12 file"
-                            + (" (no keys.certificates.pkcs12_password)" if kind == "p12-nopass" else
-                               " (wrong password or unsupported encryption)"))
-        elif kind == "missing" and not _GLOB & set(path):
-            files[path] = {"missing": True}
-        elif kind in _ERRORS:
-            files[path] = {"error": _ERRORS[kind]}
-    _judge(files, loaded, keys, p12_keys, trusted)
-    return {"files": dict(sorted(files.items())), "keys": dict(sorted(keys.items()))}
+        if kind in ("key", "key-error", "p12key", "nomatch", "missing"):
+            _absent_or_key(scan, kind, path, body)
+        else:
+            _certificate(scan, kind, path, body)
+    _judge(scan.files, scan.loaded, scan.keys, scan.p12_keys, trusted)
+    return scan.facts()
+
+
+def _certificate(scan: _Scan, kind: str, path: str, body: str) -> None:
+    if kind in ("pem", "der", "p12"):
+        scan.loaded[path] = pem_certificates(body)
+        scan.files[path] = {"format": kind, "certificates": [describe(c) for c in scan.loaded[path]]}
+    elif kind in ("p12-nopass", "p12-error"):
+        raise FactError(f"{path}: cannot open the PKCS#12 file"
+                        + (" (no keys.certificates.pkcs12_password)" if kind == "p12-nopass" else
+                           " (wrong password or unsupported encryption)"))
+    elif kind in _ERRORS:
+        scan.files[path] = {"error": _ERRORS[kind]}
+
+
+def _absent_or_key(scan: _Scan, kind: str, path: str, body: str) -> None:
+    """Keys, and what matched nothing: an unreadable key is never taken for "no key"."""
+    glob = bool(_GLOB & set(path))
+    if kind == "key" and body.strip():
+        scan.keys[path] = public_key_hash(body)
+    elif kind == "key":
+        scan.key_errors[path] = "openssl printed no public key"
+    elif kind == "key-error":
+        scan.key_errors[path] = body.strip() or "unreadable"
+    elif kind == "p12key" and body.strip():
+        scan.p12_keys[path] = public_key_hash(body)
+    elif kind == "nomatch" or (kind == "missing" and glob):
+        scan.nomatch[path] = body.strip() or ("no matching file" if glob else "no such file")
+    elif kind == "missing":
+        scan.files[path] = {"missing": True}
 
 
 def _judge(files: dict[str, Any], loaded: dict[str, list], keys: dict[str, str],

@@ -83,16 +83,36 @@ def parse_account(stdout: str, name: str) -> dict[str, Any]:
         raise FactError(f"{name}: gpg listing returned no keyring path")
     if absent:
         return {"gnupghome": home, "exists": False, "keys": {}}
-    return {"gnupghome": home, "exists": True, "keys": keyring(parts["public"], parts["secret"])}
+    try:
+        return {"gnupghome": home, "exists": True, "keys": keyring(parts["public"], parts["secret"])}
+    except FactError as error:
+        raise FactError(f"{name}: {error}") from None
 
 
-def colon_listing(lines: list[str]) -> gnupg.ListKeys:
-    """python-gnupg's parser fed directly, as ``GPG._get_list_output`` does (no gpg run here)."""
+_RECORDS = ("pub", "uid", "sec", "fpr", "sub", "ssb")
+#: what python-gnupg's handlers, and our reading of their result, raise on a malformed line
+_MALFORMED = (AttributeError, IndexError, KeyError, OSError, OverflowError, TypeError, ValueError)
+
+
+def colon_listing(lines: list[str], what: str = "gpg listing") -> gnupg.ListKeys:
+    """python-gnupg's parser fed directly, as ``GPG._get_list_output`` does (no gpg run here).
+
+    Its handlers index fields and the current key blindly, so a malformed line (a ``pub`` with
+    fields missing, a ``uid`` before any key) becomes a FactError naming the line."""
     result = gnupg.ListKeys(SimpleNamespace(check_fingerprint_collisions=False))
     for line in lines:
         fields = line.strip().split(":")
-        if fields and fields[0] in ("pub", "uid", "sec", "fpr", "sub", "ssb"):
+        if fields[0] not in _RECORDS:
+            continue
+        try:
             getattr(result, fields[0])(fields)
+        except _MALFORMED as error:
+            raise FactError(f"{what}: malformed colon line {line.strip()!r} ({type(error).__name__})") from None
+        if fields[0] in ("pub", "sec"):
+            result[-1]["line"] = line.strip()
+    for key in result:
+        if "fingerprint" not in key or any(fpr is None for _, _, fpr, _ in key["subkeys"]):
+            raise FactError(f"{what}: no fingerprint (fpr line) for the key or a subkey of {key['line']!r}")
     return result
 
 
@@ -110,12 +130,20 @@ def _has_secret(token: str | None) -> bool:
 
 def keyring(public: list[str], secret: list[str]) -> dict[str, Any]:
     secrets: dict[str, bool] = {}
-    for key in colon_listing(secret):
+    for key in colon_listing(secret, "gpg --list-secret-keys"):
         secrets[key["fingerprint"]] = _has_secret(key.get("token"))
         info = key.get("subkey_info", {})
         for keyid, _, fpr, _ in key["subkeys"]:
             secrets[fpr] = _has_secret(info.get(keyid, {}).get("token"))
-    return {key["fingerprint"]: _key(key, secrets) for key in sorted(colon_listing(public), key=lambda k: k["fingerprint"])}
+    listing = sorted(colon_listing(public, "gpg --list-keys"), key=lambda k: k["fingerprint"])
+    return {key["fingerprint"]: _checked_key(key, secrets) for key in listing}
+
+
+def _checked_key(key: dict[str, Any], secrets: dict[str, bool]) -> dict[str, Any]:
+    try:
+        return _key(key, secrets)
+    except _MALFORMED as error:
+        raise FactError(f"gpg --list-keys: unusable key line {key['line']!r} ({error})") from None
 
 
 def _key(key: dict[str, Any], secrets: dict[str, bool]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from cryptography import x509 as cx509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from OpenSSL import crypto
@@ -22,6 +23,10 @@ from drverify.facts.area import FactError
 
 _PEM_CERT = re.compile(r"-----BEGIN CERTIFICATE-----\s.*?-----END CERTIFICATE-----", re.DOTALL)
 _ASN1_TIME = "%Y%m%d%H%M%SZ"
+#: what cryptography and pyOpenSSL raise on material they cannot read (an unknown curve or key
+#: algorithm, a malformed extension or date): unreadable facts, never a traceback
+_UNREADABLE = (ValueError, TypeError, UnsupportedAlgorithm, crypto.Error, cx509.DuplicateExtension,
+               cx509.UnsupportedGeneralNameType)
 
 
 def refuse_private(text: str, where: str) -> None:
@@ -77,12 +82,27 @@ def public_key_hash(pem: str) -> str:
     """The SPKI hash of a PEM public key (what a host derives from a private key file)."""
     try:
         return spki_sha256(serialization.load_pem_public_key(pem.encode()))
-    except ValueError as error:
-        raise FactError(f"unreadable public key: {error}") from None
+    except _UNREADABLE as error:
+        raise FactError(f"unreadable public key: {error or type(error).__name__}") from None
 
 
 def describe(cert: crypto.X509) -> dict[str, Any]:
     """A certificate's public metadata as plain JSON: what partners' clients look at."""
+    try:
+        return _describe(cert)
+    except _UNREADABLE as error:
+        raise FactError(f"unreadable certificate {_subject(cert)}: {error or type(error).__name__}") from None
+
+
+def _subject(cert: crypto.X509) -> str:
+    """Names a certificate `cryptography` cannot describe: its subject, else its fingerprint."""
+    try:
+        return _name(cert.to_cryptography().subject)
+    except _UNREADABLE:
+        return f"sha256 {cert.digest('sha256').decode()}"
+
+
+def _describe(cert: crypto.X509) -> dict[str, Any]:
     modern = cert.to_cryptography()
     key_type, key_bits = _key_type(modern.public_key())
     return {

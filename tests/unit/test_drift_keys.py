@@ -9,6 +9,7 @@ import pytest
 from drverify.drift import certificates, pgp, ssh_hostkeys, tls
 from drverify.drift.records import Context, Severity
 from drverify.drift.translate import Translation
+from drverify.errors import FactsUnavailable
 from drverify.inventory.model import Pair
 
 NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
@@ -79,6 +80,72 @@ def test_expired_on_production_and_extra_file_on_recovery() -> None:
     assert "expired on 2025-01-01" in found[0].message
 
 
+@pytest.mark.parametrize(("production", "reason"), [
+    ({"files": {"/c.pem": {"error": "permission denied"}}, "keys": {}}, "production's /c.pem is permission denied"),
+    ({"files": {"/c.pem": {"missing": True}}, "keys": {}}, "production's /c.pem is missing"),
+    ({"files": {"/c.pem": {"error": "no certificate in the file"}}, "keys": {}}, "no certificate in the file"),
+    ({"files": {}, "keys": {}, "nomatch": {"/etc/*.pem": "permission denied on /etc"}},
+     r"no file matches /etc/\*.pem on production \(permission denied on /etc\)"),
+    ({"files": {"/c.pem": cfile(cert(), key=None)}, "keys": {}, "key_errors": {"/k": "encrypted with a passphrase"}},
+     "production's private key /k is unreadable"),
+])
+def test_unusable_production_certificates_are_unverified_whatever_recovery_has(production: dict, reason: str) -> None:
+    recovery = {"files": {"/c.pem": cfile(cert())}, "keys": {}}
+    for other in (recovery, production):
+        with pytest.raises(FactsUnavailable, match=reason):
+            certificates.compare(production, other, ctx("certificates"), now=NOW)
+
+
+def test_certificate_patterns_production_facts_lack_are_unverified() -> None:
+    production = {"files": {"/etc/a/c.pem": cfile(cert())}, "keys": {"/k/a.key": "kAA"}}
+    spec = {"certificates": {"paths": ["/etc/a/*.pem", "/etc/b/*.p12"], "keys": ["/k/*.key"]}}
+    with pytest.raises(FactsUnavailable, match=r"nothing for /etc/b/\*.p12 \(snapshot older than the inventory\?\)"):
+        certificates.compare(production, production, ctx("certificates", spec), now=NOW)
+    spec["certificates"]["paths"].pop()
+    assert certificates.compare(production, production, ctx("certificates", spec), now=NOW) == []
+
+
+def test_a_pattern_matching_nothing_on_recovery_is_one_critical_record() -> None:
+    production = {"files": {"/etc/a/c.pem": cfile(cert()), "/etc/a/d.pem": cfile(cert("DD")),
+                            "/etc/b.pem": cfile(cert("EE"))}, "keys": {}}
+    recovery = {"files": {"/etc/b.pem": cfile(cert("EE"))}, "keys": {},
+                "nomatch": {"/etc/a/*.pem": "permission denied on /etc/a"}}
+    found = certificates.compare(production, recovery, ctx("certificates"), now=NOW)
+    assert records(found) == [("/etc/a/*.pem", "critical", ["/etc/a/c.pem", "/etc/a/d.pem"], None)]
+    assert "permission denied on /etc/a" in found[0].message and "/etc/a/c.pem" in found[0].message
+
+
+@pytest.mark.parametrize(("recovery", "words"), [
+    ({"key_errors": {"/k": "encrypted with a passphrase"}}, ["/k", "unreadable", "encrypted"]),
+    ({"nomatch": {"/p/*.key": "permission denied on /p"}}, ["no file matches /p/*.key", "permission denied"]),
+    ({"key_errors": {"/other": "permission denied"}}, ["no private key", "unreadable there: /other"]),
+    ({}, ["no private key matching /c.pem"]),
+])
+def test_recovery_key_that_cannot_be_read_is_said_so(recovery: dict, words: list[str]) -> None:
+    production = {"files": {"/c.pem": cfile(cert(), key="/p/a.key" if "nomatch" in recovery else "/k")}, "keys": {}}
+    other = {"files": {"/c.pem": cfile(cert(), key=None)}, "keys": {}, **recovery}
+    found = certificates.compare(production, other, ctx("certificates"), now=NOW)
+    assert [(r.item, r.severity.label, r.recovery) for r in found] == [("/c.pem private key", "critical", None)]
+    assert all(word in found[0].message for word in words), found[0].message
+
+
+@pytest.mark.parametrize(("recovery", "expected"), [
+    ({"error": "permission denied"}, [("/c.pem", "critical", "AA", None)]),
+    ({"error": "no certificate in the file"}, [("/c.pem", "critical", "AA", None)]),
+])
+def test_unusable_file_on_recovery_stays_drift(recovery: dict, expected: list) -> None:
+    production = {"files": {"/c.pem": cfile(cert())}, "keys": {}}
+    found = certificates.compare(production, {"files": {"/c.pem": recovery}, "keys": {}}, ctx("certificates"), now=NOW)
+    assert records(found) == expected and recovery["error"] in found[0].message
+
+
+def test_unreadable_extra_file_on_recovery_is_minor() -> None:
+    production = {"files": {}, "keys": {}}
+    recovery = {"files": {"/x.pem": {"error": "permission denied"}, "/y.pem": {"missing": True}}, "keys": {}}
+    assert records(certificates.compare(production, recovery, ctx("certificates"), now=NOW)) == [
+        ("/x.pem", "minor", None, "permission denied")]
+
+
 def port(*chain: dict, verified: str | None = "ok") -> dict:
     return {"name": "https", "protocol": "tls", "sni": "mft.example.test", "chain": list(chain), "verified": verified}
 
@@ -103,6 +170,29 @@ def test_served_tls_chain_length_without_bundle_and_identical() -> None:
     recovery = {"ports": {"443": port(cert(), verified=None)}}
     assert [r.item for r in tls.compare(production, recovery, ctx("tls"), now=NOW)] == ["port 443 chain"]
     assert tls.compare(production, production, ctx("tls"), now=NOW) == []
+
+
+@pytest.mark.parametrize(("production", "reason"), [
+    ({"ports": {"443": port(cert())}}, "production facts have no port 990 \\(snapshot older than the inventory\\?\\)"),
+    ({"ports": {"443": port(cert()), "990": {"name": None, "protocol": "tls", "sni": None, "error": "timed out"}}},
+     "production served no certificate on port 990: timed out"),
+])
+def test_served_tls_without_production_facts_is_unverified(production: dict, reason: str) -> None:
+    spec = {"tls": {"ports": [{"port": 443}, {"port": 990}]}}
+    recovery = {"ports": {"443": port(cert()), "990": port(cert())}}
+    with pytest.raises(FactsUnavailable, match=reason):
+        tls.compare(production, recovery, ctx("tls", spec), now=NOW)
+
+
+@pytest.mark.parametrize(("production", "reason"), [
+    ({"ports": {"22": {"keys": {"ssh-ed25519": "SHA256:a"}}}}, "production facts have no port 2022 \\(snapshot older"),
+    ({"ports": {"22": {"keys": {"ssh-ed25519": "SHA256:a"}}, "2022": {"error": "connection refused"}}},
+     "production offered no host key on port 2022: connection refused"),
+])
+def test_ssh_host_keys_without_production_facts_are_unverified(production: dict, reason: str) -> None:
+    recovery = {"ports": {"22": {"keys": {"ssh-ed25519": "SHA256:a"}}, "2022": {"keys": {"ssh-ed25519": "SHA256:c"}}}}
+    with pytest.raises(FactsUnavailable, match=reason):
+        ssh_hostkeys.compare(production, recovery, ctx("ssh_hostkeys", {"ssh_hostkeys": {"ports": [22, 2022]}}))
 
 
 def test_ssh_host_key_rules() -> None:
@@ -153,3 +243,14 @@ def test_pgp_keyring_missing_on_recovery() -> None:
     found = pgp.compare(production, recovery, ctx("pgp"), now=NOW)
     assert records(found) == [("svc keyring", "critical", "/h/.gnupg", None)]
     assert found[0].severity is Severity.CRITICAL
+
+
+@pytest.mark.parametrize(("production", "reason"), [
+    ({"accounts": {"svc": {"gnupghome": "/wrong/.gnupg", "exists": False, "keys": {}}}},
+     "svc's keyring /wrong/.gnupg does not exist on production"),
+    ({"accounts": {}}, "production facts have no account svc \\(snapshot older than the inventory\\?\\)"),
+])
+def test_pgp_without_production_keyring_is_unverified(production: dict, reason: str) -> None:
+    recovery = ring(F1=key("Own", secret=True))
+    with pytest.raises(FactsUnavailable, match=reason):
+        pgp.compare(production, recovery, ctx("pgp", {"pgp": {"accounts": [{"name": "svc"}]}}), now=NOW)

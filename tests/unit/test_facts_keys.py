@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from drverify.facts import certificates, pgp, ssh_hostkeys, tls
 from drverify.facts.area import FactError
-from drverify.facts.x509 import load_bundle
+from drverify.facts.batch import Output
+from drverify.facts.x509 import describe, load_bundle, pem_certificates, public_key_hash
+from drverify.inventory.model import Pair
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BOUNDARY = "@@drverify-0123456789abcdef@@"
@@ -57,11 +60,82 @@ def test_a_chain_without_bundle_is_not_judged_and_without_intermediate_fails() -
 @pytest.mark.parametrize(("line", "expected"), [
     (f"{BOUNDARY} missing /etc/x.pem", {"/etc/x.pem": {"missing": True}}),
     (f"{BOUNDARY} missing /etc/*.pem", {}),
+    (f"{BOUNDARY} nomatch /etc/*.pem", {}),
     (f"{BOUNDARY} unreadable /etc/x.pem", {"/etc/x.pem": {"error": "permission denied"}}),
     (f"{BOUNDARY} unknown /etc/x.pem", {"/etc/x.pem": {"error": "not a PEM, DER or PKCS#12 certificate"}}),
 ])
 def test_scan_markers(line: str, expected: dict) -> None:
     assert certificates.parse(line + "\n", BOUNDARY, None)["files"] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (f"{BOUNDARY} missing /etc/*.pem\n", {"/etc/*.pem": "no matching file"}),
+    (f"{BOUNDARY} nomatch /etc/*.pem\n", {"/etc/*.pem": "no matching file"}),
+    (f"{BOUNDARY} nomatch /etc/x.pem\n", {"/etc/x.pem": "no such file"}),
+    (f"{BOUNDARY} nomatch /etc/k/*.key\npermission denied on /etc/k\n", {"/etc/k/*.key": "permission denied on /etc/k"}),
+])
+def test_patterns_that_match_nothing_are_recorded_not_dropped(text: str, expected: dict) -> None:
+    assert certificates.parse(text, BOUNDARY, None)["nomatch"] == expected
+
+
+def unusable_scan() -> dict:
+    return certificates.parse((DATA / "certificates" / "scan-unusable.txt").read_text(), BOUNDARY, None)
+
+
+def test_unreadable_keys_and_unmatched_patterns_recorded_as_nobody() -> None:
+    facts = unusable_scan()
+    base = "/tmp/drvscan"
+    assert list(facts["files"]) == [f"{base}/tls/a.pem"] and facts["files"][f"{base}/tls/a.pem"]["key"] is None
+    assert list(facts["keys"]) == [f"{base}/tls/private/rsa.key"]
+    assert facts["key_errors"] == {
+        f"{base}/tls/private/a.key": "permission denied",
+        f"{base}/tls/private/dangling.key": "no such file",
+        f"{base}/tls/private/enc.key": "encrypted with a passphrase",
+        f"{base}/tls/private/junk.key": "not a private key openssl can read",
+        f"{base}/tls/private/noperm.key": "permission denied",
+        f"{base}/tls/private/pub.key": "not a private key openssl can read",
+    }
+    assert facts["nomatch"] == {
+        f"{base}/empty/*.pem": "no matching file",
+        f"{base}/locked/*.key": f"permission denied on {base}/locked",
+        f"{base}/locked/*.pem": f"permission denied on {base}/locked",
+        f"{base}/nodir/*.pem": f"no directory {base}/nodir",
+        f"{base}/x.pem": "no such file",
+    }
+
+
+def test_a_clean_scan_has_no_error_keys() -> None:
+    assert set(scan("production")) == {"files", "keys"} and certificates.unusable(scan("production")) == []
+
+
+def fake_vantage(stdout: str) -> SimpleNamespace:
+    def run_with_stdin(script: str, stdin: bytes) -> Output:
+        return Output(0, stdout.replace("@@drverify-0123456789abcdef@@", boundary(script)), "")
+
+    def boundary(script: str) -> str:
+        return next(line[2:] for line in script.splitlines() if line.startswith("B="))
+
+    return SimpleNamespace(connection=SimpleNamespace(run_with_stdin=run_with_stdin))
+
+
+@pytest.mark.parametrize("text", [
+    (DATA / "certificates" / "scan-unusable.txt").read_text(),
+    f"{BOUNDARY} unreadable /etc/x.pem\n{BOUNDARY} end -\n",
+    f"{BOUNDARY} pem /etc/x.pem\n{BOUNDARY} end -\n",
+])
+def test_production_with_unusable_certificate_facts_is_unverified(text: str) -> None:
+    pair = Pair(name="p", production="local://", recovery="local://",
+                keys={"certificates": {"paths": ["/etc/*.pem"], "keys": ["/k/*.key"]}})
+    with pytest.raises(FactError, match="production is the reference"):
+        certificates.probe(pair, "production", fake_vantage(text))
+    assert certificates.unusable(certificates.probe(pair, "recovery", fake_vantage(text)))
+
+
+@pytest.mark.parametrize(("name", "function"), [("sm2-cert.pem", lambda text: describe(pem_certificates(text)[0])),
+                                                ("sm2-public.pem", public_key_hash)])
+def test_unsupported_key_algorithms_are_fact_errors(name: str, function) -> None:
+    with pytest.raises(FactError, match="unreadable .*not supported"):
+        function((DATA / "certificates" / name).read_text())
 
 
 @pytest.mark.parametrize("kind", ["p12-nopass", "p12-error"])
@@ -107,6 +181,24 @@ def test_pgp_absent_keyring_and_missing_account() -> None:
     assert pgp.parse_account("@@home /h/.gnupg\n@@absent\n", "x") == {"gnupghome": "/h/.gnupg", "exists": False, "keys": {}}
     with pytest.raises(FactError, match="no keyring path"):
         pgp.parse_account("", "x")
+
+
+PUB = "pub:u:255:22:AAAA0000BBBB1111:1700000000:::u:::scESC:::::ed25519:::0:"
+FPR = "fpr:::::::::0123456789ABCDEF0123456789ABCDEF01234567:"
+
+
+@pytest.mark.parametrize(("lines", "reason"), [
+    (["pub:"], "no fingerprint .*'pub:'"),
+    ([PUB], "no fingerprint .*'pub:u:255"),
+    (["uid:x"], "malformed colon line 'uid:x'"),
+    ([FPR], "malformed colon line 'fpr:"),
+    ([PUB, FPR, "sub:u:255:18:CCCC:1700000000::::::e:"], "no fingerprint .*subkey"),
+    ([PUB.replace(":255:", ":zz:"), FPR], "unusable key line 'pub:u:zz"),
+])
+def test_pgp_malformed_colon_lines_are_fact_errors(lines: list[str], reason: str) -> None:
+    text = "@@home /h/.gnupg\n@@public\n" + "\n".join(lines) + "\n@@secret\n"
+    with pytest.raises(FactError, match="^mftsvc: gpg --list-keys: " + reason):
+        pgp.parse_account(text, "mftsvc")
 
 
 def test_pgp_parsing_writes_nothing_here() -> None:
