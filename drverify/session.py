@@ -41,16 +41,18 @@ class DriftRun:
         """Both sides of a pair; the first call collects every selected pair concurrently."""
         with self._lock:
             if (pair_name, "production") not in self.facts:
-                self._collect({pair_name} | self.selected_pairs)
+                done = {name for name, _ in self.facts}
+                self._collect(({pair_name} | self.selected_pairs) - done)
         return self.facts[(pair_name, "production")], self.facts[(pair_name, "recovery")]
 
     def _collect(self, names: set[str]) -> None:
         pairs = [pair for pair in self.inventory.pairs if pair.name in names]
         if self._workdir is None:
             self._workdir = Path(tempfile.mkdtemp(prefix="drv-"))
-        self.facts.update(collect_pairs(pairs, AREAS, self._workdir))
+        collected = collect_pairs(pairs, AREAS, self._workdir)
+        self.facts.update(collected)
         if self.snapshot_out is not None:
-            for facts in self.facts.values():
+            for facts in collected.values():
                 if facts.source == "live" and facts.any_ok():
                     # an unreachable host must not overwrite its last good snapshot: that is
                     # the one a disaster needs
