@@ -98,12 +98,12 @@ def measure(inventory, args) -> list[dict]:
     rows = []
     workdir = Path(tempfile.mkdtemp(prefix="drv-bench-"))
     for pair in inventory.pairs:
-        median, best, (_, trips, records) = repeat(lambda: check_pairs([pair], workdir), args.repeat)
+        median, best, (_, trips, records) = repeat(lambda pair=pair: check_pairs([pair], workdir), args.repeat)
         rows.append({"case": f"1 pair, 4 areas, {pair.production.host.split(':')[0]}://",
                      "median_s": median, "min_s": best,
                      "detail": f"round trips per host {max(trips.values())}, {records} drift records"})
     for pair in inventory.pairs:
-        median, best, (_, trips, records) = repeat(lambda: check_pairs([pair], workdir, tuple(AREAS)),
+        median, best, (_, trips, records) = repeat(lambda pair=pair: check_pairs([pair], workdir, tuple(AREAS)),
                                                    args.repeat)
         rows.append({"case": f"1 pair, all {len(AREAS)} areas, {pair.production.host.split(':')[0]}://",
                      "median_s": median, "min_s": best,

@@ -8,7 +8,7 @@ carries too). Rendering itself lives in :mod:`drverify.report`.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,7 @@ class DriftReporter:
     def __init__(self, config: pytest.Config, run: DriftRun) -> None:
         self.config = config
         self.run = run
-        self.started_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+        self.started_at = datetime.now(UTC).replace(microsecond=0).isoformat()
         self._json_path: Path | None = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

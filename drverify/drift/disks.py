@@ -20,9 +20,10 @@ them in IEC units (``64.0 MiB``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Any, Callable
+from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
 from drverify.drift.translate import Translation

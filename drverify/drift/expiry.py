@@ -6,13 +6,13 @@ clock is read once per comparison (or injected by tests), so drift stays a pure 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from drverify.drift.records import Severity
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def parse_time(text: str) -> datetime:

@@ -27,8 +27,9 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Mapping
 from fnmatch import fnmatchcase
-from typing import Any, Mapping
+from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
 from drverify.drift.translate import Translation

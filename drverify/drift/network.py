@@ -18,9 +18,10 @@ mean "every address", so a service on ``0.0.0.0:22`` and ``[::]:22`` is one list
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
 from drverify.drift.translate import Translation

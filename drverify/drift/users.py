@@ -34,8 +34,9 @@ pair's translation before comparing; records show production's own values.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fnmatch import fnmatchcase
-from typing import Any, Iterable
+from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
 from drverify.drift.translate import Translation

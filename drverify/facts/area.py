@@ -20,7 +20,8 @@ gets no check at all (rather than a check that passes without looking).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Protocol
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 from drverify.facts.batch import Output
 from drverify.inventory.model import Pair

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import secrets
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 #: Exit statuses with a meaning of their own, turned into reasons people understand.
 TIMED_OUT = 124

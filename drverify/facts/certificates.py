@@ -30,7 +30,14 @@ from typing import Any
 from drverify.facts.area import FactError
 from drverify.facts.batch import new_boundary
 from drverify.facts.secrets import reveal
-from drverify.facts.x509 import chain_status, describe, load_bundle, pem_certificates, public_key_hash, refuse_private
+from drverify.facts.x509 import (
+    chain_status,
+    describe,
+    load_bundle,
+    pem_certificates,
+    public_key_hash,
+    refuse_private,
+)
 from drverify.inventory.model import Pair
 
 NAME = "certificates"

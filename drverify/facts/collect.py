@@ -7,9 +7,9 @@ connection. Whatever fails, fails for its own area only, with the reason recorde
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from drverify.errors import FactsUnavailable
 from drverify.facts.area import FactError, applies, is_probe

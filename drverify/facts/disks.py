@@ -18,7 +18,8 @@ Facts::
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from drverify.facts.area import FactError, require
 from drverify.facts.batch import Output

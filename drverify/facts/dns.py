@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import shlex
 import socket
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import dns.exception
 import dns.message

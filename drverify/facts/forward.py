@@ -15,7 +15,7 @@ import selectors
 import socket
 import subprocess
 import threading
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import paramiko
 
@@ -76,7 +76,7 @@ def _accept_loop(listener: socket.socket, transport: paramiko.Transport, host: s
     while not stop.is_set():
         try:
             client, peer = listener.accept()
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             continue
         except OSError:
             return

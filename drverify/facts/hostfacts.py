@@ -10,7 +10,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ SCHEMA = 1
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass
@@ -65,7 +65,7 @@ class HostFacts:
 
     def age_seconds(self, now: datetime | None = None) -> float:
         """Seconds since collection; negative when dated in the future (the report says so)."""
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         return (now - datetime.fromisoformat(self.collected_at)).total_seconds()
 
     def to_json(self) -> dict[str, Any]:

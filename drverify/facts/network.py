@@ -24,7 +24,8 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from drverify.facts.area import FactError, require
 from drverify.facts.batch import Output

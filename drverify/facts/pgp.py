@@ -19,9 +19,10 @@ Facts::
 from __future__ import annotations
 
 import shlex
-from datetime import datetime, timezone
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from types import SimpleNamespace
-from typing import Any, Mapping
+from typing import Any
 
 import gnupg
 
@@ -119,7 +120,7 @@ def colon_listing(lines: list[str], what: str = "gpg listing") -> gnupg.ListKeys
 def _iso(epoch: str) -> str | None:
     if not epoch:
         return None
-    stamp = datetime.fromtimestamp(int(epoch), timezone.utc)
+    stamp = datetime.fromtimestamp(int(epoch), UTC)
     return stamp.isoformat().replace("+00:00", "Z")
 
 

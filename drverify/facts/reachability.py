@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import math
 import shlex
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from drverify.drift.translate import Translation
 from drverify.facts.area import FactError

@@ -85,7 +85,7 @@ def _tcp_failure(address: str, port: int, timeout: float) -> str | None:
         socket.create_connection((address, port), timeout=timeout).close()
     except ConnectionRefusedError:
         return "connection refused"
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return "timed out"
     except OSError as error:
         return error.strerror or str(error)

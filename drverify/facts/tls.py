@@ -122,7 +122,7 @@ def auth_tls(sock: socket.socket) -> None:
             raise ProbeFailed(f"FTP banner: {line}")
         sock.sendall(b"AUTH TLS\r\n")
         code, line = ftp_reply(stream)
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise ProbeFailed("timed out waiting for the FTP server") from None
     except OSError as error:
         raise ProbeFailed(error.strerror or str(error)) from None
@@ -135,7 +135,7 @@ def _connect(address: str, port: int, timeout: float) -> socket.socket:
         sock = socket.create_connection((address, port), timeout=timeout)
     except ConnectionRefusedError:
         raise ProbeFailed("connection refused") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise ProbeFailed("timed out") from None
     except OSError as error:
         raise ProbeFailed(error.strerror or str(error)) from None

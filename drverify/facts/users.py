@@ -17,7 +17,8 @@ the first line wins, as it does for ``getpwnam``.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from drverify.facts.area import FactError, require
 from drverify.facts.batch import Output

@@ -10,7 +10,8 @@ failed), and local forwards for protocol libraries (dnspython, ldap3, requests).
 from __future__ import annotations
 
 import shlex
-from typing import ContextManager, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import ContextManager
 
 from drverify.facts.area import FactError
 from drverify.facts.batch import Output, build_script, new_boundary, split_output

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from cryptography import x509 as cx509
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -47,7 +48,7 @@ def pem_certificates(text: str) -> list[crypto.X509]:
 def _iso(asn1: bytes | None) -> str | None:
     if asn1 is None:
         return None
-    stamp = datetime.strptime(asn1.decode(), _ASN1_TIME).replace(tzinfo=timezone.utc)
+    stamp = datetime.strptime(asn1.decode(), _ASN1_TIME).replace(tzinfo=UTC)
     return stamp.isoformat().replace("+00:00", "Z")
 
 

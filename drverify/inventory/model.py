@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drverify.inventory.base import Name, Strict, no_password_in_url, resolve_path as _resolve
+from drverify.inventory.base import Name, Strict, no_password_in_url
+from drverify.inventory.base import resolve_path as _resolve
 from drverify.inventory.keys import KeyChecks
 from drverify.inventory.network import NetworkChecks
 

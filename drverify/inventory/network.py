@@ -12,7 +12,14 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from drverify.inventory.base import Name, Port, SecretRef, Strict, no_password_in_url, resolve_path
+from drverify.inventory.base import (
+    Name,
+    Port,
+    SecretRef,
+    Strict,
+    no_password_in_url,
+    resolve_path,
+)
 
 
 class DnsChecks(Strict):

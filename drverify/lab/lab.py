@@ -7,7 +7,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from drverify.lab import clientfiles, firewall, keys, netns, seeding, services, sshd, teardown
+from drverify.lab import (
+    clientfiles,
+    firewall,
+    keys,
+    netns,
+    seeding,
+    services,
+    sshd,
+    teardown,
+)
 from drverify.lab.accounts import read_root_accounts
 from drverify.lab.errors import LabError
 from drverify.lab.files import UNTAR_ARGV, FileSpec, tar_bytes

@@ -55,7 +55,7 @@ def _key() -> ec.EllipticCurvePrivateKey:
 
 
 def _cert(subject: str, key, issuer: str, signer, ca: bool, names: tuple[str, ...] = ()) -> x509.Certificate:
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     builder = (x509.CertificateBuilder()
                .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
                .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))

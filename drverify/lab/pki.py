@@ -8,7 +8,7 @@ The CA validity starts ten years back so chains build at any leaf's start time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -42,7 +42,7 @@ def issue(common_name: str, start_days: int, end_days: int, issuer: Issued | Non
           ca: bool = False, sans: tuple[str, ...] = ()) -> Issued:
     """A certificate valid from now+start_days to now+end_days, signed by ``issuer`` (or itself)."""
     key = ec.generate_private_key(ec.SECP256R1())
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     builder = (x509.CertificateBuilder()
                .subject_name(_name(common_name))
                .issuer_name(issuer.cert.subject if issuer else _name(common_name))

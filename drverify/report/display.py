@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from drverify.report.results import HostInfo
@@ -134,7 +134,7 @@ def format_time(value: datetime | str | None) -> str:
             return value
     if value.tzinfo is None:
         return value.strftime("%Y-%m-%d %H:%M")
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def describe_source(host: HostInfo) -> str:

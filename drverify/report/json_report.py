@@ -25,7 +25,7 @@ import json
 import os
 import secrets
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,7 @@ def build(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> dict[str, A
         (record for result in results for record in result.drift),
         key=lambda d: (d.pair, d.area, -d.severity, d.item),
     )
-    generated = meta.get("generated_at") or datetime.now(timezone.utc)
+    generated = meta.get("generated_at") or datetime.now(UTC)
     return {
         "schema": SCHEMA,
         "generated_at": _plain(generated),

@@ -6,7 +6,7 @@ plain data. ``hosts`` says where each side's facts came from (live host or snaps
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from drverify.drift.records import Drift, Severity

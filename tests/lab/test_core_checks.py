@@ -3,18 +3,16 @@ seeded there, and an unverified (never passed) area when the recovery host's ssh
 
 from __future__ import annotations
 
-import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from runner import run_area_checks
 
 from drverify.lab import Lab
 from drverify.lab.sshd import MAIN_LISTENER
 
-REPO = Path(__file__).resolve().parents[2]
 CORE = ("disks", "network", "firewall", "users")
 
 #: (area, item, severity) of every difference seeded between the lab's two hosts
@@ -34,13 +32,8 @@ SEEDED = {
 
 
 def run_checks(inventory: Path, out: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict]:
-    """`pytest checks` as a user runs it, with both reports; returns the run and drift.json."""
-    argv = [sys.executable, "-m", "pytest", "checks", f"--inventory={inventory}", "-p", "no:cacheprovider",
-            f"--drift-json={out / 'drift.json'}", f"--html={out / 'report.html'}", "--self-contained-html",
-            "-k", " or ".join(CORE), *args]
-    run = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
-    assert (out / "drift.json").exists(), run.stdout[-3000:] + run.stderr[-2000:]
-    return run, json.loads((out / "drift.json").read_text())
+    """`pytest checks` for the core areas, with both reports; returns the run and drift.json."""
+    return run_area_checks(inventory, out, *args, areas=CORE)
 
 
 def found(report: dict, pair: str) -> set[tuple[str, str, str]]:

@@ -4,19 +4,17 @@ report, snapshot or log."""
 
 from __future__ import annotations
 
-import json
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import yaml
+from runner import run_area_checks
 
 from drverify.lab import Lab
 from drverify.lab.gpgkeys import cache_dir
 from drverify.lab.keys import CLOSED_TLS_PORT
 
-REPO = Path(__file__).resolve().parents[2]
 AREAS = ("certificates", "tls", "ssh_hostkeys", "pgp")
 
 #: (area, item, severity) of every key fault seeded on the lab's recovery host
@@ -26,18 +24,14 @@ SEEDED = {
     ("certificates", "/etc/mft/tls/as2.pem expiry", "major"),
     ("tls", "port 4443 chain", "critical"),
     ("ssh_hostkeys", "port 2022 ecdsa-sha2-nistp256", "critical"),
-    ("pgp", f"mftsvc key {{partner_b}}", "critical"),
-    ("pgp", f"mftsvc key {{mftsvc}} secret", "critical"),
+    ("pgp", "mftsvc key {partner_b}", "critical"),
+    ("pgp", "mftsvc key {mftsvc} secret", "critical"),
 }
 
 
 def run_checks(inventory: Path, out: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict]:
-    argv = [sys.executable, "-m", "pytest", "checks", f"--inventory={inventory}", "-p", "no:cacheprovider",
-            f"--drift-json={out / 'drift.json'}", f"--html={out / 'report.html'}", "--self-contained-html",
-            "-o", "log_level=DEBUG", "-rA", "-k", " or ".join(AREAS), *args]
-    run = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
-    assert (out / "drift.json").exists(), run.stdout[-3000:] + run.stderr[-2000:]
-    return run, json.loads((out / "drift.json").read_text())
+    """The key checks, logging everything (the no-leak test reads it all)."""
+    return run_area_checks(inventory, out, "-o", "log_level=DEBUG", "-rA", *args, areas=AREAS)
 
 
 def key_ids(lab: Lab) -> dict[str, str]:

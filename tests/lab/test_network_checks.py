@@ -5,16 +5,14 @@ stopped, and no secret in any report, snapshot or log."""
 
 from __future__ import annotations
 
-import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from runner import run_area_checks
 
 from drverify.lab import Lab, services
 
-REPO = Path(__file__).resolve().parents[2]
 AREAS = ("dns", "ldap", "egress", "reachability")
 PAIRS = ("lab-ssh", "lab-paramiko")
 
@@ -31,11 +29,7 @@ SEEDED = {
 
 
 def run_checks(lab: Lab, out: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict]:
-    argv = [sys.executable, "-m", "pytest", "checks", f"--inventory={lab.inventory_path}", "-p", "no:cacheprovider",
-            f"--drift-json={out / 'drift.json'}", "-k", " or ".join(AREAS), *args]
-    run = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
-    assert (out / "drift.json").exists(), run.stdout[-3000:] + run.stderr[-2000:]
-    return run, json.loads((out / "drift.json").read_text())
+    return run_area_checks(lab.inventory_path, out, *args, areas=AREAS)
 
 
 def statuses(report: dict) -> dict[tuple[str, str], str]:

@@ -16,9 +16,7 @@ from drverify.drift import COMPARATORS, Severity
 from drverify.facts import AREAS
 from drverify.facts.area import applies
 from drverify.facts.collect import collect_host
-from drverify.facts.hostfacts import save_snapshot
 from drverify.inventory.model import Pair
-
 
 PLAIN = Pair.model_validate({"name": "plain", "production": "local://", "recovery": "local://"})
 #: the areas a pair without network or key checks configured gets: one check each

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import only
 
 from drverify.drift import firewall
 from drverify.drift.records import Context, Severity
@@ -15,7 +16,6 @@ from drverify.drift.translate import Translation
 from drverify.facts import firewall as firewall_facts
 from drverify.facts.batch import split_output
 from drverify.inventory.model import FirewallPolicy
-from support import only
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "firewall"
 CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR

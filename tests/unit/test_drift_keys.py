@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,7 +12,7 @@ from drverify.drift.translate import Translation
 from drverify.errors import FactsUnavailable
 from drverify.inventory.model import Pair
 
-NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 1, tzinfo=UTC)
 
 
 def ctx(area: str, keys: dict | None = None, translate: dict | None = None) -> Context:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import only
 
 from drverify.drift import network
 from drverify.drift.records import Context, Severity
@@ -14,7 +15,6 @@ from drverify.drift.translate import Translation
 from drverify.facts import network as network_facts
 from drverify.facts.batch import split_output
 from drverify.inventory.model import NetworkPolicy
-from support import only
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "network"
 CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from support import recorded_outputs
 
 from drverify.facts import disks
 from drverify.facts.area import FactError
 from drverify.facts.batch import Output
-from support import recorded_outputs
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "disks"
 

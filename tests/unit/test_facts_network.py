@@ -64,7 +64,7 @@ def test_routes_leave_out_the_local_table_and_keep_every_other():
 
 def test_listeners_one_entry_per_bind_address_with_process_names():
     listeners = network.parse(recorded("production"))["listeners"]
-    found = {(l["proto"], l["address"], l["port"]): l for l in listeners}
+    found = {(entry["proto"], entry["address"], entry["port"]): entry for entry in listeners}
     assert found[("tcp", "0.0.0.0", 2222)] == {
         "proto": "tcp", "address": "0.0.0.0", "port": 2222, "interface": None, "processes": ["sshd"],
     }
@@ -73,7 +73,7 @@ def test_listeners_one_entry_per_bind_address_with_process_names():
     assert found[("tcp", "2001:db8:1::10", 9443)]["interface"] is None
     assert found[("udp", "127.0.0.1", 53)]["processes"] == ["dns cache"]
     assert found[("udp", "0.0.0.0", 68)]["interface"] == "eth0"
-    link_local = [l for l in listeners if l["port"] == 9000]
+    link_local = [entry for entry in listeners if entry["port"] == 9000]
     assert link_local[0]["address"].startswith("fe80::") and link_local[0]["interface"] == "eth0"
     assert len(listeners) == 11
 

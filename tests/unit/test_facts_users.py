@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import recorded_outputs
 
 from drverify.facts import users
 from drverify.facts.area import FactError
 from drverify.facts.batch import Output
-from support import recorded_outputs
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "users"
 

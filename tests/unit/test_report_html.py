@@ -7,13 +7,20 @@ The HTML is parsed with the standard library's parser and checked for what a rea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
 
 from drverify.drift.records import Drift, Severity
-from drverify.report.display import Line, ValueView, format_age, format_time, shorten, value_view
+from drverify.report.display import (
+    Line,
+    ValueView,
+    format_age,
+    format_time,
+    shorten,
+    value_view,
+)
 from drverify.report.html import render_drift_table, render_matrix
 from drverify.report.results import AreaResult, HostInfo
 
@@ -133,7 +140,7 @@ def results() -> list[AreaResult]:
 
 META = {
     "inventory": "inventories/example.yaml",
-    "started_at": datetime(2026, 11, 26, 8, 5, tzinfo=timezone.utc),
+    "started_at": datetime(2026, 11, 26, 8, 5, tzinfo=UTC),
     "fail_on": "major",
     "pairs": ["mft-a", "mft-b"],
     "areas": ["disks", "users", "firewall"],
@@ -272,7 +279,7 @@ def test_format_age(seconds, expected):
         ("2026-11-20T08:00:00+00:00", "2026-11-20 08:00 UTC"),
         ("2026-11-20T08:00:00Z", "2026-11-20 08:00 UTC"),
         ("2026-11-20T10:30:00+02:00", "2026-11-20 08:30 UTC"),
-        (datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc), "2026-11-20 08:00 UTC"),
+        (datetime(2026, 11, 20, 8, 0, tzinfo=UTC), "2026-11-20 08:00 UTC"),
         ("2026-11-20T08:00:00", "2026-11-20 08:00"),
         ("last tuesday", "last tuesday"),
         (None, "unknown time"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -43,11 +43,11 @@ def results() -> list[AreaResult]:
 
 META = {
     "inventory": Path("inventories/example.yaml"),
-    "started_at": datetime(2026, 11, 26, 8, 5, tzinfo=timezone.utc),
+    "started_at": datetime(2026, 11, 26, 8, 5, tzinfo=UTC),
     "fail_on": Severity.MAJOR,
     "pairs": ("mft-a", "mft-b"),
     "areas": ["disks", "network", "users"],
-    "generated_at": datetime(2026, 11, 26, 8, 6, 30, tzinfo=timezone.utc),
+    "generated_at": datetime(2026, 11, 26, 8, 6, 30, tzinfo=UTC),
 }
 
 
