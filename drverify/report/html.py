@@ -130,15 +130,14 @@ def _sources(results: Sequence[AreaResult]) -> list[SourceRow]:
     return sorted(rows, key=lambda r: (_ROLE_ORDER.get(r.role, 9), r.role, r.label, r.areas))
 
 
-def _vantages(results: Sequence[AreaResult]) -> list[tuple[str, str, str, str]]:
-    """(area, role, host label, vantage) for the probes that ran from a host itself."""
-    found = {
-        (result.area, host.role, host.label, host.vantage)
-        for result in results
-        for host in result.hosts
-        if host.vantage
-    }
-    return sorted(found, key=lambda v: (v[0], _ROLE_ORDER.get(v[1], 9), v[1], v[2], v[3]))
+def _vantages(results: Sequence[AreaResult]) -> list[tuple[str, str]]:
+    """(areas, vantage) for the probes of a pair: which areas were probed from where."""
+    areas: dict[tuple[int, str], set[str]] = {}
+    for result in results:
+        for host in result.hosts:
+            if host.vantage:
+                areas.setdefault((_ROLE_ORDER.get(host.role, 9), host.vantage), set()).add(result.area)
+    return [(", ".join(sorted(names)), vantage) for (_, vantage), names in sorted(areas.items())]
 
 
 def _totals(results: Sequence[AreaResult], threshold: Severity | None) -> dict[str, Any]:
