@@ -27,6 +27,7 @@ from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
 from drverify.drift.translate import Translation
+from drverify.errors import FactsUnavailable
 from drverify.inventory.model import DiskPolicy, SizingPolicy
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
@@ -114,10 +115,11 @@ def _size(point: str, production: dict[str, Any], recovery: dict[str, Any],
     """The worst size problem of a mount (severity and message), so a mount gets one record."""
     size, used, have = production.get("size"), production.get("used"), recovery.get("size")
     if size is None or used is None or have is None:
+        # unknown is never a pass nor a guess at a severity: the area is unverified
         known = {"production": size is not None and used is not None, "recovery": have is not None}
         unread = [side for side, ok in known.items() if not ok]
-        return Severity.MAJOR, (f"the size of {point} could not be read on {' and '.join(unread)}, "
-                                "so it was not compared")
+        raise FactsUnavailable(f"disks: the size of {point} could not be read on {' and '.join(unread)} "
+                               "(findmnt reported none; is the check account allowed to statfs it?)")
     if have < used:
         return Severity.CRITICAL, (f"{point} is {human_bytes(have)} on recovery, less than the "
                                    f"{human_bytes(used)} production stores there: recovery cannot "

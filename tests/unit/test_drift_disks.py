@@ -10,6 +10,7 @@ import pytest
 from drverify.drift import disks
 from drverify.drift.records import Context, Severity
 from drverify.drift.translate import Translation
+from drverify.errors import FactsUnavailable
 from drverify.facts import disks as disks_facts
 from drverify.facts.batch import Output
 from drverify.inventory.model import DiskPolicy, Pair, Policies, SizingPolicy
@@ -197,10 +198,9 @@ def test_per_mount_policy_may_name_production_mount_point():
         (mount(None, None), mount(None, None), "production and recovery"),
     ],
 )
-def test_unreadable_sizes_are_said_not_skipped(production, recovery, sides):
-    [record] = disks.compare(host({"/data": production}), host({"/data": recovery}), context())
-    assert (record.item, record.severity) == ("/data", Severity.MAJOR)
-    assert record.message == f"the size of /data could not be read on {sides}, so it was not compared"
+def test_unreadable_sizes_make_the_area_unverified(production, recovery, sides):
+    with pytest.raises(FactsUnavailable, match=f"the size of /data could not be read on {sides}"):
+        disks.compare(host({"/data": production}), host({"/data": recovery}), context())
 
 
 @pytest.mark.parametrize(
