@@ -25,7 +25,6 @@ sets), so any traffic it lets through comes with an extra rule, which is a recor
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Mapping
 from fnmatch import fnmatchcase
@@ -33,18 +32,19 @@ from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
 from drverify.drift.translate import Translation
+from drverify.drift.verdicts import (
+    DROPPING,
+    Chain,
+    accepts,
+    drops_by_default,
+    guards_traffic,
+    inert,
+    summary,
+)
 from drverify.inventory.model import FirewallPolicy
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 
-DROPPING = frozenset({"DROP", "REJECT"})
-_TARGET = re.compile(r"(?:^|\s)-[jg]\s+(\S+)")
-_VERDICTS = ("accept", "drop", "reject", "return", "jump", "goto")
-#: iptables matches and nft statements that never narrow what a rule matches
-_COMMENT = re.compile(r'^-m comment --comment (?:"(?:[^"\\]|\\.)*"|\S+)\s+')
-_PASSIVE = frozenset({"comment", "counter", "log"})
-
-Chain = Mapping[str, Any]
 
 
 def compare(production: dict, recovery: dict, ctx: Context) -> list[Drift]:
@@ -93,100 +93,17 @@ def _ignored(table: str, chain: str, patterns: list[str]) -> bool:
     return False
 
 
-# -- what a rule and a chain do ------------------------------------------------------------------
-
-def rule_target(rule: str) -> str | None:
-    """``ACCEPT``/``DROP``/``REJECT``/``RETURN`` or the chain a rule jumps to; None if it has none."""
-    if rule.startswith("["):
-        return _nft_target(rule)
-    targets = _TARGET.findall(rule)
-    return targets[-1] if targets else None
-
-
-def _nft_target(rule: str) -> str | None:
-    try:
-        expressions = json.loads(rule)
-    except json.JSONDecodeError:
-        return None
-    for expression in reversed(expressions):
-        for verdict in _VERDICTS:
-            if isinstance(expression, dict) and verdict in expression:
-                argument = expression[verdict]
-                return argument["target"] if verdict in ("jump", "goto") else verdict.upper()
-    return None
-
-
-def _is_catch_all(rule: str) -> bool:
-    """A rule that matches everything: ``-j DROP``, or an nft rule of only a verdict, a comment,
-    a counter or a log statement (``log prefix "deny " drop``)."""
-    if rule.startswith("["):
-        try:
-            expressions = json.loads(rule)
-        except json.JSONDecodeError:
-            return False
-        return all(isinstance(e, dict) and (e.keys() & _PASSIVE or e.keys() & set(_VERDICTS))
-                   for e in expressions)
-    return _COMMENT.sub("", rule).startswith(("-j ", "-g "))
-
-
-def _drops_by_default(chain: Chain | None, chains: Mapping[str, Chain] | None = None,
-                      seen: frozenset[str] = frozenset()) -> bool:
-    """Policy ``DROP``/``REJECT``, or a final catch-all rule that drops: ``-j DROP``, or a jump
-    or goto to a user chain that drops by default in turn (``-j LOGDROP``; loops end as False)."""
-    if chain is None:
-        return False
-    if str(chain.get("policy") or "").upper() in DROPPING:
-        return True
-    rules = chain.get("rules", [])
-    if not rules or not _is_catch_all(rules[-1]):
-        return False
-    target = rule_target(rules[-1])
-    if target in DROPPING:
-        return True
-    chains = chains or {}
-    return target not in seen and target in chains and _drops_by_default(
-        chains[target], chains, seen | {target})
-
-
-def _accepts(rule: str, chains: Mapping[str, Chain], seen: frozenset[str] = frozenset()) -> bool:
-    """Whether a rule accepts, directly or through the user chain it jumps to."""
-    target = rule_target(rule)
-    if target == "ACCEPT":
-        return True
-    if target is None or target in seen or target not in chains:
-        return False
-    return any(_accepts(inner, chains, seen | {target}) for inner in chains[target]["rules"])
-
-
-def _guards_traffic(name: str, chain: Chain) -> bool:
-    """A built-in INPUT/FORWARD chain, or an nft base chain on the input or forward hook."""
-    if "hook" in chain:
-        return chain["hook"].split()[1:2] in (["input"], ["forward"])
-    return name in ("INPUT", "FORWARD") and chain.get("policy") is not None
-
-
-def _inert(chain: Chain | None) -> bool:
-    """Accepts by default and holds no rule: it filters nothing, like an absent chain."""
-    return chain is None or (not chain.get("rules") and not _drops_by_default(chain))
-
-
-def _summary(chain: Chain) -> str:
-    policy = chain.get("policy")
-    count = len(chain.get("rules", []))
-    return (f"policy {policy}, " if policy else "") + f"{count} rule{'s' * (count != 1)}"
-
-
 # -- chains and rules ----------------------------------------------------------------------------
 
 def _compare_chain(item: str, name: str, ours: Mapping[str, Any], theirs: Mapping[str, Any],
                    ctx: Context) -> list[Drift]:
     our_chains, their_chains = ours.get("chains", {}), theirs.get("chains", {})
     mine, other = our_chains.get(name), their_chains.get(name)
-    if _inert(mine) and _inert(other):
+    if inert(mine) and inert(other):
         return []
-    if _inert(mine):
+    if inert(mine):
         return [_one_sided_chain(item, name, mine, other, their_chains, ctx)]
-    if _inert(other):
+    if inert(other):
         return [_one_sided_chain(item, name, mine, other, our_chains, ctx)]
     records = _compare_policy(item, mine, other, ctx)
     records += _compare_rules(item, mine, other, (our_chains, their_chains), ctx)
@@ -197,10 +114,10 @@ def _one_sided_chain(item: str, name: str, mine: Chain | None, other: Chain | No
                      chains: Mapping[str, Chain], ctx: Context) -> Drift:
     """A chain that filters on one side only: one record, not one per rule. ``chains`` are the
     chains of the side it filters on."""
-    on_production = not _inert(mine)
+    on_production = not inert(mine)
     present, absent = (mine, other) if on_production else (other, mine)
     side, missing = ("production", "recovery") if on_production else ("recovery", "production")
-    guards = _guards_traffic(name, present) and _drops_by_default(present, chains)
+    guards = guards_traffic(name, present) and drops_by_default(present, chains)
     # Only a recovery that *drops* what production lets through breaks the takeover; a recovery
     # that filters nothing works, but is exposed: a major finding, not a critical one.
     critical = guards and not on_production
@@ -208,11 +125,11 @@ def _one_sided_chain(item: str, name: str, mine: Chain | None, other: Chain | No
     if guards:
         consequence = (", so recovery lets through all that production filters" if on_production
                        else ", so recovery drops traffic production lets through")
-    there = "does not exist" if absent is None else f"filters nothing ({_summary(absent)})"
+    there = "does not exist" if absent is None else f"filters nothing ({summary(absent)})"
     return ctx.drift(
         item, mine and dict(mine), other and dict(other),
         Severity.CRITICAL if critical else Severity.MAJOR,
-        f"chain {item} ({_summary(present)}) filters on {side} but {there} on {missing}{consequence}")
+        f"chain {item} ({summary(present)}) filters on {side} but {there} on {missing}{consequence}")
 
 
 def _compare_policy(item: str, mine: Chain, other: Chain, ctx: Context) -> list[Drift]:
@@ -271,7 +188,7 @@ def _in_order(chain: Chain, wanted: Counter[str]) -> list[str]:
 def _missing_rule(item: str, rule: str, chains: tuple[Mapping[str, Chain], Mapping[str, Chain]],
                   other: Chain, ctx: Context) -> Drift:
     our_chains, their_chains = chains
-    if _accepts(rule, our_chains) and _drops_by_default(other, their_chains):
+    if accepts(rule, our_chains) and drops_by_default(other, their_chains):
         return ctx.drift(
             f"{item} {rule}", rule, None, Severity.CRITICAL,
             f"recovery lacks this rule of {item} and drops by default there, so traffic "
@@ -335,11 +252,11 @@ def _accepting_users(table: str, name: str, chains: Mapping[str, Chain],
     users = []
     for chain_name in sorted(chains):
         chain = chains[chain_name]
-        if _ignored(table, chain_name, ignore) or not _drops_by_default(chain, chains):
+        if _ignored(table, chain_name, ignore) or not drops_by_default(chain, chains):
             continue
         users += [f"rule {number} of {table}/{chain_name}"
                   for number, rule in enumerate(chain.get("rules", []), 1)
-                  if _matches_set(rule, name) and _accepts(rule, chains)]
+                  if _matches_set(rule, name) and accepts(rule, chains)]
     return users
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from support import only
 
-from drverify.drift import firewall
+from drverify.drift import firewall, verdicts
 from drverify.drift.records import Context, Severity
 from drverify.drift.translate import Translation
 from drverify.facts import firewall as firewall_facts
@@ -355,7 +355,7 @@ def test_ignore_pattern_of_another_family_does_not_match():
     ],
 )
 def test_rule_target(rule, target):
-    assert firewall.rule_target(rule) == target
+    assert verdicts.rule_target(rule) == target
 
 
 def recorded(case: str) -> dict[str, Any]:
