@@ -44,13 +44,18 @@ def new_boundary() -> str:
 
 
 def build_script(commands: Mapping[str, str], boundary: str, timeout: int = 20) -> str:
-    """The script that runs every named command in parallel and prints their framed outputs."""
+    """The script that runs every named command in parallel and prints their framed outputs.
+
+    The sbin directories join PATH: an unprivileged check account should learn that it may not
+    read the firewall ("you must be root"), not that iptables-save does not exist.
+    """
     names = " ".join(shlex.quote(name) for name in commands)
     jobs = "\n".join(
         f"run {shlex.quote(name)} {shlex.quote(command)} &" for name, command in commands.items()
     )
     return f"""\
 LC_ALL=C; export LC_ALL; cd / || exit 70
+PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"; export PATH
 d=$(mktemp -d) || exit 70
 trap 'rm -rf "$d"' EXIT
 run() {{ timeout -k 2 {int(timeout)} sh -c "$2" >"$d/$1.out" 2>"$d/$1.err" </dev/null; echo $? >"$d/$1.rc"; }}

@@ -16,7 +16,8 @@ SHADOW_LASTCHG = 20000
 
 @dataclass(frozen=True)
 class User:
-    """A local account; its password is locked (`!`), only root logs in over SSH."""
+    """A local account; its password is locked (`!`). ``ssh_key`` accounts log in by key instead
+    (`*`: no password, not locked, which sshd without PAM requires for key logins)."""
 
     name: str
     uid: int
@@ -24,6 +25,7 @@ class User:
     home: str
     shell: str = "/bin/bash"
     gecos: str = ""
+    ssh_key: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,8 @@ def _passwd_line(user: User) -> str:
 
 
 def _shadow_line(user: User) -> str:
-    """One /etc/shadow line with a locked password."""
-    return f"{user.name}:!:{SHADOW_LASTCHG}:0:99999:7:::"
+    """One /etc/shadow line, never with a usable password."""
+    return f"{user.name}:{'*' if user.ssh_key else '!'}:{SHADOW_LASTCHG}:0:99999:7:::"
 
 
 def _append(text: str, lines: Sequence[str]) -> str:

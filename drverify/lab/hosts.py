@@ -68,6 +68,10 @@ MFT_LISTENER = Listener(2222, "/run/mft-sftpd/sshd_config", "/run/mft-sftpd/sshd
 
 MFTSVC_HOME = "/srv/mft/home/mftsvc"
 ALICE = User("alice", 2101, 2001, "/home/alice")
+#: the unprivileged account drverify logs in as where root may not: reads as root through sudo
+CHECK_USER = User("drvcheck", 2900, 2900, "/home/drvcheck", ssh_key=True)
+CHECK_GROUP = Group("drvcheck", 2900)
+CHECK_SUDOERS = "drvcheck ALL=(root) NOPASSWD: ALL\n"
 
 _BASE_RULES = (
     "-i lo -j ACCEPT",
@@ -84,8 +88,8 @@ PRODUCTION = HostSpec(
     node=NodeSpec("production", "drv-prod", "mft-prod",
                   (Link(LAB_BRIDGE.name, ("198.51.100.10/24", "198.51.100.12/24")),)),
     seed=HostSeed(
-        users=(User("mftsvc", 2001, 2001, MFTSVC_HOME), ALICE),
-        groups=(Group("mftgrp", 2001, ("mftsvc", "alice")),),
+        users=(User("mftsvc", 2001, 2001, MFTSVC_HOME), ALICE, CHECK_USER),
+        groups=(Group("mftgrp", 2001, ("mftsvc", "alice")), CHECK_GROUP),
         tmpfs=(Tmpfs("/srv/mft", "256M", fill_mib=96), Tmpfs("/srv/archive", "64M")),
         firewall=FilterRuleset((*_BASE_RULES, _INTERNET_SFTP, _LAB_SFTP)),
         listeners=(MAIN_LISTENER, MFT_LISTENER),
@@ -96,9 +100,9 @@ PRODUCTION = HostSpec(
 RECOVERY = HostSpec(
     node=NodeSpec("recovery", "drv-dr", "mft-dr", (Link(LAB_BRIDGE.name, ("198.51.100.20/24",)),)),
     seed=HostSeed(
-        users=(User("mftsvc", 2002, 2001, MFTSVC_HOME), ALICE,
+        users=(User("mftsvc", 2002, 2001, MFTSVC_HOME), ALICE, CHECK_USER,
                User("tempadmin", 2999, 2999, "/home/tempadmin")),
-        groups=(Group("mftgrp", 2001, ("mftsvc",)), Group("tempadmin", 2999)),
+        groups=(Group("mftgrp", 2001, ("mftsvc",)), CHECK_GROUP, Group("tempadmin", 2999)),
         tmpfs=(Tmpfs("/srv/mft", "64M", fill_mib=8),),
         firewall=FilterRuleset((*_BASE_RULES, _LAB_SFTP, "-p tcp --dport 8080 -j ACCEPT"),
                                output_rules=(_LDAPS_BLOCKED,)),

@@ -8,7 +8,7 @@ from drverify.lab import sshd
 from drverify.lab.accounts import AccountFiles, render_accounts
 from drverify.lab.files import UNTAR_ARGV, FileSpec, tar_bytes
 from drverify.lab.firewall import restore_text
-from drverify.lab.hosts import HostSpec
+from drverify.lab.hosts import CHECK_SUDOERS, CHECK_USER, HostSpec
 from drverify.lab.nodes import Node
 
 ACCOUNT_FILES = ("passwd", "group", "shadow", "gshadow")
@@ -73,6 +73,12 @@ def host_file_specs(node: Node, spec: HostSpec, base: AccountFiles, key_dir: Pat
         files.append(FileSpec.text(listener.config_path, sshd.config_text(listener)))
     files += [FileSpec.dir(f"{t.path}/data", 0o755) for t in seed.tmpfs if t.fill_mib]
     files += [FileSpec.dir(user.home, 0o750, user.uid, user.gid) for user in seed.users]
+    for user in (u for u in seed.users if u.ssh_key):
+        files += [FileSpec.dir(f"{user.home}/.ssh", 0o700, user.uid, user.gid),
+                  FileSpec.text(f"{user.home}/.ssh/authorized_keys", client_public_key, 0o600,
+                                user.uid, user.gid)]
+    files += [FileSpec.dir("/etc/sudoers.d", 0o755),
+              FileSpec.text(f"/etc/sudoers.d/{CHECK_USER.name}", CHECK_SUDOERS, 0o440)]
     return files
 
 
