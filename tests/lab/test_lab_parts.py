@@ -30,9 +30,10 @@ def test_recovery_accounts_carry_the_seeded_drift() -> None:
     assert files.passwd.splitlines()[1:] == [
         "mftsvc:x:2002:2001::/srv/mft/home/mftsvc:/bin/bash",
         "alice:x:2101:2001::/home/alice:/bin/bash",
+        "drvcheck:x:2900:2900::/home/drvcheck:/bin/bash",
         "tempadmin:x:2999:2999::/home/tempadmin:/bin/bash",
     ]
-    assert files.group.splitlines()[1:] == ["mftgrp:x:2001:mftsvc", "tempadmin:x:2999:"]
+    assert files.group.splitlines()[1:] == ["mftgrp:x:2001:mftsvc", "drvcheck:x:2900:", "tempadmin:x:2999:"]
 
 
 def test_production_accounts_are_locked_and_root_can_use_keys() -> None:
@@ -41,8 +42,9 @@ def test_production_accounts_are_locked_and_root_can_use_keys() -> None:
         "root:*:19000:0:99999:7:::",  # `!` would make sshd (UsePAM no) refuse root's key
         "mftsvc:!:20000:0:99999:7:::",
         "alice:!:20000:0:99999:7:::",
+        "drvcheck:*:20000:0:99999:7:::",  # no password either, but not locked: it logs in by key
     ]
-    assert files.gshadow.splitlines()[1:] == ["mftgrp:!::mftsvc,alice"]
+    assert files.gshadow.splitlines()[1:] == ["mftgrp:!::mftsvc,alice", "drvcheck:!::"]
 
 
 def test_firewalls_differ_by_exactly_three_rules() -> None:
