@@ -117,5 +117,9 @@ def test_without_sudo_the_firewall_is_unverified_saying_why(lab: Lab, tmp_path: 
     statuses = {r["area"]: (r["status"], r["reason"]) for r in report["results"]}
     status, reason = statuses["firewall"]
     assert status == "unverified" and "you must be root" in reason, reason
-    assert statuses["disks"][0] == statuses["users"][0] == "drift"  # the rest is still read
+    assert statuses["users"][0] == "drift"  # the rest is still read
+    # a mount the account cannot size (a private mount point elsewhere on the machine) makes
+    # disks unverified too, for its own reason, never a guess
+    disks, why = statuses["disks"]
+    assert disks == "drift" or (disks == "unverified" and "could not be read" in why), why
     assert "ERROR checks/test_firewall.py::test_firewall[lab-ssh]" in run.stdout
