@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from drverify.drift.records import Context, Drift, Severity
+from drverify.drift.records import Context, Drift, Severity, listed
 from drverify.errors import FactsUnavailable
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
@@ -39,7 +39,7 @@ def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) 
     found: list[Drift] = []
     for server in checks.servers:
         ours = _reference_server(production, server)
-        theirs = present(recovery["servers"], ctx.translate.text(server), "recovery",
+        theirs = listed(recovery["servers"], ctx.translate.text(server), "recovery",
                          f"answers from DNS server {ctx.translate.text(server)}")
         if "error" in theirs:
             found.append(ctx.drift(f"server {server}", "answers", theirs["error"], Severity.CRITICAL,
@@ -51,15 +51,8 @@ def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) 
     return sorted(found, key=lambda drift: drift.item)
 
 
-def present(facts: dict[str, Any], key: str, side: str, what: str) -> Any:
-    """``facts[key]``, or FactsUnavailable: an item the inventory lists is never skipped."""
-    if key not in facts:
-        raise FactsUnavailable(f"{side} facts have no {what} (snapshot older than the inventory?)")
-    return facts[key]
-
-
 def _reference_server(production: dict[str, Any], server: str) -> dict[str, Any]:
-    ours = present(production["servers"], server, "production", f"answers from DNS server {server}")
+    ours = listed(production["servers"], server, "production", f"answers from DNS server {server}")
     if "error" in ours:
         raise FactsUnavailable(f"DNS server {server} does not answer production ({ours['error']}): "
                                "nothing to compare recovery with")
@@ -68,7 +61,7 @@ def _reference_server(production: dict[str, Any], server: str) -> dict[str, Any]
 
 def _reference_chain(names: dict[str, Any], name: str, server: str) -> dict[str, Any]:
     """Production's answer for a name; FactsUnavailable when it holds no address to expect."""
-    chain = present(names, name, "production", f"answer for {name} from DNS server {server}")
+    chain = listed(names, name, "production", f"answer for {name} from DNS server {server}")
     if chain["rcode"] != "NOERROR" or not addresses(chain):
         raise FactsUnavailable(f"{name} gives production no address from DNS server {server} "
                                f"(rcode {chain['rcode']}): nothing to compare recovery with")
@@ -98,7 +91,7 @@ def _server(server: str, ours: dict[str, Any], theirs: dict[str, Any], checks: A
     for name in [*checks.service_names, *checks.sites]:
         rec = ctx.translate.text(name).lower()
         mine = _reference_chain(ours, name.lower(), server)
-        other = present(theirs, rec, "recovery", f"answer for {rec} from DNS server {ctx.translate.text(server)}")
+        other = listed(theirs, rec, "recovery", f"answer for {rec} from DNS server {ctx.translate.text(server)}")
         found += _name(server, name, rec, mine, other, name in checks.service_names, checks, ctx)
     sites = [(name.lower(), ctx.translate.text(name).lower()) for name in checks.sites]
     found += _shared_sites(server, sites, ours, theirs, ctx)
@@ -141,7 +134,7 @@ def _ttl(server: str, name: str, rec: str, ours: dict[str, Any], theirs: dict[st
                       f"for up to {worst} s after the record is switched, beyond the RTO allowance")]
 
 
-def _listed(values: list[str]) -> str:
+def _joined(values: list[str]) -> str:
     return ", ".join(values) if values else "none"
 
 
@@ -174,11 +167,11 @@ def _resolver(ours: dict[str, Any], theirs: dict[str, Any], names: list[str], ct
     found = []
     for name in names:
         rec_name = ctx.translate.text(name).lower()
-        prod = present(ours["names"], name.lower(), "production", f"resolver answer for {name}")
-        rec = present(theirs["names"], rec_name, "recovery", f"resolver answer for {rec_name}")
+        prod = listed(ours["names"], name.lower(), "production", f"resolver answer for {name}")
+        rec = listed(theirs["names"], rec_name, "recovery", f"resolver answer for {rec_name}")
         if not prod:
             raise FactsUnavailable(f"{name} does not resolve with production's own resolver "
-                                   f"(nameservers {_listed(ours['nameservers'])}): nothing to compare recovery with")
+                                   f"(nameservers {_joined(ours['nameservers'])}): nothing to compare recovery with")
         expected = sorted(ctx.translate.address(a) for a in prod)
         if rec != expected:
             what = "does not resolve" if not rec else f"resolves to {', '.join(rec)}"
@@ -191,6 +184,6 @@ def _resolver(ours: dict[str, Any], theirs: dict[str, Any], names: list[str], ct
         expected = ctx.translate.value(ours[key])
         if expected != theirs[key]:
             found.append(ctx.drift(f"resolver {key}", ours[key], theirs[key], severity,
-                                   f"recovery's resolv.conf lists {key} {_listed(theirs[key])}, expected "
-                                   f"{_listed(expected)} (production's, translated)"))
+                                   f"recovery's resolv.conf lists {key} {_joined(theirs[key])}, expected "
+                                   f"{_joined(expected)} (production's, translated)"))
     return found

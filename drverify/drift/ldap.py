@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drverify.drift.records import Context, Drift, Severity
+from drverify.drift.records import Context, Drift, Severity, listed
 from drverify.errors import FactsUnavailable
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR)
@@ -38,7 +38,7 @@ def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) 
     for url in ctx.pair_spec.network.ldap.servers:
         ours = _reference(production["servers"], url)
         theirs_url = ctx.translate.text(url)
-        theirs = _present(recovery["servers"], theirs_url, "recovery")
+        theirs = listed(recovery["servers"], theirs_url, "recovery", f"outcome for LDAP server {theirs_url}")
         if theirs["stage"] != "ok":
             found.append(ctx.drift(f"server {url}", "ok", f"{theirs['stage']}: {theirs['reason']}", Severity.CRITICAL,
                                    f"{STAGES.get(theirs['stage'], theirs['stage'])} from recovery to {theirs_url} "
@@ -48,16 +48,9 @@ def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) 
     return sorted(found, key=lambda drift: drift.item)
 
 
-def _present(servers: dict[str, Any], url: str, side: str) -> dict[str, Any]:
-    if url not in servers:
-        raise FactsUnavailable(f"{side} facts have no outcome for LDAP server {url} "
-                               "(snapshot older than the inventory?)")
-    return servers[url]
-
-
 def _reference(servers: dict[str, Any], url: str) -> dict[str, Any]:
     """Production's outcome, which must be a full login and search: it is what recovery should match."""
-    ours = _present(servers, url, "production")
+    ours = listed(servers, url, "production", f"outcome for LDAP server {url}")
     if ours["stage"] != "ok":
         raise FactsUnavailable(f"production cannot use LDAP server {url} ({ours['stage']}: {ours['reason']}): "
                                "nothing to compare recovery with")

@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from drverify.drift import expiry
-from drverify.drift.records import Context, Drift, Severity
+from drverify.drift.records import Context, Drift, Severity, listed
 from drverify.errors import FactsUnavailable
 from drverify.inventory.keys import PgpChecks
 
@@ -63,10 +63,7 @@ def compare(production: dict, recovery: dict, ctx: Context, now: datetime | None
 def require_reference(production: dict, spec: PgpChecks) -> None:
     """Every inventory account must have an existing keyring in production's facts."""
     for account in sorted({entry.name for entry in spec.accounts} | set(production["accounts"])):
-        prod = production["accounts"].get(account)
-        if prod is None:
-            raise FactsUnavailable(f"pgp: production facts have no account {account} "
-                                   "(snapshot older than the inventory?)")
+        prod = listed(production["accounts"], account, "production", f"account {account}")
         if not prod["exists"]:
             raise FactsUnavailable(f"pgp: {account}'s keyring {prod['gnupghome']} does not exist on "
                                    "production (wrong gnupghome?)")

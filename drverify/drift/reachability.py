@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drverify.drift.records import Context, Drift, Severity
-from drverify.errors import FactsUnavailable
+from drverify.drift.records import Context, Drift, Severity, listed
 
 SEVERITIES = (Severity.CRITICAL, Severity.MINOR)
 
@@ -31,17 +30,11 @@ def _state(fact: dict[str, Any]) -> str:
     return "reachable" if fact["reachable"] else f"unreachable: {fact['reason']}"
 
 
-def _present(facts: dict[str, Any], name: str, side: str) -> dict[str, Any]:
-    if name not in facts:
-        raise FactsUnavailable(f"{side} facts have no check of endpoint {name} "
-                               "(snapshot older than the inventory?)")
-    return facts[name]
-
-
 def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) -> list[Drift]:
     found = []
     for name in sorted(endpoint.name for endpoint in ctx.pair_spec.network.endpoints):
-        ours, theirs = _present(production, name, "production"), _present(recovery, name, "recovery")
+        what = f"check of endpoint {name}"
+        ours, theirs = listed(production, name, "production", what), listed(recovery, name, "recovery", what)
         if ours["reachable"] == theirs["reachable"]:
             continue
         item = f"endpoint {name}"

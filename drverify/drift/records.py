@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from drverify.errors import FactsUnavailable
 
 
 class Severity(enum.IntEnum):
@@ -75,3 +78,11 @@ class Context:
     ) -> Drift:
         """Make a record for this pair and area."""
         return Drift(self.pair, self.area, item, production, recovery, severity, message)
+
+
+def listed(facts: Mapping[str, Any], key: str, side: str, what: str) -> Any:
+    """``facts[key]``, or FactsUnavailable: an item the inventory lists is never skipped (a side's
+    facts may come from a snapshot taken before the item was added to the inventory)."""
+    if key not in facts:
+        raise FactsUnavailable(f"{side} facts have no {what} (snapshot older than the inventory?)")
+    return facts[key]

@@ -16,7 +16,7 @@ so the area is *unverified* (:class:`~drverify.errors.FactsUnavailable`), never 
 
 from __future__ import annotations
 
-from drverify.drift.records import Context, Drift, Severity
+from drverify.drift.records import Context, Drift, Severity, listed
 from drverify.errors import FactsUnavailable
 
 SEVERITIES = (Severity.CRITICAL, Severity.MINOR)
@@ -31,10 +31,7 @@ def _inventory_ports(ctx: Context) -> set[str]:
 def require_reference(production: dict, ports: set[str]) -> None:
     """Every inventory port must have host keys in production's facts (else: unverified)."""
     for port in sorted(ports | set(production["ports"]), key=int):
-        prod = production["ports"].get(port)
-        if prod is None:
-            raise FactsUnavailable(f"ssh_hostkeys: production facts have no port {port} "
-                                   "(snapshot older than the inventory?)")
+        prod = listed(production["ports"], port, "production", f"port {port}")
         if not prod.get("keys"):
             raise FactsUnavailable(f"ssh_hostkeys: production offered no host key on port {port}: "
                                    f"{prod.get('error', 'no key recorded')}")

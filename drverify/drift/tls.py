@@ -22,7 +22,7 @@ from typing import Any
 
 from drverify.drift import expiry
 from drverify.drift.certificates import how_they_differ, same_names
-from drverify.drift.records import Context, Drift, Severity
+from drverify.drift.records import Context, Drift, Severity, listed
 from drverify.drift.translate import Translation
 from drverify.errors import FactsUnavailable
 from drverify.inventory.keys import TlsChecks
@@ -48,10 +48,7 @@ def compare(production: dict, recovery: dict, ctx: Context, now: datetime | None
 def require_reference(production: dict, spec: TlsChecks) -> None:
     """Every inventory port must have a served chain in production's facts (else: unverified)."""
     for port in sorted({str(entry.port) for entry in spec.ports} | set(production["ports"]), key=int):
-        prod = production["ports"].get(port)
-        if prod is None:
-            raise FactsUnavailable(f"tls: production facts have no port {port} "
-                                   "(snapshot older than the inventory?)")
+        prod = listed(production["ports"], port, "production", f"port {port}")
         if not prod.get("chain"):
             raise FactsUnavailable(f"tls: production served no certificate on port {port}: "
                                    f"{prod.get('error', 'no chain recorded')}")

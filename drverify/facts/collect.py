@@ -6,7 +6,6 @@ connection. Whatever fails, fails for its own area only, with the reason recorde
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -36,7 +35,6 @@ def collect_host(pair: Pair, role: str, areas: Mapping[str, object], workdir: Pa
         except FactsUnavailable as error:
             return _all_unverified(HostFacts(pair.name, role, spec.label, source="snapshot"), wanted, str(error))
     facts = HostFacts(pair.name, role, spec.label)
-    started = time.monotonic()
     connection = Connection(spec.host, ssh_options(pair, spec), spec.sudo, workdir)
     try:
         commands = {name: area for name, area in wanted.items() if not is_probe(area)}
@@ -49,7 +47,6 @@ def collect_host(pair: Pair, role: str, areas: Mapping[str, object], workdir: Pa
     finally:
         connection.close()
         facts.round_trips = connection.round_trips
-        facts.elapsed_seconds = round(time.monotonic() - started, 3)
     return facts
 
 

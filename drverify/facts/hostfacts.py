@@ -35,7 +35,6 @@ class HostFacts:
     source: str = "live"
     areas: dict[str, dict[str, Any]] = field(default_factory=dict)
     round_trips: int = 0
-    elapsed_seconds: float = 0.0
 
     def set_ok(self, area: str, data: Any, vantage: str | None = None) -> None:
         self.areas[area] = {"status": "ok", "data": data}
