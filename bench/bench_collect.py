@@ -26,8 +26,7 @@ from pathlib import Path
 
 import testinfra
 
-from drverify.drift import COMPARATORS, Context, Translation
-from drverify.facts import AREAS
+from drverify.areas import AREAS
 from drverify.facts.collect import collect_pairs
 from drverify.inventory import Pair, load_inventory, ssh_options
 from drverify.lab import Lab
@@ -37,16 +36,14 @@ CORE = ("disks", "network", "firewall", "users")
 
 def check_pairs(pairs: list[Pair], workdir: Path, names=CORE) -> tuple[float, dict[str, int], int]:
     """Collect and compare; returns wall seconds, round trips per host, drift records found."""
-    areas = {name: AREAS[name] for name in names}
+    areas = [AREAS[name] for name in names]
     started = time.perf_counter()
     facts = collect_pairs(pairs, areas, workdir)
     records = 0
     for pair in pairs:
         production, recovery = facts[(pair.name, "production")], facts[(pair.name, "recovery")]
         for name in names:
-            context = Context(pair.name, name, getattr(pair.policies, name, None),
-                              Translation(pair.translate), pair)
-            records += len(COMPARATORS[name].compare(production.data(name), recovery.data(name), context))
+            records += len(AREAS[name].judge(pair, production.data(name), recovery.data(name), {}).drift)
     wall = time.perf_counter() - started
     trips = {f"{key[0]}/{key[1]}": host.round_trips for key, host in facts.items()}
     return wall, trips, records
@@ -59,7 +56,7 @@ def naive_commands(pair: Pair) -> float:
                               ssh_identity_file=str(options.identity_file),
                               ssh_extra_args=f"-o UserKnownHostsFile={options.known_hosts} "
                                              "-o StrictHostKeyChecking=yes -o BatchMode=yes")
-    commands = [text for name in CORE for text in AREAS[name].commands(pair, "production").values()]
+    commands = [text for name in CORE for text in AREAS[name].gather.commands(pair, "production").values()]
     started = time.perf_counter()
     for command in commands:
         host.run("sh -c %s", command)

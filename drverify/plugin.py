@@ -16,15 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from drverify.drift import COMPARATORS, Severity
+from drverify.areas import AREAS
+from drverify.drift import Severity
 from drverify.errors import FactsUnavailable, InventoryError
-from drverify.facts import AREAS
-from drverify.facts.area import applies
 from drverify.inventory import load_inventory
 from drverify.report import html
 from drverify.report.results import AreaResult
 from drverify.reporter import PROPERTY, DriftReporter
-from drverify.session import AreaCheck, DriftRun, describe_failure
+from drverify.session import AreaCheck, DriftRun, describe_failure, describe_unverified
 
 RUN = pytest.StashKey[DriftRun]()
 CHECK = pytest.StashKey[AreaCheck]()
@@ -54,8 +53,8 @@ def _severity(text: str) -> Severity:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "area(name): the drift area a check compares")
-    for name in COMPARATORS:
-        config.addinivalue_line("markers", f"{name}: drverify checks of the {name} area")
+    for name, area in AREAS.items():
+        config.addinivalue_line("markers", f"{name}: drverify checks of the {name} area ({area.title})")
     for severity in Severity:
         config.addinivalue_line(
             "markers", f"{severity.label}: drverify checks that can report {severity.label} drift")
@@ -118,7 +117,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     marker = metafunc.definition.get_closest_marker("area")
     area = AREAS.get(marker.args[0]) if marker else None
     pairs = run.inventory.pairs if run.inventory else []
-    names = [pair.name for pair in pairs if area is None or applies(area, pair)]
+    names = [pair.name for pair in pairs if area is None or area.applies(pair)]
     metafunc.parametrize("pair_name", names, ids=names)
 
 
@@ -133,9 +132,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         marker = item.get_closest_marker("area")
         if marker is None:
             continue
-        area = marker.args[0]
-        item.add_marker(area)
-        for severity in COMPARATORS[area].SEVERITIES:
+        area = AREAS[marker.args[0]]
+        item.add_marker(area.name)
+        for severity in area.severities:
             item.add_marker(severity.label)
 
 
@@ -156,26 +155,33 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 @pytest.fixture
 def area(request: pytest.FixtureRequest, pair_name: str) -> AreaCheck:
-    """This pair's facts for the test's area; an unreadable fact errors here, in setup."""
+    """This pair's outcome for the test's area, judged in setup.
+
+    A side that could not be read at all errors here; so does a check with unverified items and
+    no drift at or above ``--fail-on`` (unknown is never a pass). Drift that fails the check is
+    left to the test body, whose message lists the unverified items too.
+    """
     run = request.config.stash[RUN]
     marker = request.node.get_closest_marker("area")
-    if marker is None:
-        raise pytest.UsageError(f"{request.node.nodeid}: a check needs @pytest.mark.area(NAME)")
-    check = AreaCheck(run.inventory.pair(pair_name), marker.args[0], run.pair_facts(pair_name),
+    if marker is None or marker.args[0] not in AREAS:
+        raise pytest.UsageError(f"{request.node.nodeid}: a check needs @pytest.mark.area(NAME) "
+                                f"with one of {', '.join(AREAS)}")
+    check = AreaCheck(run.inventory.pair(pair_name), AREAS[marker.args[0]], run.pair_facts(pair_name),
                       run.fail_on, request.node.nodeid)
     request.node.stash[CHECK] = check
-    check.load()
-    check.compare()  # pure; raises FactsUnavailable when production's facts lack what is asked
+    check.compare()
+    if check.unverified and not check.failing():
+        raise FactsUnavailable(describe_unverified(check.unverified))
     return check
 
 
 def assert_no_drift(check: AreaCheck) -> None:
     """The body of every check: fail on drift at or above ``--fail-on``."""
-    if check.drift is None:
+    if check.outcome is None:
         check.compare()
     failing = check.failing()
     if failing:
-        pytest.fail(describe_failure(failing, check.fail_on), pytrace=False)
+        pytest.fail(describe_failure(failing, check.fail_on, check.unverified), pytrace=False)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -200,7 +206,7 @@ def _result_of(report: pytest.TestReport, call: pytest.CallInfo[None], check: Ar
     error = call.excinfo.value if call.excinfo is not None else None
     if isinstance(error, FactsUnavailable):
         report.longrepr = f"unverified: {error}"
-        return check.result(unverified=str(error))
+        return check.result() if check.outcome is not None else check.result(unverified=str(error))
     if error is not None and not isinstance(error, pytest.fail.Exception):
         return check.result(unverified=f"internal error: {type(error).__name__}: {error}")
     if report.when == "call" and check.drift is not None:

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from drverify.facts import AREAS
-from drverify.facts.area import applies
+from drverify.areas import AREAS
 from drverify.report import html, json_report
 from drverify.report.results import AreaResult
 from drverify.session import DriftRun
@@ -88,7 +87,7 @@ class DriftReporter:
             "error": self.run.inventory_error,
             "pairs": [pair.name for pair in inventory.pairs] if inventory else [],
             "areas": [name for name, area in AREAS.items()
-                      if any(applies(area, pair) for pair in inventory.pairs)] if inventory else [],
+                      if any(area.applies(pair) for pair in inventory.pairs)] if inventory else [],
         }
 
 

@@ -1,7 +1,8 @@
 """Per-run state behind the pytest plugin: the inventory, facts gathered once, results kept.
 
 Kept apart from the hooks so the plugin stays glue: this module knows *what* a check does
-(load both sides' facts, compare, judge against ``--fail-on``), the plugin only *when*.
+(load both sides' facts, judge them through the area's record, weigh the outcome against
+``--fail-on``), the plugin only *when*.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from drverify.drift import COMPARATORS, Context, Drift, Severity, Translation
+from drverify.areas import AREAS, Area, Outcome
+from drverify.drift import Drift, Severity, Unverified
 from drverify.errors import FactsUnavailable
-from drverify.facts import AREAS
-from drverify.facts.collect import ROLES, collect_pairs
+from drverify.facts.collect import collect_pairs
 from drverify.facts.hostfacts import HostFacts, save_snapshot
 from drverify.inventory import Inventory, Pair
 from drverify.report.results import AreaResult, HostInfo
@@ -49,7 +51,7 @@ class DriftRun:
         pairs = [pair for pair in self.inventory.pairs if pair.name in names]
         if self._workdir is None:
             self._workdir = Path(tempfile.mkdtemp(prefix="drv-"))
-        collected = collect_pairs(pairs, AREAS, self._workdir)
+        collected = collect_pairs(pairs, list(AREAS.values()), self._workdir)
         self.facts.update(collected)
         if self.snapshot_out is not None:
             for facts in collected.values():
@@ -72,58 +74,75 @@ def host_info(facts: HostFacts, area: str) -> HostInfo:
 
 
 class AreaCheck:
-    """One pair × area: load both sides' facts (or say why not), compare, judge."""
+    """One pair × area: load both sides' facts (or say why not), judge, weigh against the threshold."""
 
-    def __init__(self, pair: Pair, area: str, sides: tuple[HostFacts, HostFacts],
+    def __init__(self, pair: Pair, area: Area[Any], sides: tuple[HostFacts, HostFacts],
                  fail_on: Severity, nodeid: str) -> None:
         self.pair = pair
         self.area = area
         self.sides = sides
         self.fail_on = fail_on
         self.nodeid = nodeid
-        self.drift: list[Drift] | None = None
+        self.outcome: Outcome | None = None
 
-    def load(self) -> tuple[object, object]:
+    @property
+    def drift(self) -> list[Drift] | None:
+        return None if self.outcome is None else list(self.outcome.drift)
+
+    @property
+    def unverified(self) -> list[Unverified]:
+        return [] if self.outcome is None else list(self.outcome.unverified)
+
+    def load(self) -> tuple[Any, Any]:
         """Both sides' data; :class:`FactsUnavailable` with every side's reason otherwise."""
         data, reasons = [], []
         for facts in self.sides:
             try:
-                data.append(facts.data(self.area))
+                data.append(facts.data(self.area.name))
             except FactsUnavailable as error:
                 reasons.append(str(error))
         if reasons:
             raise FactsUnavailable("; ".join(reasons))
         return data[0], data[1]
 
-    def compare(self) -> list[Drift]:
+    def compare(self) -> Outcome:
+        """The area's outcome; a whole side missing raises :class:`FactsUnavailable`."""
         production, recovery = self.load()
-        context = Context(
-            pair=self.pair.name,
-            area=self.area,
-            policy=getattr(self.pair.policies, self.area, None),
-            translate=Translation(self.pair.translate),
-            pair_spec=self.pair,
-        )
-        self.drift = COMPARATORS[self.area].compare(production, recovery, context)
-        return self.drift
+        hosts = {facts.role: f"{facts.role} {facts.label}" for facts in self.sides}
+        self.outcome = self.area.judge(self.pair, production, recovery, hosts)
+        return self.outcome
 
     def failing(self) -> list[Drift]:
         return [record for record in self.drift or [] if record.severity >= self.fail_on]
 
     def result(self, unverified: str | None = None) -> AreaResult:
-        hosts = tuple(host_info(facts, self.area) for facts in self.sides)
+        hosts = tuple(host_info(facts, self.area.name) for facts in self.sides)
+        name = self.area.name
         if unverified is not None:
-            return AreaResult(self.pair.name, self.area, "unverified", unverified, (), hosts, self.nodeid)
-        status = "drift" if self.drift else "ok"
-        return AreaResult(self.pair.name, self.area, status, None, tuple(self.drift or ()), hosts, self.nodeid)
+            return AreaResult(self.pair.name, name, "unverified", unverified, (), hosts, self.nodeid)
+        drift, items = tuple(self.drift or ()), tuple(self.unverified)
+        status = "drift" if drift else "unverified" if items else "ok"
+        reason = describe_unverified(items) if items and not drift else None
+        return AreaResult(self.pair.name, name, status, reason, drift, hosts, self.nodeid, items)
 
 
-def describe_failure(records: list[Drift], fail_on: Severity) -> str:
-    """The assertion message: one line per difference at or above the threshold, worst first."""
+def describe_failure(records: list[Drift], fail_on: Severity, unverified: list[Unverified] = ()) -> str:
+    """The assertion message: one line per difference at or above the threshold, worst first,
+    then each item that could not be compared (they were not verified either)."""
     lines = [f"{len(records)} difference(s) at or above {fail_on.label}:"]
     for record in sorted(records, key=lambda r: (-r.severity, r.item)):
         lines.append(f"  {record.severity.label.upper():8} {record.item}: {record.message}")
+    if unverified:
+        lines.append(f"{len(unverified)} item(s) not verified:")
+        lines += [f"  UNVERIFIED {item.line()}" for item in unverified]
     return "\n".join(lines)
 
 
-__all__ = ["ROLES", "AreaCheck", "DriftRun", "describe_failure"]
+def describe_unverified(items: tuple[Unverified, ...] | list[Unverified]) -> str:
+    """The one-line reason of a check that found no drift but could not compare everything."""
+    if len(items) == 1:
+        return items[0].line()
+    return f"{len(items)} items not verified: " + "; ".join(item.line() for item in items)
+
+
+__all__ = ["AreaCheck", "DriftRun", "describe_failure", "describe_unverified"]

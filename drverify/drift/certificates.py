@@ -30,16 +30,15 @@ from typing import Any
 
 from drverify.drift import expiry
 from drverify.drift.records import Context, Drift, Severity
-from drverify.drift.translate import Translation
 from drverify.errors import FactsUnavailable
 from drverify.inventory.keys import CertificateFiles
+from drverify.inventory.translate import Translation
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 
 
 def _spec(ctx: Context) -> CertificateFiles:
-    keys = getattr(ctx.pair_spec, "keys", None)
-    return getattr(keys, "certificates", None) or CertificateFiles()
+    return ctx.policy
 
 
 def names(cert: dict[str, Any]) -> list[str]:
@@ -57,7 +56,7 @@ def compare(production: dict, recovery: dict, ctx: Context, now: datetime | None
     now = now or expiry.now_utc()
     spec = _spec(ctx)
     require_reference(production, spec)
-    translate = ctx.translate or Translation()
+    translate = ctx.translate
     prod_files, rec_files = production["files"], recovery["files"]
     records, covered = unmatched(prod_files, recovery, ctx)
     for path in sorted((set(prod_files) | set(rec_files)) - covered):
@@ -180,3 +179,8 @@ def _chain(path: str, prod: dict, rec: dict, ctx: Context) -> Drift | None:
         return None
     return ctx.drift(f"{path} chain", "ok", rec["chain"], Severity.MAJOR,
                      f"the chain of {path} does not build to the CA bundle on recovery: {rec['chain']}")
+
+
+def reference(production: Any, ctx: Context) -> dict[str, str]:
+    """Items production has no usable answer for (none yet: see the comparison)."""
+    return {}

@@ -26,9 +26,9 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
-from drverify.drift.translate import Translation
 from drverify.errors import FactsUnavailable
 from drverify.inventory.model import DiskPolicy, SizingPolicy
+from drverify.inventory.translate import Translation
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 
@@ -54,17 +54,13 @@ def _number(value: float) -> str:
 
 def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) -> list[Drift]:
     """Mount, size and sizing differences, sorted by item (most severe first within an item)."""
-    policy = _disk_policy(ctx.policy)
-    sizing = ctx.pair_spec.policies.sizing if ctx.pair_spec is not None else SizingPolicy()
-    translate = ctx.translate if ctx.translate is not None else Translation()
+    policy = ctx.policy
+    sizing = ctx.pair.policies.sizing
+    translate = ctx.translate
     records = _mounts(production["mounts"], recovery["mounts"], policy, translate, ctx)
     records += _sizing(production["sizing"], recovery["sizing"], sizing, ctx)
     return sorted(records, key=lambda record: (record.item, -record.severity, record.message))
 
-
-def _disk_policy(policy: Any) -> DiskPolicy:
-    """The validated model, whether the context carries it or its plain-dict form."""
-    return policy if isinstance(policy, DiskPolicy) else DiskPolicy.model_validate(policy or {})
 
 
 def _ignored(point: str, info: dict[str, Any], policy: DiskPolicy, *aliases: str) -> bool:

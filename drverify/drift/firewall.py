@@ -31,7 +31,6 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
-from drverify.drift.translate import Translation
 from drverify.drift.verdicts import (
     DROPPING,
     Chain,
@@ -41,7 +40,7 @@ from drverify.drift.verdicts import (
     inert,
     summary,
 )
-from drverify.inventory.model import FirewallPolicy
+from drverify.inventory.translate import Translation
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 
@@ -49,8 +48,8 @@ SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 
 def compare(production: dict, recovery: dict, ctx: Context) -> list[Drift]:
     """Every firewall difference, sorted by item (``ip4 filter/INPUT`` and the rule)."""
-    policy = FirewallPolicy.model_validate(ctx.policy or {})
-    ours = _translated(production.get("tables", {}), ctx.translate or Translation())
+    policy = ctx.policy
+    ours = _translated(production.get("tables", {}), ctx.translate)
     theirs = recovery.get("tables", {})
     records: list[Drift] = []
     for key in sorted(ours.keys() | theirs.keys()):

@@ -35,7 +35,7 @@ STAGES = {
 
 def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) -> list[Drift]:
     found = []
-    for url in ctx.pair_spec.network.ldap.servers:
+    for url in ctx.policy.servers:
         ours = _reference(production["servers"], url)
         theirs_url = ctx.translate.text(url)
         theirs = listed(recovery["servers"], theirs_url, "recovery", f"outcome for LDAP server {theirs_url}")
@@ -67,3 +67,8 @@ def _different(url: str, ours: list[dict[str, Any]], theirs: list[dict[str, Any]
     return ctx.drift(f"search {url}", ours, theirs, Severity.MAJOR,
                      f"search result different: recovery's directory answers {len(theirs)} entries, "
                      f"production's {len(ours)} ({detail})")
+
+
+def reference(production: Any, ctx: Context) -> dict[str, str]:
+    """Items production has no usable answer for (none yet: see the comparison)."""
+    return {}

@@ -24,8 +24,8 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
-from drverify.drift.translate import Translation
 from drverify.inventory.model import NetworkPolicy
+from drverify.inventory.translate import Translation
 
 SEVERITIES = (Severity.MAJOR, Severity.MINOR)
 
@@ -35,8 +35,8 @@ ALL = "*"
 
 def compare(production: dict, recovery: dict, ctx: Context) -> list[Drift]:
     """Every network difference a takeover would notice, sorted by item."""
-    policy = NetworkPolicy.model_validate(ctx.policy or {})
-    translate = ctx.translate or Translation()
+    policy = ctx.policy
+    translate = ctx.translate
     records = [
         *_compare_addresses(production, recovery, policy, translate, ctx),
         *_compare_routes(production, recovery, policy, translate, ctx),

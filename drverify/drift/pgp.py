@@ -37,8 +37,7 @@ TRUST = {"u": "ultimate", "f": "full", "m": "marginal", "n": "never", "q": "unde
 
 
 def _spec(ctx: Context) -> PgpChecks:
-    keys = getattr(ctx.pair_spec, "keys", None)
-    return getattr(keys, "pgp", None) or PgpChecks()
+    return ctx.policy
 
 
 def compare(production: dict, recovery: dict, ctx: Context, now: datetime | None = None) -> list[Drift]:
@@ -130,3 +129,8 @@ def _field(item: str, aspect: str, prod: dict, rec: dict, ctx: Context, field: s
         else (prod[field], rec[field])
     return ctx.drift(f"{item} {aspect}", prod[field], rec[field], Severity.MAJOR,
                      f"{aspect} differ: production {shown[0]}, recovery {shown[1]}")
+
+
+def reference(production: Any, ctx: Context) -> dict[str, str]:
+    """Items production has no usable answer for (none yet: see the comparison)."""
+    return {}

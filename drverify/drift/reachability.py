@@ -32,7 +32,7 @@ def _state(fact: dict[str, Any]) -> str:
 
 def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) -> list[Drift]:
     found = []
-    for name in sorted(endpoint.name for endpoint in ctx.pair_spec.network.endpoints):
+    for name in sorted(endpoint.name for endpoint in ctx.policy.endpoints):
         what = f"check of endpoint {name}"
         ours, theirs = listed(production, name, "production", what), listed(recovery, name, "recovery", what)
         if ours["reachable"] == theirs["reachable"]:
@@ -48,3 +48,8 @@ def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) 
                                    f"recovery reaches {name} at {_where(theirs)} but production cannot "
                                    f"({ours['reason']}): production may have a problem"))
     return found
+
+
+def reference(production: Any, ctx: Context) -> dict[str, str]:
+    """Items production has no usable answer for (none yet: see the comparison)."""
+    return {}

@@ -1,13 +1,15 @@
-"""The drift record: one difference between a recovery host and its production twin."""
+"""What a comparison produces: drift records, unverified items, and the context it runs in."""
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from drverify.errors import FactsUnavailable
+from drverify.inventory.model import ROLES, Pair
+from drverify.inventory.translate import Translation
 
 
 class Severity(enum.IntEnum):
@@ -59,30 +61,78 @@ class Drift:
 
 
 @dataclass(frozen=True)
-class Context:
-    """What a comparison needs besides the two hosts' facts: who, which area, which rules.
+class Unverified:
+    """One item that could not be compared, and why: never a pass, never a guess at drift.
 
-    ``policy`` is the pair's policy model for this area (e.g. ``DiskPolicy``), ``translate``
-    maps production addresses and names to recovery ones, ``pair_spec`` is the whole validated pair
-    (service accounts, endpoints...) for areas that need more.
+    ``host`` names the side whose fact was missing ("recovery ssh://root@mft-dr", or the
+    snapshot file), so the reason line says where to look.
     """
 
     pair: str
     area: str
-    policy: Any = None
-    translate: Any = None
-    pair_spec: Any = None
+    item: str
+    host: str
+    reason: str
 
-    def drift(
-        self, item: str, production: Any, recovery: Any, severity: Severity, message: str
-    ) -> Drift:
+    def line(self) -> str:
+        """The one-line reason: host, area, item and cause."""
+        return f"{self.host}: {self.area}: {self.item}: {self.reason}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"pair": self.pair, "area": self.area, "item": self.item, "host": self.host,
+                "reason": self.reason}
+
+
+P = TypeVar("P")
+
+
+@dataclass
+class Context(Generic[P]):
+    """What one comparison (one pair, one area) needs besides the two sides' facts.
+
+    Built once per pair and area by the area's record: ``policy`` is the area's validated part of
+    the inventory (``DiskPolicy``, ``TlsChecks``...), ``translate`` maps production's addresses
+    and names to recovery's (the identity when the pair has none), ``hosts`` names each role's
+    host for unverified reasons. Items production cannot serve as the reference for (the area's
+    declared ``reference`` step) are in ``unusable`` and already recorded as unverified: a
+    comparator skips them with :meth:`usable`.
+    """
+
+    pair: Pair
+    area: str
+    policy: P
+    translate: Translation
+    hosts: Mapping[str, str] = field(default_factory=lambda: dict(zip(ROLES, ROLES)))
+    unusable: Mapping[str, str] = field(default_factory=dict)
+    found_unverified: list[Unverified] = field(default_factory=list)
+
+    def drift(self, item: str, production: Any, recovery: Any, severity: Severity, message: str) -> Drift:
         """Make a record for this pair and area."""
-        return Drift(self.pair, self.area, item, production, recovery, severity, message)
+        return Drift(self.pair.name, self.area, item, production, recovery, severity, message)
+
+    def unverified(self, item: str, role: str, reason: str) -> None:
+        """Record that ``item`` could not be compared because of ``role``'s side, and go on."""
+        self.found_unverified.append(Unverified(self.pair.name, self.area, item, self.hosts.get(role, role), reason))
+
+    def usable(self, item: str) -> bool:
+        """False for an item whose production answer cannot be the reference (already reported)."""
+        return item not in self.unusable
+
+    def listed(self, facts: Mapping[str, Any], key: str, role: str, item: str) -> Any | None:
+        """``facts[key]``, or None after recording ``item`` as unverified: an item the inventory
+        lists is never skipped silently (a snapshot may predate the item in the inventory)."""
+        if key in facts:
+            return facts[key]
+        self.unverified(item, role, "not in the facts (a snapshot older than the inventory?)")
+        return None
+
+
+def worst(records: Iterable[Drift]) -> Severity | None:
+    return max((record.severity for record in records), default=None)
 
 
 def listed(facts: Mapping[str, Any], key: str, side: str, what: str) -> Any:
-    """``facts[key]``, or FactsUnavailable: an item the inventory lists is never skipped (a side's
-    facts may come from a snapshot taken before the item was added to the inventory)."""
+    """``facts[key]``, or FactsUnavailable for the whole area (being replaced by :meth:`Context.listed`)."""
     if key not in facts:
         raise FactsUnavailable(f"{side} facts have no {what} (snapshot older than the inventory?)")
     return facts[key]

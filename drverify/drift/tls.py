@@ -23,7 +23,6 @@ from typing import Any
 from drverify.drift import expiry
 from drverify.drift.certificates import how_they_differ, same_names
 from drverify.drift.records import Context, Drift, Severity, listed
-from drverify.drift.translate import Translation
 from drverify.errors import FactsUnavailable
 from drverify.inventory.keys import TlsChecks
 
@@ -31,8 +30,7 @@ SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 
 
 def _spec(ctx: Context) -> TlsChecks:
-    keys = getattr(ctx.pair_spec, "keys", None)
-    return getattr(keys, "tls", None) or TlsChecks()
+    return ctx.policy
 
 
 def compare(production: dict, recovery: dict, ctx: Context, now: datetime | None = None) -> list[Drift]:
@@ -78,7 +76,7 @@ def compare_port(item: str, prod: dict, rec: dict | None, ctx: Context, now: dat
 def _leaf(item: str, label: str, leaf: dict, other: dict, ctx: Context, spec: TlsChecks) -> Drift | None:
     if leaf["sha256"] == other["sha256"]:
         return None
-    if spec.allow_reissued and same_names(leaf, other, ctx.translate or Translation()):
+    if spec.allow_reissued and same_names(leaf, other, ctx.translate):
         return None
     return ctx.drift(f"{item} certificate", leaf["sha256"], other["sha256"], Severity.MAJOR,
                      f"recovery serves another certificate on {label}: {how_they_differ(leaf, other)}")
@@ -99,3 +97,8 @@ def _chain(item: str, label: str, prod: dict, rec: dict, ctx: Context) -> Drift 
     return ctx.drift(f"{item} chain", _summary(prod), _summary(rec), Severity.CRITICAL,
                      f"recovery serves an incomplete chain on {label}: {len(rec['chain'])} certificate(s) "
                      f"where production serves {len(prod['chain'])}{reason}; partners' clients will refuse it")
+
+
+def reference(production: Any, ctx: Context) -> dict[str, str]:
+    """Items production has no usable answer for (none yet: see the comparison)."""
+    return {}

@@ -39,8 +39,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
-from drverify.drift.translate import Translation
-from drverify.inventory.model import UsersPolicy
+from drverify.inventory.translate import Translation
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 
@@ -49,11 +48,9 @@ Entry = dict[str, Any]
 
 def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) -> list[Drift]:
     """User and group differences, sorted by item (most severe first within an item)."""
-    policy = _users_policy(ctx.policy)
-    spec = ctx.pair_spec
-    accounts = set(spec.service_accounts) if spec is not None else set()
-    service_groups = set(spec.service_groups) if spec is not None else set()
-    translate = ctx.translate if ctx.translate is not None else Translation()
+    policy = ctx.policy
+    accounts, service_groups = set(ctx.pair.service_accounts), set(ctx.pair.service_groups)
+    translate = ctx.translate
     records: list[Drift] = []
     for name in _names(production["users"], recovery["users"], accounts, policy.ignore_users):
         records += _user(name, production["users"].get(name), recovery["users"].get(name),
@@ -64,10 +61,6 @@ def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) 
                           name in service_groups, ctx)
     return sorted(records, key=lambda record: (record.item, -record.severity, record.message))
 
-
-def _users_policy(policy: Any) -> UsersPolicy:
-    """The validated model, whether the context carries it or its plain-dict form."""
-    return policy if isinstance(policy, UsersPolicy) else UsersPolicy.model_validate(policy or {})
 
 
 def _names(production: Entry, recovery: Entry, service: set[str],

@@ -1,40 +1,11 @@
 """Facts: what each host has, area by area, as plain JSON-able data (and snapshots of it).
 
-One module per area, each a pure parser plus the shell commands it needs
-(:mod:`drverify.facts.area`); :mod:`drverify.facts.collect` runs them all in one round trip
-per host. ``AREAS`` is the explicit registry, in report order.
+One module per area, each pure parsers plus the shell commands or probe it needs, declared in
+the area registry (:mod:`drverify.areas`) as :class:`~drverify.facts.gather.Commands` or
+:class:`~drverify.facts.gather.Probe`; :mod:`drverify.facts.collect` gathers them all in one
+round trip per host, then the probes over the same connection.
 """
 
-from drverify.facts import (
-    certificates,
-    disks,
-    dns,
-    egress,
-    firewall,
-    ldap,
-    network,
-    pgp,
-    reachability,
-    ssh_hostkeys,
-    tls,
-    users,
-)
-from drverify.facts.area import CommandArea, FactError
 from drverify.facts.hostfacts import HostFacts
 
-AREAS: dict[str, object] = {
-    "disks": disks,
-    "network": network,
-    "firewall": firewall,
-    "users": users,
-    "dns": dns,
-    "ldap": ldap,
-    "egress": egress,
-    "reachability": reachability,
-    "certificates": certificates,
-    "tls": tls,
-    "ssh_hostkeys": ssh_hostkeys,
-    "pgp": pgp,
-}
-
-__all__ = ["AREAS", "CommandArea", "FactError", "HostFacts"]
+__all__ = ["HostFacts"]

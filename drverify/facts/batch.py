@@ -11,6 +11,9 @@ import secrets
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
+
+from drverify.errors import FactError
 
 #: Exit statuses with a meaning of their own, turned into reasons people understand.
 TIMED_OUT = 124
@@ -37,6 +40,26 @@ class Output:
             return f"{command}: command not found"
         detail = self.stderr.strip().splitlines()
         return f"{command}: exit status {self.rc}" + (f": {detail[-1]}" if detail else "")
+
+
+class Runs(Protocol):
+    """What running a batch needs of a transport."""
+
+    def run(self, script: str, timeout: float = ...) -> Output: ...
+
+
+def run_batch(transport: Runs, commands: Mapping[str, str], timeout: int = 20) -> dict[str, Output]:
+    """Run named commands on a host in one round trip; each command's own output back.
+
+    A host that cannot be reached raises :class:`~drverify.errors.FactsUnavailable` (from the
+    transport); output cut short raises :class:`FactError` with the exit status and last stderr.
+    """
+    boundary = new_boundary()
+    result = transport.run(build_script(commands, boundary, timeout))
+    try:
+        return split_output(result.stdout, boundary)
+    except ValueError as error:
+        raise FactError(f"{error} (exit status {result.rc}: {result.stderr.strip()[-200:]})") from None
 
 
 def new_boundary() -> str:
@@ -86,3 +109,13 @@ def split_output(stdout: str, boundary: str) -> dict[str, Output]:
         stderr = stderr.split(f"\n{boundary} end", 1)[0]
         outputs[name] = Output(int(rc) if rc.strip().isdigit() else -1, body, stderr)
     return outputs
+
+
+def require(outputs: Mapping[str, Output], name: str) -> str:
+    """The stdout of command ``name``, or :class:`FactError` saying why it failed."""
+    output = outputs.get(name)
+    if output is None:
+        raise FactError(f"{name}: no output came back")
+    if not output.ok:
+        raise FactError(output.reason(name))
+    return output.stdout

@@ -27,7 +27,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
-from drverify.facts.area import FactError
+from drverify.errors import FactError
 from drverify.facts.batch import new_boundary
 from drverify.facts.secrets import reveal
 from drverify.facts.x509 import (

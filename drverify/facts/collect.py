@@ -6,39 +6,43 @@ connection. Whatever fails, fails for its own area only, with the reason recorde
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from drverify.errors import FactsUnavailable
-from drverify.facts.area import FactError, applies, is_probe
-from drverify.facts.batch import build_script, new_boundary, split_output
+from drverify.errors import FactError, FactsUnavailable
+from drverify.facts.batch import run_batch
+from drverify.facts.gather import Commands, Gathered, Probe
 from drverify.facts.hostfacts import HostFacts, load_snapshot
 from drverify.facts.transport import Connection
-from drverify.facts.vantage import Vantage, describe_vantage
+from drverify.facts.vantage import Vantage
 from drverify.inventory import Pair, ssh_options
+from drverify.inventory.model import ROLES
 
-ROLES = ("production", "recovery")
 #: how long one command may run on a host before its area is unverified ("timed out")
 COMMAND_TIMEOUT = 20
 #: probe areas of one host that run at once (each may hold a forward open)
 PROBES_PER_HOST = 4
 
 
-def collect_host(pair: Pair, role: str, areas: Mapping[str, object], workdir: Path) -> HostFacts:
-    """One side of a pair: from its snapshot, or live over one reused connection."""
-    spec = getattr(pair, role)
-    wanted = {name: area for name, area in areas.items() if applies(area, pair)}
+def collect_host(pair: Pair, role: str, areas: Iterable[Gathered], workdir: Path,
+                 connect=Connection) -> HostFacts:
+    """One side of a pair: from its snapshot, or live over one reused connection.
+
+    ``connect(host, ssh_options, sudo, workdir)`` opens the transport (tests pass a fake).
+    """
+    spec = pair.host(role)
+    wanted = [area for area in areas if area.applies(pair)]
     if spec.snapshot is not None:
         try:
             return load_snapshot(spec.snapshot, pair.name, role)
         except FactsUnavailable as error:
             return _all_unverified(HostFacts(pair.name, role, spec.label, source="snapshot"), wanted, str(error))
     facts = HostFacts(pair.name, role, spec.label)
-    connection = Connection(spec.host, ssh_options(pair, spec), spec.sudo, workdir)
+    connection = connect(spec.host, ssh_options(pair, spec), spec.sudo, workdir)
     try:
-        commands = {name: area for name, area in wanted.items() if not is_probe(area)}
-        probes = {name: area for name, area in wanted.items() if is_probe(area)}
+        commands = [area for area in wanted if isinstance(area.gather, Commands)]
+        probes = [area for area in wanted if isinstance(area.gather, Probe)]
         unreachable = _collect_commands(facts, connection, pair, commands)
         if unreachable is not None:
             _all_unverified(facts, probes, unreachable)
@@ -50,50 +54,44 @@ def collect_host(pair: Pair, role: str, areas: Mapping[str, object], workdir: Pa
     return facts
 
 
-def _collect_commands(facts: HostFacts, connection: Connection, pair: Pair,
-                      areas: Mapping[str, object]) -> str | None:
+def _collect_commands(facts: HostFacts, connection, pair: Pair, areas: Sequence[Gathered]) -> str | None:
     """Run every command area's commands in one script; the reason when the host was not reached."""
     commands = {
-        f"{name}.{command}": text
-        for name, area in areas.items()
-        for command, text in area.commands(pair, facts.role).items()
+        f"{area.name}.{command}": text
+        for area in areas
+        for command, text in area.gather.commands(pair, facts.role).items()
     }
-    boundary = new_boundary()
+    if not commands:
+        return None
     try:
-        result = connection.run(build_script(commands, boundary, COMMAND_TIMEOUT))
-    except FactsUnavailable as error:
+        outputs = run_batch(connection, commands, COMMAND_TIMEOUT)
+    except (FactsUnavailable, FactError) as error:
         _all_unverified(facts, areas, str(error))
         return str(error)
-    try:
-        outputs = split_output(result.stdout, boundary)
-    except ValueError as error:
-        reason = f"{error} (exit status {result.rc}: {result.stderr.strip()[-200:]})"
-        _all_unverified(facts, areas, reason)
-        return reason
-    for name, area in areas.items():
-        prefix = f"{name}."
+    for area in areas:
+        prefix = f"{area.name}."
         own = {key[len(prefix):]: value for key, value in outputs.items() if key.startswith(prefix)}
-        try:
-            facts.set_ok(name, area.parse(own), vantage=describe_vantage(area, facts.role, facts.label))
-        except FactError as error:
-            facts.set_unverified(name, str(error))
-        except Exception as error:  # noqa: BLE001 - a parser bug must cost one area, not the run
-            facts.set_unverified(name, internal_error(error))
+        _record(facts, area, lambda area=area, own=own: area.gather.parse(own))
     return None
 
 
-def _collect_probes(facts: HostFacts, vantage: Vantage, pair: Pair, areas: Mapping[str, object]) -> None:
-    def one(name: str, area: object) -> None:
-        try:
-            facts.set_ok(name, area.probe(pair, facts.role, vantage),
-                         vantage=describe_vantage(area, facts.role, facts.label))
-        except (FactError, FactsUnavailable) as error:
-            facts.set_unverified(name, str(error))
-        except Exception as error:  # noqa: BLE001 - a probe bug must cost one area, not the run
-            facts.set_unverified(name, internal_error(error))
+def _record(facts: HostFacts, area: Gathered, read) -> None:
+    """Store what ``read()`` returns, or the reason it could not: one area, never the run."""
+    vantage = area.origin.describe(facts.role, facts.label) if area.origin is not None else None
+    try:
+        facts.set_ok(area.name, read(), vantage=vantage)
+    except (FactError, FactsUnavailable) as error:
+        facts.set_unverified(area.name, str(error))
+    except Exception as error:  # noqa: BLE001 - a parser or probe bug must cost one area, not the run
+        facts.set_unverified(area.name, internal_error(error))
+
+
+def _collect_probes(facts: HostFacts, vantage: Vantage, pair: Pair, areas: Sequence[Gathered]) -> None:
+    def one(area: Gathered) -> None:
+        _record(facts, area, lambda: area.gather.probe(pair, facts.role, vantage))
 
     with ThreadPoolExecutor(max_workers=PROBES_PER_HOST) as pool:
-        for future in [pool.submit(one, name, area) for name, area in areas.items()]:
+        for future in [pool.submit(one, area) for area in areas]:
             future.result()
 
 
@@ -102,23 +100,22 @@ def internal_error(error: BaseException) -> str:
     return f"internal error: {type(error).__name__}: {error}"
 
 
-def _safe_collect(pair: Pair, role: str, areas: Mapping[str, object], workdir: Path) -> HostFacts:
+def _safe_collect(pair: Pair, role: str, areas: Sequence[Gathered], workdir: Path) -> HostFacts:
     """collect_host, but whatever goes wrong stays with this host's areas."""
     try:
         return collect_host(pair, role, areas, workdir)
     except Exception as error:  # noqa: BLE001 - one host must never stop the others
-        facts = HostFacts(pair.name, role, getattr(pair, role).label)
-        return _all_unverified(facts, [name for name, area in areas.items() if applies(area, pair)],
-                               internal_error(error))
+        facts = HostFacts(pair.name, role, pair.host(role).label)
+        return _all_unverified(facts, [area for area in areas if area.applies(pair)], internal_error(error))
 
 
-def _all_unverified(facts: HostFacts, areas: Iterable[str], reason: str) -> HostFacts:
-    for name in areas:
-        facts.set_unverified(name, reason)
+def _all_unverified(facts: HostFacts, areas: Iterable[Gathered], reason: str) -> HostFacts:
+    for area in areas:
+        facts.set_unverified(area.name, reason)
     return facts
 
 
-def collect_pairs(pairs: Iterable[Pair], areas: Mapping[str, object], workdir: Path,
+def collect_pairs(pairs: Iterable[Pair], areas: Sequence[Gathered], workdir: Path,
                   max_workers: int = 16) -> dict[tuple[str, str], HostFacts]:
     """Every side of every pair at once; each host is contacted by exactly one worker."""
     jobs = [(pair, role) for pair in pairs for role in ROLES]

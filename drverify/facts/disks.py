@@ -21,8 +21,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from drverify.facts.area import FactError, require
-from drverify.facts.batch import Output
+from drverify.errors import FactError
+from drverify.facts.batch import Output, require
 from drverify.inventory.model import Pair
 
 NAME = "disks"

@@ -34,11 +34,11 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 
-from drverify.drift.translate import Translation
-from drverify.facts.area import FactError
+from drverify.errors import FactError
 from drverify.facts.batch import Output
 from drverify.inventory.model import Pair
 from drverify.inventory.network import DnsChecks
+from drverify.inventory.translate import Translation
 
 NAME = "dns"
 PROBES_FROM = "host"

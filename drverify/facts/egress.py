@@ -25,11 +25,11 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
-from drverify.drift.translate import Translation
-from drverify.facts.area import FactError
+from drverify.errors import FactError
 from drverify.facts.secrets import reveal, scrub
 from drverify.inventory.model import Pair
 from drverify.inventory.network import EgressChecks
+from drverify.inventory.translate import Translation
 
 NAME = "egress"
 PROBES_FROM = "host"

@@ -29,11 +29,11 @@ from urllib.parse import urlsplit
 import ldap3
 from ldap3.core.exceptions import LDAPException
 
-from drverify.drift.translate import Translation
-from drverify.facts.area import FactError
+from drverify.errors import FactError
 from drverify.facts.secrets import reveal, scrub
 from drverify.inventory.model import Pair
 from drverify.inventory.network import LdapChecks, LdapSearch
+from drverify.inventory.translate import Translation
 
 NAME = "ldap"
 PROBES_FROM = "host"

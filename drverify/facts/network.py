@@ -27,8 +27,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from drverify.facts.area import FactError, require
-from drverify.facts.batch import Output
+from drverify.errors import FactError
+from drverify.facts.batch import Output, require
 from drverify.inventory.model import Pair
 
 NAME = "network"

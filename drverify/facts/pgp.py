@@ -26,8 +26,8 @@ from typing import Any
 
 import gnupg
 
-from drverify.facts.area import FactError, require
-from drverify.facts.batch import Output
+from drverify.errors import FactError
+from drverify.facts.batch import Output, require
 from drverify.inventory.keys import PgpAccount
 from drverify.inventory.model import Pair
 

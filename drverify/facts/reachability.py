@@ -21,11 +21,11 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
-from drverify.drift.translate import Translation
-from drverify.facts.area import FactError
+from drverify.errors import FactError
 from drverify.facts.batch import Output
 from drverify.facts.vantage import connect_failure, tcp_check_command
 from drverify.inventory.model import Pair
+from drverify.inventory.translate import Translation
 
 NAME = "reachability"
 PROBES_FROM = "host"

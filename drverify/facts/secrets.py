@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from urllib.parse import quote
 
-from drverify.facts.area import FactError
+from drverify.errors import FactError
 from drverify.inventory.base import SecretRef
 
 

@@ -23,7 +23,7 @@ import socket
 import subprocess
 from typing import Any
 
-from drverify.facts.area import FactError
+from drverify.errors import FactError
 from drverify.inventory.model import Pair
 
 NAME = "ssh_hostkeys"

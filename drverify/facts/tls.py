@@ -23,7 +23,7 @@ from typing import Any
 
 from OpenSSL import SSL, crypto
 
-from drverify.facts.area import FactError
+from drverify.errors import FactError
 from drverify.facts.x509 import chain_status, describe, load_bundle
 from drverify.inventory.keys import TlsPort
 from drverify.inventory.model import Pair

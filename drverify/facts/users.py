@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from drverify.facts.area import FactError, require
-from drverify.facts.batch import Output
+from drverify.errors import FactError
+from drverify.facts.batch import Output, require
 from drverify.inventory.model import Pair
 
 NAME = "users"

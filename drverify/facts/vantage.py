@@ -13,8 +13,8 @@ import shlex
 from collections.abc import Iterable, Mapping
 from typing import ContextManager
 
-from drverify.facts.area import FactError
-from drverify.facts.batch import Output, build_script, new_boundary, split_output
+from drverify.errors import FactError
+from drverify.facts.batch import Output, run_batch
 from drverify.facts.transport import Connection
 
 #: what bash prints when /dev/tcp cannot connect, and what it means for a person
@@ -28,19 +28,6 @@ _CONNECT_FAILURES = {
 }
 
 
-#: ``PROBES_FROM`` values an area module may set: where its probes start
-FROM_HOST = "host"
-AS_PARTNER = "partner"
-
-
-def describe_vantage(area: object, role: str, label: str) -> str | None:
-    """What the report says about where an area's probes came from (None: not a probe)."""
-    origin = getattr(area, "PROBES_FROM", None)
-    if origin == FROM_HOST:
-        return f"from {role} {label} (probes leave from the host itself)"
-    if origin == AS_PARTNER:
-        return f"from the machine running drverify to {role} {label}, as a partner's client connects"
-    return None
 
 
 class Vantage:
@@ -58,12 +45,7 @@ class Vantage:
 
     def run(self, commands: Mapping[str, str], timeout: int = 20) -> dict[str, Output]:
         """Run named commands on the host in one round trip (see :mod:`drverify.facts.batch`)."""
-        boundary = new_boundary()
-        result = self.connection.run(build_script(commands, boundary, timeout))
-        try:
-            return split_output(result.stdout, boundary)
-        except ValueError as error:
-            raise FactError(f"{error} (exit status {result.rc})") from None
+        return run_batch(self.connection, commands, timeout)
 
     def reach(self, endpoints: Iterable[tuple[str, int]], timeout: float = 3.0) -> dict[tuple[str, int], str | None]:
         """For each (host, port): ``None`` if the host can open a TCP connection, else why not."""

@@ -6,6 +6,7 @@ otherwise silently keep the default), and every error carries the key path it wa
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from pathlib import Path
 from typing import Any, Literal
@@ -16,6 +17,10 @@ from drverify.inventory.base import Name, Strict, no_password_in_url
 from drverify.inventory.base import resolve_path as _resolve
 from drverify.inventory.keys import KeyChecks
 from drverify.inventory.network import NetworkChecks
+from drverify.inventory.translate import Translation
+
+#: the two sides of every pair, in report order
+ROLES = ("production", "recovery")
 
 #: testinfra backends a host may be reached through (``pytest-testinfra`` connection strings).
 BACKENDS = ("ssh", "safe-ssh", "paramiko", "local", "ansible", "docker", "podman", "kubectl",
@@ -153,6 +158,16 @@ class PairFields(Strict):
         return mapping
 
 
+@functools.lru_cache(maxsize=1024)
+def _cached_translation(items: tuple[tuple[str, str], ...]) -> Translation:
+    return Translation(dict(items))
+
+
+def _translation(mapping: dict[str, str]) -> Translation:
+    """Translations are built once per distinct map: compiling the name pattern is not free."""
+    return _cached_translation(tuple(mapping.items()))
+
+
 _PLURAL = {"address": "addresses", "network": "networks", "name": "names",
            "invalid network": "valid networks"}
 
@@ -189,6 +204,17 @@ class Pair(PairFields):
     name: Name
     production: HostSpec
     recovery: HostSpec
+
+    def host(self, role: str) -> HostSpec:
+        """The side playing ``role`` (``production`` or ``recovery``)."""
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        return self.production if role == "production" else self.recovery
+
+    def translation(self, role: str = "recovery") -> Translation:
+        """How production's addresses and names read on ``role``'s side: the pair's map on
+        recovery, the identity on production (inventory values are written as production sees them)."""
+        return _translation(self.translate if role == "recovery" else {})
 
 
 class Inventory(Strict):

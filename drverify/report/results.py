@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from drverify.drift.records import Drift, Severity
+from drverify.drift.records import Drift, Severity, Unverified
 
 Status = Literal["ok", "drift", "unverified"]
 
@@ -43,7 +43,12 @@ class HostInfo:
 
 @dataclass(frozen=True)
 class AreaResult:
-    """One pair × area: ``ok`` (no drift), ``drift`` (records found) or ``unverified`` (reason)."""
+    """One pair × area: ``ok`` (no drift), ``drift`` (records found) or ``unverified`` (reason).
+
+    A result can hold both drift and ``unverified`` items: everything that *was* compared is
+    reported, and each item that could not be is listed with its reason. ``reason`` is set when
+    the check as a whole stopped (unreachable host, permission denied for the area's command).
+    """
 
     pair: str
     area: str
@@ -53,6 +58,8 @@ class AreaResult:
     hosts: tuple[HostInfo, ...] = ()
     #: the pytest node id, to link matrix cells to test rows
     nodeid: str | None = None
+    #: items that could not be compared, each with the host and the reason
+    unverified: tuple[Unverified, ...] = ()
 
     @property
     def worst(self) -> Severity | None:
@@ -68,6 +75,7 @@ class AreaResult:
             "drift_count": len(self.drift),
             "hosts": [host.as_dict() for host in self.hosts],
             "nodeid": self.nodeid,
+            "unverified": [item.as_dict() for item in self.unverified],
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -88,4 +96,5 @@ class AreaResult:
             drift=records,
             hosts=tuple(HostInfo.from_dict(host) for host in data.get("hosts", [])),
             nodeid=data.get("nodeid"),
+            unverified=tuple(Unverified(**item) for item in data.get("unverified", [])),
         )

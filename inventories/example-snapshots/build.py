@@ -61,12 +61,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # run from a checkout without installing drverify
 
-from drverify.errors import InventoryError  # noqa: E402
-from drverify.facts import AREAS  # noqa: E402
-from drverify.facts.area import FactError, is_probe  # noqa: E402
+from drverify.areas import AREAS  # noqa: E402
+from drverify.errors import FactError, InventoryError  # noqa: E402
 from drverify.facts.batch import Output, split_output  # noqa: E402
+from drverify.facts.gather import Probe  # noqa: E402
 from drverify.facts.hostfacts import HostFacts, save_snapshot  # noqa: E402
-from drverify.facts.vantage import describe_vantage  # noqa: E402
 from drverify.inventory import Pair, load_inventory  # noqa: E402
 
 PAIR = "mft-eu"
@@ -97,6 +96,11 @@ class BuildError(Exception):
     """A raw file that cannot be turned into facts; the message names the file and the cause."""
 
 
+def vantage(area, facts: HostFacts) -> str | None:
+    """Where a probe area's facts come from, worded as a live collection words it."""
+    return area.origin.describe(facts.role, facts.label) if area.origin is not None else None
+
+
 def read_frames(path: Path) -> dict[str, Output]:
     """The outputs of one framed file, by command name."""
     text = path.read_text(encoding="utf-8")
@@ -113,14 +117,13 @@ def command_area(facts: HostFacts, name: str, path: Path, pair: Pair) -> None:
     """Parse a command area's framed outputs; their names must be the area's commands."""
     area = AREAS[name]
     outputs = read_frames(path)
-    expected = set(area.commands(pair, facts.role))
+    expected = set(area.gather.commands(pair, facts.role))
     if set(outputs) != expected:
         missing, extra = sorted(expected - set(outputs)), sorted(set(outputs) - expected)
         raise BuildError(f"{path}: frames do not match {name}'s commands "
                          f"(missing {missing}, unexpected {extra})")
     try:
-        facts.set_ok(name, area.parse(outputs),
-                     vantage=describe_vantage(area, facts.role, facts.label))
+        facts.set_ok(name, area.gather.parse(outputs), vantage=vantage(area, facts))
     except FactError as error:
         facts.set_unverified(name, str(error))
         print(f"note: {path}: {name} is unverified: {error}", file=sys.stderr)
@@ -128,7 +131,7 @@ def command_area(facts: HostFacts, name: str, path: Path, pair: Pair) -> None:
 
 def probe_area(facts: HostFacts, name: str, path: Path) -> None:
     """Take a probe area's snapshot entry after checking its shape; the vantage is worded as a live
-    collection words it (:func:`~drverify.facts.vantage.describe_vantage`)."""
+    collection words it (:meth:`~drverify.facts.gather.Origin.describe`)."""
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as error:
@@ -137,7 +140,7 @@ def probe_area(facts: HostFacts, name: str, path: Path) -> None:
         raise BuildError(f"{path}: expected an object with 'status'")
     status = entry.get("status")
     if status == "ok" and "data" in entry and set(entry) == {"status", "data"}:
-        facts.set_ok(name, entry["data"], vantage=describe_vantage(AREAS[name], facts.role, facts.label))
+        facts.set_ok(name, entry["data"], vantage=vantage(AREAS[name], facts))
     elif status == "unverified" and isinstance(entry.get("reason"), str) and set(entry) == {"status", "reason"}:
         facts.set_unverified(name, entry["reason"])
     else:
@@ -163,7 +166,7 @@ def host_facts(role: str, raw: Path, pair: Pair) -> HostFacts:
 def _add_area(facts: HostFacts, name: str, path: Path, pair: Pair) -> None:
     if name not in AREAS:
         raise BuildError(f"{path}: unknown area {name!r} (areas: {', '.join(AREAS)})")
-    probe = is_probe(AREAS[name])
+    probe = isinstance(AREAS[name].gather, Probe)
     if path.suffix == ".txt" and not probe:
         command_area(facts, name, path, pair)
     elif path.suffix == ".json" and probe:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from drverify.facts import AREAS
+from drverify.areas import AREAS
 from drverify.facts.collect import collect_host
 from drverify.inventory.model import Pair
 
@@ -43,7 +43,7 @@ def report(checks: pytest.Pytester, tmp_path: Path) -> Path:
         if os.geteuid() == 0:
             pytest.fail("chromium is missing: ./run.sh test installs it (Debian package chromium)")
         pytest.skip("headless Chromium is not installed (run the tests as root to install it)")
-    areas = {name: area for name, area in AREAS.items() if name in ("firewall", "users")}
+    areas = [AREAS["firewall"], AREAS["users"]]
     production = collect_host(PLAIN, "production", areas, tmp_path).to_json()
     recovery = json.loads(json.dumps(production))
     rules = recovery["areas"]["firewall"]["data"]

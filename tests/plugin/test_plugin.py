@@ -12,21 +12,20 @@ from pathlib import Path
 import pytest
 import yaml
 
-from drverify.drift import COMPARATORS, Severity
-from drverify.facts import AREAS
-from drverify.facts.area import applies
+from drverify.areas import applicable
+from drverify.drift import Severity
 from drverify.facts.collect import collect_host
 from drverify.inventory.model import Pair
 
 PLAIN = Pair.model_validate({"name": "plain", "production": "local://", "recovery": "local://"})
 #: the areas a pair without network or key checks configured gets: one check each
-AREAS = {name: area for name, area in AREAS.items() if applies(area, PLAIN)}
+AREAS = {area.name: area for area in applicable(PLAIN)}
 
 
 @pytest.fixture(scope="module")
 def local_facts(tmp_path_factory):
     """This machine's real facts, collected once through testinfra's local backend."""
-    facts = collect_host(PLAIN, "production", AREAS, tmp_path_factory.mktemp("work"))
+    facts = collect_host(PLAIN, "production", list(AREAS.values()), tmp_path_factory.mktemp("work"))
     return facts.to_json()
 
 
@@ -128,7 +127,7 @@ def test_markers_select_by_area_and_severity(checks, local_facts, tmp_path):
         "recovery": {"snapshot": snapshot(tmp_path, "r.json", local_facts)}}])
     run_checks(checks, inventory, "-m", "firewall").assert_outcomes(passed=1)
     run_checks(checks, inventory, "-k", "users").assert_outcomes(passed=1)
-    critical = [area for area in AREAS if Severity.CRITICAL in COMPARATORS[area].SEVERITIES]
+    critical = [area for area in AREAS if Severity.CRITICAL in AREAS[area].severities]
     assert "network" not in critical and "users" in critical
     result = run_checks(checks, inventory, "-m", "critical", "-v")
     result.assert_outcomes(passed=len(critical))

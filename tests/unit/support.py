@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from drverify.areas import AREAS, Outcome
+from drverify.drift import Context
 from drverify.facts.batch import Output
+from drverify.inventory import Pair
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -30,3 +33,18 @@ def only(records, **fields):
     assert {key: getattr(record, key) for key in fields} == fields
     assert all(word in record.message for word in words), record.message
     return record
+
+
+def make_pair(name: str = "mft", **fields) -> Pair:
+    """A pair of local hosts with the given inventory fields (policies, translate, keys...)."""
+    return Pair(name=name, production="local://", recovery="local://", **fields)
+
+
+def context(area: str, pair: Pair | None = None) -> Context:
+    """The context the area's record builds for a comparison of this pair."""
+    return AREAS[area].context(pair or make_pair(), {})
+
+
+def judge(area: str, production, recovery, pair: Pair | None = None) -> Outcome:
+    """The whole declared comparison of an area (reference step, then compare)."""
+    return AREAS[area].judge(pair or make_pair(), production, recovery, {})

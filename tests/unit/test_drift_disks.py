@@ -6,14 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import support
 
 from drverify.drift import disks
 from drverify.drift.records import Context, Severity
-from drverify.drift.translate import Translation
 from drverify.errors import FactsUnavailable
 from drverify.facts import disks as disks_facts
 from drverify.facts.batch import Output
-from drverify.inventory.model import DiskPolicy, Pair, Policies, SizingPolicy
+from drverify.inventory.model import DiskPolicy, Policies, SizingPolicy
 
 MiB, GiB = 2**20, 2**30
 DATA = Path(__file__).resolve().parents[1] / "data" / "disks"
@@ -32,10 +32,8 @@ def host(mounts: dict[str, dict], cpus: int = 4, total: int = 16 * GiB, availabl
 
 def context(policy: Any = None, sizing: SizingPolicy | None = None,
             translate: dict[str, str] | None = None) -> Context:
-    pair = Pair(name="mft", production="local://", recovery="local://",
-                policies=Policies(sizing=sizing or SizingPolicy()))
-    return Context("mft", "disks", policy if policy is not None else DiskPolicy(),
-                   Translation(translate), pair)
+    policies = Policies(disks=policy or DiskPolicy(), sizing=sizing or SizingPolicy())
+    return support.context("disks", support.make_pair(policies=policies, translate=translate or {}))
 
 
 PROC = {"/proc": mount(0, 0, "proc", "proc")}

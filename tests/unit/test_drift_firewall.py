@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import support
 from support import only
 
 from drverify.drift import firewall, verdicts
 from drverify.drift.records import Context, Severity
-from drverify.drift.translate import Translation
 from drverify.facts import firewall as firewall_facts
 from drverify.facts.batch import split_output
-from drverify.inventory.model import FirewallPolicy
+from drverify.inventory.model import FirewallPolicy, Policies
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "firewall"
 CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
@@ -57,8 +57,8 @@ PRODUCTION = host(**{"inet mft": mft_table("198.51.100.7", "203.0.113.0/24")})
 
 
 def context(policy: Any = None, translate: dict[str, str] | None = None) -> Context:
-    return Context("mft", "firewall", policy if policy is not None else FirewallPolicy(),
-                   Translation(translate))
+    policies = Policies(firewall=policy or FirewallPolicy())
+    return support.context("firewall", support.make_pair(policies=policies, translate=translate or {}))
 
 
 def compare(recovery: dict[str, Any], production: dict[str, Any] = PRODUCTION, **kwargs: Any):

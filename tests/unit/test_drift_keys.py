@@ -5,19 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+import support
 
 from drverify.drift import certificates, pgp, ssh_hostkeys, tls
 from drverify.drift.records import Context, Severity
-from drverify.drift.translate import Translation
 from drverify.errors import FactsUnavailable
-from drverify.inventory.model import Pair
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 
 
 def ctx(area: str, keys: dict | None = None, translate: dict | None = None) -> Context:
-    pair = Pair(name="p", production="local://", recovery="local://", keys=keys or {})
-    return Context("p", area, None, Translation(translate or {}), pair)
+    keys = keys or {area: {}}  # the area's defaults; a pair without the section gets no check
+    return support.context(area, support.make_pair("p", keys=keys, translate=translate or {}))
 
 
 def cert(sha: str = "AA", cn: str = "mft.example.test", sans: tuple = ("mft.example.test",),

@@ -6,10 +6,10 @@ import copy
 from typing import Any
 
 import pytest
+import support
 
 from drverify.drift import dns, egress, ldap, reachability
 from drverify.drift.records import Context, Severity
-from drverify.drift.translate import Translation
 from drverify.errors import FactsUnavailable
 from drverify.inventory.model import Pair
 
@@ -29,7 +29,7 @@ PAIR = Pair.model_validate({
 
 
 def ctx(area: str) -> Context:
-    return Context("eu", area, translate=Translation(TRANSLATE), pair_spec=PAIR)
+    return support.context(area, PAIR)
 
 
 def found(module, production, recovery, area) -> list[tuple[str, Severity]]:

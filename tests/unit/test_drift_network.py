@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import support
 from support import only
 
 from drverify.drift import network
 from drverify.drift.records import Context, Severity
-from drverify.drift.translate import Translation
 from drverify.facts import network as network_facts
 from drverify.facts.batch import split_output
-from drverify.inventory.model import NetworkPolicy
+from drverify.inventory.model import NetworkPolicy, Policies
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "network"
 CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
@@ -67,8 +67,8 @@ RECOVERY = recovery_of(PRODUCTION)
 
 
 def context(policy: Any = None, translate: dict[str, str] | None = SITE) -> Context:
-    return Context("mft", "network", policy if policy is not None else NetworkPolicy(),
-                   Translation(translate))
+    policies = Policies(network=policy or NetworkPolicy())
+    return support.context("network", support.make_pair(policies=policies, translate=translate or {}))
 
 
 def changed(facts: dict[str, Any], **parts: Any) -> dict[str, Any]:

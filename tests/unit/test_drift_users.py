@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import support
 
 from drverify.drift import users
 from drverify.drift.records import Context, Severity
-from drverify.drift.translate import Translation
 from drverify.facts import users as users_facts
 from drverify.facts.batch import Output
-from drverify.inventory.model import Pair, Policies, UsersPolicy
+from drverify.inventory.model import Policies, UsersPolicy
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "users"
 CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
@@ -54,10 +54,9 @@ def facts(**changes: Any) -> dict[str, Any]:
 
 def context(policy: Any = None, translate: dict[str, str] | None = None,
             accounts: tuple[str, ...] = ("mftsvc",), groups: tuple[str, ...] = ("mftgrp",)) -> Context:
-    pair = Pair(name="mft", production="local://", recovery="local://", service_accounts=list(accounts),
-                service_groups=list(groups), policies=Policies(users=policy or UsersPolicy()))
-    return Context("mft", "users", policy if policy is not None else UsersPolicy(),
-                   Translation(translate), pair)
+    pair = support.make_pair(service_accounts=list(accounts), service_groups=list(groups),
+                             policies=Policies(users=policy or UsersPolicy()), translate=translate or {})
+    return support.context("users", pair)
 
 
 def as_tuples(records) -> list[tuple]:

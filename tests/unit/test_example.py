@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from drverify.drift import COMPARATORS, Context, Severity, Translation
+from drverify.areas import AREAS as REGISTRY
+from drverify.drift import Severity
 from drverify.facts.hostfacts import load_snapshot
 from drverify.inventory import load_inventory
 
@@ -204,9 +205,9 @@ def test_snapshots_carry_fixed_collection_times(sides):
 
 
 def _compare(pair, area, production, recovery):
-    context = Context(pair=pair.name, area=area, policy=getattr(pair.policies, area, None),
-                      translate=Translation(pair.translate), pair_spec=pair)
-    return COMPARATORS[area].compare(production.data(area), recovery.data(area), context)
+    outcome = REGISTRY[area].judge(pair, production.data(area), recovery.data(area), {})
+    assert outcome.unverified == ()
+    return outcome.drift
 
 
 def test_comparing_the_snapshots_gives_exactly_the_seeded_drift(inventory, sides):

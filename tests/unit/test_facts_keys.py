@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from drverify.errors import FactError
 from drverify.facts import certificates, pgp, ssh_hostkeys, tls
-from drverify.facts.area import FactError
 from drverify.facts.batch import Output
 from drverify.facts.x509 import describe, load_bundle, pem_certificates, public_key_hash
 from drverify.inventory.model import Pair

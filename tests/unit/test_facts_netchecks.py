@@ -13,9 +13,9 @@ from types import SimpleNamespace
 import dns.message
 import pytest
 
+from drverify.errors import FactError
 from drverify.facts import dns as dns_facts
 from drverify.facts import egress, ldap, reachability
-from drverify.facts.area import FactError
 from drverify.facts.batch import Output
 from drverify.facts.secrets import reveal, scrub
 from drverify.inventory.base import SecretRef

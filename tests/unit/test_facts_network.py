@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from drverify.errors import FactError
 from drverify.facts import network
-from drverify.facts.area import FactError
 from drverify.facts.batch import Output, split_output
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "network"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from support import recorded_outputs
 
+from drverify.errors import FactError
 from drverify.facts import users
-from drverify.facts.area import FactError
 from drverify.facts.batch import Output
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "users"

@@ -107,6 +107,7 @@ def test_result_record_fields(report):
         "drift_count": 2,
         "hosts": [PROD.as_dict(), DR.as_dict()],
         "nodeid": "checks/test_users.py::test_users[mft-b]",
+        "unverified": [],
     }
     assert report["results"][1]["reason"] == "ip -j addr: command not found"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from drverify.drift.translate import Translation
+from drverify.inventory.translate import Translation
 
 MAP = Translation({
     "198.51.100.10": "203.0.113.10",

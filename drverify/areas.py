@@ -1,0 +1,175 @@
+"""The areas drverify compares: one declared record each, in one registry, in report order.
+
+An :class:`Area` says everything the rest of drverify needs to know about an area — how its facts
+are gathered (:mod:`drverify.facts`), how they are compared (:mod:`drverify.drift`), the
+severities it can report, where it probes from, its part of the inventory and when a pair asks
+for it. The plugin, the session, the reporter, the markers and the docs all read :data:`AREAS`.
+
+Adding an area costs one facts module, one drift module, one check file and one line here.
+Facts and drift never import each other: this module is where they meet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from drverify.drift import (
+    certificates as certificates_drift,
+)
+from drverify.drift import (
+    disks as disks_drift,
+)
+from drverify.drift import (
+    dns as dns_drift,
+)
+from drverify.drift import (
+    egress as egress_drift,
+)
+from drverify.drift import (
+    firewall as firewall_drift,
+)
+from drverify.drift import (
+    ldap as ldap_drift,
+)
+from drverify.drift import (
+    network as network_drift,
+)
+from drverify.drift import (
+    pgp as pgp_drift,
+)
+from drverify.drift import (
+    reachability as reachability_drift,
+)
+from drverify.drift import (
+    ssh_hostkeys as ssh_hostkeys_drift,
+)
+from drverify.drift import (
+    tls as tls_drift,
+)
+from drverify.drift import (
+    users as users_drift,
+)
+from drverify.drift.records import Context, Drift, Severity, Unverified
+from drverify.facts import (
+    certificates,
+    disks,
+    dns,
+    egress,
+    firewall,
+    ldap,
+    network,
+    pgp,
+    reachability,
+    ssh_hostkeys,
+    tls,
+    users,
+)
+from drverify.facts.gather import Commands, Origin, Probe
+from drverify.inventory.model import Pair
+
+P = TypeVar("P")
+
+#: (production facts, recovery facts, context) -> drift; unverified items go through the context
+Comparator = Callable[[Any, Any, Context[Any]], Iterable[Drift]]
+#: (production facts, context) -> {item: why production's answer cannot be the reference}
+Reference = Callable[[Any, Context[Any]], Mapping[str, str]]
+
+
+def always(pair: Pair) -> bool:
+    """Host-local areas concern every pair."""
+    return True
+
+
+def no_reference(production: Any, ctx: Context[Any]) -> Mapping[str, str]:
+    """Areas read from the host itself have no answer that could be missing on production."""
+    return {}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What comparing one pair's area found: the verified drift, and the items not compared."""
+
+    drift: tuple[Drift, ...] = ()
+    unverified: tuple[Unverified, ...] = ()
+
+
+@dataclass(frozen=True)
+class Area(Generic[P]):
+    """One area: its facts, its comparison, and what the reports and markers say of it."""
+
+    name: str
+    title: str
+    gather: Commands | Probe
+    compare: Comparator
+    severities: tuple[Severity, ...]
+    #: the area's validated part of the inventory, handed to the comparator as ``ctx.policy``
+    policy: Callable[[Pair], P]
+    #: production-is-the-reference: items production has no usable answer for (unverified)
+    reference: Reference = no_reference
+    #: where probes start; None for facts read on the host itself
+    origin: Origin | None = None
+    #: whether a pair's inventory asks for this area (an area not asked for gets no check)
+    applies: Callable[[Pair], bool] = field(default=always)
+
+    def context(self, pair: Pair, hosts: Mapping[str, str]) -> Context[P]:
+        """The typed context of one comparison: built once per pair and area."""
+        return Context(pair=pair, area=self.name, policy=self.policy(pair),
+                       translate=pair.translation("recovery"), hosts=hosts)
+
+    def judge(self, pair: Pair, production: Any, recovery: Any, hosts: Mapping[str, str]) -> Outcome:
+        """Production-is-the-reference first (one declared step), then the comparison proper.
+
+        Pure: the facts are plain data, nothing here touches a host.
+        """
+        ctx = self.context(pair, hosts)
+        ctx.unusable = dict(self.reference(production, ctx))
+        for item, reason in ctx.unusable.items():
+            ctx.unverified(item, "production", reason)
+        records = tuple(self.compare(production, recovery, ctx))
+        return Outcome(records, tuple(ctx.found_unverified))
+
+
+AREAS: dict[str, Area[Any]] = {area.name: area for area in (
+    Area("disks", "Disks and sizing", Commands(disks.commands, disks.parse),
+         disks_drift.compare, disks_drift.SEVERITIES, lambda pair: pair.policies.disks),
+    Area("network", "Addresses, routes and listeners", Commands(network.commands, network.parse),
+         network_drift.compare, network_drift.SEVERITIES, lambda pair: pair.policies.network),
+    Area("firewall", "Firewall rules", Commands(firewall.commands, firewall.parse),
+         firewall_drift.compare, firewall_drift.SEVERITIES, lambda pair: pair.policies.firewall),
+    Area("users", "Users and groups", Commands(users.commands, users.parse),
+         users_drift.compare, users_drift.SEVERITIES, lambda pair: pair.policies.users),
+    Area("dns", "DNS records and resolvers", Probe(dns.probe), dns_drift.compare,
+         dns_drift.SEVERITIES, lambda pair: pair.network.dns, dns_drift.reference, Origin.HOST,
+         dns.applies),
+    Area("ldap", "LDAP directories", Probe(ldap.probe), ldap_drift.compare,
+         ldap_drift.SEVERITIES, lambda pair: pair.network.ldap, ldap_drift.reference, Origin.HOST,
+         ldap.applies),
+    Area("egress", "Egress address through the proxy", Probe(egress.probe), egress_drift.compare,
+         egress_drift.SEVERITIES, lambda pair: pair.network.egress, egress_drift.reference, Origin.HOST,
+         egress.applies),
+    Area("reachability", "Endpoints reachable", Commands(reachability.commands, reachability.parse), reachability_drift.compare,
+         reachability_drift.SEVERITIES, lambda pair: pair.network, reachability_drift.reference,
+         Origin.HOST, reachability.applies),
+    Area("certificates", "Certificate files", Probe(certificates.probe), certificates_drift.compare,
+         certificates_drift.SEVERITIES, lambda pair: pair.keys.certificates, certificates_drift.reference,
+         None, certificates.applies),
+    Area("tls", "Served TLS certificates", Probe(tls.probe), tls_drift.compare,
+         tls_drift.SEVERITIES, lambda pair: pair.keys.tls, tls_drift.reference, Origin.PARTNER,
+         tls.applies),
+    Area("ssh_hostkeys", "SSH host keys", Probe(ssh_hostkeys.probe), ssh_hostkeys_drift.compare,
+         ssh_hostkeys_drift.SEVERITIES, lambda pair: pair.keys.ssh_hostkeys, ssh_hostkeys_drift.reference,
+         Origin.PARTNER, ssh_hostkeys.applies),
+    Area("pgp", "PGP keyrings", Commands(pgp.commands, pgp.parse), pgp_drift.compare,
+         pgp_drift.SEVERITIES, lambda pair: pair.keys.pgp, pgp_drift.reference, None,
+         pgp.applies),
+)}
+
+
+def applicable(pair: Pair, areas: Mapping[str, Area[Any]] = AREAS) -> list[Area[Any]]:
+    """The areas a pair's inventory asks for, in report order."""
+    return [area for area in areas.values() if area.applies(pair)]
+
+
+__all__ = ["AREAS", "Area", "Outcome", "applicable"]
