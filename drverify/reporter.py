@@ -92,6 +92,7 @@ class DriftReporter:
 
 
 def _cell(result: AreaResult) -> str:
+    unverified = f", {len(result.unverified)} unverified" if result.unverified else ""
     if result.status == "drift":
-        return f"{len(result.drift)} drift ({result.worst.label})"
-    return result.status
+        return f"{len(result.drift)} drift ({result.worst.label}{unverified})"
+    return result.status + (f" ({len(result.unverified)} items)" if len(result.unverified) > 1 else "")

@@ -89,7 +89,8 @@ def _cell(result: AreaResult | None) -> Cell:
         return Cell("ok", "✓ ok", title="no difference found", nodeid=result.nodeid)
     if result.status == "unverified":
         reason = result.reason or "no reason given"
-        return Cell("unverified", "? unverified", shorten(reason), reason, result.nodeid)
+        text = f"? {len(result.unverified)} unverified" if len(result.unverified) > 1 else "? unverified"
+        return Cell("unverified", text, shorten(reason), reason, result.nodeid)
     return _drift_cell(result)
 
 
@@ -98,7 +99,11 @@ def _drift_cell(result: AreaResult) -> Cell:
     text = f"✗ {count} drift · {worst.label}" if worst else "✗ drift"
     where = f"the row of test {result.nodeid}" if result.nodeid else "the test rows below"
     title = f"{plural(count, 'difference')}, worst {worst.label if worst else 'unknown'}"
-    return Cell("drift", text, title=f"{title}; details in {where}", nodeid=result.nodeid,
+    detail = ""
+    if result.unverified:
+        detail = f"+ {plural(len(result.unverified), 'item')} unverified"
+        title += f"; {detail}: " + "; ".join(item.line() for item in result.unverified)
+    return Cell("drift", text, detail, title=f"{title}; details in {where}", nodeid=result.nodeid,
                 severity=worst.label if worst else None)
 
 
@@ -152,6 +157,7 @@ def _totals(results: Sequence[AreaResult], threshold: Severity | None) -> dict[s
         "ok": statuses.count("ok"),
         "drift": statuses.count("drift"),
         "unverified": statuses.count("unverified"),
+        "unverified_items": sum(len(result.unverified) for result in results),
         "by_severity": [(label, n) for label, n in by_severity if n],
         "failing": failing,
     }
@@ -177,7 +183,7 @@ def render_matrix(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> str
         r
         for pair in pairs
         for r in sorted(per_pair[pair], key=lambda r: areas.index(r.area))
-        if r.status == "unverified"
+        if r.status == "unverified" or r.unverified
     ]
     return _environment().get_template("matrix.j2").render(
         inventory=meta.get("inventory"),

@@ -5,8 +5,14 @@ Shape (``schema`` 1)::
     {"schema": 1, "generated_at": "2026-11-26T08:00:00+00:00", "meta": {...},
      "summary": {"ok": 5, "drift": 3, "unverified": 1,
                  "by_severity": {"critical": 2, "major": 3, "minor": 1}},
-     "results": [{"pair", "area", "status", "reason", "worst", "drift_count", "hosts", "nodeid"}],
-     "drift": [{"pair", "area", "item", "production", "recovery", "severity", "message"}]}
+     "results": [{"pair", "area", "status", "reason", "worst", "drift_count", "hosts", "nodeid",
+                  "unverified": [{"pair", "area", "item", "host", "reason"}]}],
+     "drift": [{"pair", "area", "item", "production", "recovery", "severity", "message"}],
+     "unverified": [{"pair", "area", "item", "host", "reason"}]}
+
+A result may hold drift *and* unverified items: everything that could be compared is in
+``drift``, each item that could not is in the result's ``unverified`` (and, flattened, in the
+top-level ``unverified``); ``summary["unverified_items"]`` counts them.
 
 ``summary`` counts checks by status; ``by_severity`` counts drift *records* and always lists every
 severity, zeros included, so a consumer never has to guess a missing key. ``results`` are sorted by
@@ -60,6 +66,7 @@ def _summary(results: Sequence[AreaResult]) -> dict[str, Any]:
         "ok": statuses.count("ok"),
         "drift": statuses.count("drift"),
         "unverified": statuses.count("unverified"),
+        "unverified_items": sum(len(result.unverified) for result in results),
         "by_severity": {s.label: severities.count(s) for s in sorted(Severity, reverse=True)},
     }
 
@@ -79,6 +86,7 @@ def build(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> dict[str, A
         "summary": _summary(results),
         "results": [result.as_dict() for result in ordered],
         "drift": [record.as_dict() for record in records],
+        "unverified": [item.as_dict() for result in ordered for item in result.unverified],
     }
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from drverify.drift.records import Drift, Severity
+from drverify.drift.records import Drift, Severity, Unverified
 from drverify.report import json_report
 from drverify.report.results import AreaResult, HostInfo
 
@@ -57,7 +57,7 @@ def report() -> dict:
 
 
 def test_top_level_shape(report):
-    assert list(report) == ["schema", "generated_at", "meta", "summary", "results", "drift"]
+    assert list(report) == ["schema", "generated_at", "meta", "summary", "results", "drift", "unverified"]
     assert report["schema"] == 1
     assert report["generated_at"] == "2026-11-26T08:06:30+00:00"
 
@@ -77,6 +77,7 @@ def test_summary_counts_checks_and_records(report):
         "ok": 2,
         "drift": 2,
         "unverified": 1,
+        "unverified_items": 0,
         "by_severity": {"critical": 2, "major": 2, "minor": 1},
     }
 
@@ -185,3 +186,14 @@ def test_written_file_is_readable_by_others(tmp_path):
     finally:
         os.umask(previous)
     assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_unverified_items_sit_beside_the_drift_of_their_result():
+    item = Unverified("mft-a", "disks", "/srv/stale", "recovery ssh://dr", "findmnt gave no size")
+    record = Drift("mft-a", "disks", "/srv/mft", 1, 2, Severity.CRITICAL, "too small")
+    result = AreaResult("mft-a", "disks", "drift", drift=(record,), unverified=(item,))
+    report = json_report.build([result], {})
+    assert report["results"][0]["unverified"] == [item.as_dict()]
+    assert report["unverified"] == [item.as_dict()] and report["summary"]["unverified_items"] == 1
+    assert report["drift"][0]["item"] == "/srv/mft"
+    assert AreaResult.from_json(result.to_json()) == result
