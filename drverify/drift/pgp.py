@@ -16,121 +16,195 @@ Per account and key (items ``ACCOUNT keyring`` and ``ACCOUNT key <last 16 hex of
 
 Keys are copied verbatim between sites, so no translation applies here.
 
-Production is the reference: an inventory account that production's facts lack (a snapshot
-older than the inventory) or whose keyring does not exist there (a wrong ``gnupghome``?) leaves
-nothing to compare against, so the area is *unverified*
-(:class:`~drverify.errors.FactsUnavailable`), never passed.
+Production is the reference (:func:`reference`): an inventory account whose keyring production
+cannot list, does not have (a wrong ``gnupghome``?) or its facts lack (a snapshot older than
+the inventory) is *unverified* (item ``ACCOUNT keyring``) and the other accounts are still
+compared. On recovery a keyring that cannot be listed is unverified too (the check account, not
+the service, may be what cannot read it); one that does not exist is drift.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from drverify.drift import expiry
-from drverify.drift.records import Context, Drift, Severity, listed
-from drverify.errors import FactsUnavailable
+from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.keys import PgpChecks
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 TRUST = {"u": "ultimate", "f": "full", "m": "marginal", "n": "never", "q": "undefined", "-": "unknown", "": "unknown"}
+#: what the comparison reads of a keyring's and of a key's facts
+KEYRING_FIELDS = ("gnupghome", "exists", "keys")
+KEY_FIELDS = ("uids", "expires", "ownertrust", "secret", "subkeys")
 
 
-def _spec(ctx: Context) -> PgpChecks:
-    return ctx.policy
+@dataclass(frozen=True)
+class KeyTwins:
+    """One key of an account's keyring as each host holds it (None: not in that keyring)."""
+
+    account: str
+    fpr: str
+    production: Mapping[str, Any] | None
+    recovery: Mapping[str, Any] | None
+
+    @property
+    def item(self) -> str:
+        return f"{self.account} key {self.fpr[-16:]}"
 
 
-def compare(production: dict, recovery: dict, ctx: Context, now: datetime | None = None) -> list[Drift]:
+def _lacking(entry: Mapping[str, Any], fields: tuple[str, ...]) -> str | None:
+    """Why an entry cannot be compared: fields a snapshot lacks (None: it can)."""
+    missing = [name for name in fields if name not in entry]
+    if not missing and "subkeys" in fields and any("secret" not in sub for sub in entry["subkeys"].values()):
+        missing = ["a subkey's secret"]
+    return f"the facts lack {', '.join(missing)} (a snapshot of another drverify version?)" if missing else None
+
+
+def _unlisted(keyring: Mapping[str, Any]) -> str | None:
+    """Why a keyring's facts hold no listing (None: they do)."""
+    if "error" in keyring:
+        return f"the keyring cannot be listed ({keyring['error']})"
+    return _lacking(keyring, KEYRING_FIELDS)
+
+
+def _accounts(production: Mapping[str, Any], ctx: Context[PgpChecks]) -> list[str]:
+    return sorted({entry.name for entry in ctx.policy.accounts} | set(production.get("accounts", {})))
+
+
+def _not_reference(keyring: Mapping[str, Any] | None) -> str | None:
+    """Why production's keyring cannot be the reference (None: it can)."""
+    if keyring is None:
+        return "not in production's facts (a snapshot older than the inventory?)"
+    if _unlisted(keyring):
+        return f"{_unlisted(keyring)}: nothing to compare recovery's with"
+    if not keyring["exists"]:
+        return f"the keyring {keyring['gnupghome']} does not exist on production (wrong gnupghome?)"
+    return None
+
+
+def reference(production: Mapping[str, Any], ctx: Context[PgpChecks]) -> dict[str, str]:
+    """Production's keyrings (and keys) that cannot be the reference, with why."""
+    accounts = production.get("accounts", {})
+    found: dict[str, str] = {}
+    for name in _accounts(production, ctx):
+        why = _not_reference(accounts.get(name))
+        if why:
+            found[f"{name} keyring"] = why
+        else:
+            found |= {KeyTwins(name, fpr, key, None).item: lacks for fpr, key in accounts[name]["keys"].items()
+                      if (lacks := _lacking(key, KEY_FIELDS))}
+    return found
+
+
+def compare(production: dict, recovery: dict, ctx: Context[PgpChecks], now: datetime | None = None) -> list[Drift]:
     """One record per difference, sorted by item; ``now`` defaults to the current time."""
     now = now or expiry.now_utc()
-    spec = _spec(ctx)
-    require_reference(production, spec)
-    horizon = spec.horizon_days
     records: list[Drift] = []
-    for account, prod in production["accounts"].items():
-        rec = recovery["accounts"].get(account) or {"exists": False, "keys": {}, "gnupghome": None}
-        if prod["keys"] and not rec["exists"]:
-            records.append(ctx.drift(f"{account} keyring", prod["gnupghome"], None, Severity.CRITICAL,
-                                     f"{account}'s keyring {rec['gnupghome'] or prod['gnupghome']} does not "
-                                     f"exist on recovery ({len(prod['keys'])} key(s) on production)"))
-            continue
-        for fpr in sorted(set(prod["keys"]) | set(rec["keys"])):
-            records += compare_key(account, fpr, prod["keys"].get(fpr), rec["keys"].get(fpr), ctx, horizon, now)
+    for account in _accounts(production, ctx):
+        item = f"{account} keyring"
+        keyring = ctx.listed(recovery.get("accounts", {}), account, "recovery", item) if ctx.usable(item) else None
+        if keyring is not None and _unlisted(keyring):
+            ctx.unverified(item, "recovery", _unlisted(keyring))
+        elif keyring is not None:
+            records += compare_keyring(account, (production["accounts"][account], keyring), ctx, now)
     return sorted(records, key=lambda record: record.item)
 
 
-def require_reference(production: dict, spec: PgpChecks) -> None:
-    """Every inventory account must have an existing keyring in production's facts."""
-    for account in sorted({entry.name for entry in spec.accounts} | set(production["accounts"])):
-        prod = listed(production["accounts"], account, "production", f"account {account}")
-        if not prod["exists"]:
-            raise FactsUnavailable(f"pgp: {account}'s keyring {prod['gnupghome']} does not exist on "
-                                   "production (wrong gnupghome?)")
+def compare_keyring(account: str, keyrings: tuple[Mapping[str, Any], Mapping[str, Any]], ctx: Context[PgpChecks],
+                    now: datetime) -> list[Drift]:
+    """One account's keyrings, ``(production's, recovery's)``, key by key."""
+    production, recovery = keyrings
+    if production["keys"] and not recovery["exists"]:
+        return [ctx.drift(f"{account} keyring", production["gnupghome"], None, Severity.CRITICAL,
+                          f"{account}'s keyring {recovery['gnupghome'] or production['gnupghome']} does not "
+                          f"exist on recovery ({len(production['keys'])} key(s) on production)")]
+    records: list[Drift] = []
+    for fpr in sorted(set(production["keys"]) | set(recovery["keys"])):
+        twins = KeyTwins(account, fpr, production["keys"].get(fpr), recovery["keys"].get(fpr))
+        if not ctx.usable(twins.item):
+            continue
+        why = _lacking(twins.recovery, KEY_FIELDS) if twins.recovery is not None else None
+        if why:
+            ctx.unverified(twins.item, "recovery", why)
+        else:
+            records += compare_key(twins, ctx, now)
+    return records
 
 
-def _who(key: dict[str, Any]) -> str:
+def _who(key: Mapping[str, Any]) -> str:
     return key["uids"][0] if key["uids"] else "no user ID"
 
 
-def _secrets(key: dict[str, Any]) -> list[str]:
+def _secrets(key: Mapping[str, Any]) -> list[str]:
     return sorted((["primary"] if key["secret"] else []) + [fpr for fpr, sub in key["subkeys"].items() if sub["secret"]])
 
 
-def compare_key(account: str, fpr: str, prod: dict | None, rec: dict | None, ctx: Context, horizon: int,
-                now: datetime) -> list[Drift]:
-    item = f"{account} key {fpr[-16:]}"
-    if prod is None:
-        return [ctx.drift(item, None, _who(rec), Severity.MINOR,
-                          f"{account}'s keyring on recovery has an extra key {fpr} ({_who(rec)})")]
-    if rec is None:
-        if prod["secret"]:
-            consequence = "files encrypted to it cannot be decrypted, and outgoing files cannot be signed"
-            what = "key pair (public and secret)"
-        else:
-            consequence = "files for that partner cannot be encrypted, nor its signatures verified"
-            what = "public key"
-        return [ctx.drift(item, _who(prod), None, Severity.CRITICAL,
-                          f"the {what} of {_who(prod)} ({fpr}) is missing from {account}'s keyring on "
-                          "recovery: "
-                          f"{consequence}")]
-    records = [_secret(item, account, fpr, prod, rec, ctx), _subkeys(item, prod, rec, ctx),
-               _field(item, "trust", prod, rec, ctx, "ownertrust"), _field(item, "user IDs", prod, rec, ctx, "uids")]
-    judged = expiry.judge(f"{account}'s key {fpr} ({_who(prod)})", prod["expires"], rec["expires"], horizon, now)
-    if judged:
-        records.append(ctx.drift(f"{item} expiry", prod["expires"], rec["expires"], *judged))
+def compare_key(twins: KeyTwins, ctx: Context[PgpChecks], now: datetime) -> list[Drift]:
+    if twins.production is None:
+        return [_extra(twins, ctx)]
+    if twins.recovery is None:
+        return [_missing(twins, ctx)]
+    records = [_secret(twins, ctx), _subkeys(twins, ctx), _field(twins, "trust", "ownertrust", ctx),
+               _field(twins, "user IDs", "uids", ctx), _expiry(twins, ctx, now)]
     return [record for record in records if record is not None]
 
 
-def _secret(item: str, account: str, fpr: str, prod: dict, rec: dict, ctx: Context) -> Drift | None:
-    missing = sorted(set(_secrets(prod)) - set(_secrets(rec)))
+def _extra(twins: KeyTwins, ctx: Context) -> Drift:
+    who = _who(twins.recovery)
+    return ctx.drift(twins.item, None, who, Severity.MINOR,
+                     f"{twins.account}'s keyring on recovery has an extra key {twins.fpr} ({who})")
+
+
+def _missing(twins: KeyTwins, ctx: Context) -> Drift:
+    who = _who(twins.production)
+    if twins.production["secret"]:
+        consequence = "files encrypted to it cannot be decrypted, and outgoing files cannot be signed"
+        what = "key pair (public and secret)"
+    else:
+        consequence = "files for that partner cannot be encrypted, nor its signatures verified"
+        what = "public key"
+    return ctx.drift(twins.item, who, None, Severity.CRITICAL,
+                     f"the {what} of {who} ({twins.fpr}) is missing from {twins.account}'s keyring on "
+                     f"recovery: {consequence}")
+
+
+def _expiry(twins: KeyTwins, ctx: Context[PgpChecks], now: datetime) -> Drift | None:
+    production, recovery = twins.production["expires"], twins.recovery["expires"]
+    judged = expiry.judge(f"{twins.account}'s key {twins.fpr} ({_who(twins.production)})", production, recovery,
+                          ctx.policy.horizon_days, now)
+    return ctx.drift(f"{twins.item} expiry", production, recovery, *judged) if judged else None
+
+
+def _secret(twins: KeyTwins, ctx: Context) -> Drift | None:
+    production, recovery = _secrets(twins.production), _secrets(twins.recovery)
+    missing = sorted(set(production) - set(recovery))
     if not missing:
         return None
     parts = ["the primary key" if part == "primary" else f"subkey {part[-16:]}" for part in missing]
-    return ctx.drift(f"{item} secret", _secrets(prod), _secrets(rec), Severity.CRITICAL,
-                     f"{account}'s own secret key for {_who(prod)} ({fpr}) is missing on recovery "
-                     f"({' and '.join(parts)}): files encrypted to it cannot be decrypted, and "
+    return ctx.drift(f"{twins.item} secret", production, recovery, Severity.CRITICAL,
+                     f"{twins.account}'s own secret key for {_who(twins.production)} ({twins.fpr}) is missing on "
+                     f"recovery ({' and '.join(parts)}): files encrypted to it cannot be decrypted, and "
                      "outgoing files cannot be signed")
 
 
-def _subkeys(item: str, prod: dict, rec: dict, ctx: Context) -> Drift | None:
-    mine, theirs = set(prod["subkeys"]), set(rec["subkeys"])
-    if mine == theirs:
+def _subkeys(twins: KeyTwins, ctx: Context) -> Drift | None:
+    production, recovery = set(twins.production["subkeys"]), set(twins.recovery["subkeys"])
+    if production == recovery:
         return None
-    severity = Severity.CRITICAL if mine - theirs else Severity.MINOR
-    return ctx.drift(f"{item} subkeys", sorted(mine), sorted(theirs), severity,
-                     f"subkeys differ: recovery lacks {sorted(mine - theirs) or 'none'}, "
-                     f"has extra {sorted(theirs - mine) or 'none'}")
+    severity = Severity.CRITICAL if production - recovery else Severity.MINOR
+    return ctx.drift(f"{twins.item} subkeys", sorted(production), sorted(recovery), severity,
+                     f"subkeys differ: recovery lacks {sorted(production - recovery) or 'none'}, "
+                     f"has extra {sorted(recovery - production) or 'none'}")
 
 
-def _field(item: str, aspect: str, prod: dict, rec: dict, ctx: Context, field: str) -> Drift | None:
-    if prod[field] == rec[field]:
+def _field(twins: KeyTwins, aspect: str, field: str, ctx: Context) -> Drift | None:
+    production, recovery = twins.production[field], twins.recovery[field]
+    if production == recovery:
         return None
-    shown = (TRUST.get(prod[field], prod[field]), TRUST.get(rec[field], rec[field])) if field == "ownertrust" \
-        else (prod[field], rec[field])
-    return ctx.drift(f"{item} {aspect}", prod[field], rec[field], Severity.MAJOR,
+    shown = (TRUST.get(production, production), TRUST.get(recovery, recovery)) if field == "ownertrust" \
+        else (production, recovery)
+    return ctx.drift(f"{twins.item} {aspect}", production, recovery, Severity.MAJOR,
                      f"{aspect} differ: production {shown[0]}, recovery {shown[1]}")
-
-
-def reference(production: Any, ctx: Context) -> dict[str, str]:
-    """Items production has no usable answer for (none yet: see the comparison)."""
-    return {}

@@ -9,67 +9,80 @@ Per port and algorithm (items ``port N`` and ``port N ALGORITHM``):
   that key (OpenSSH prefers the algorithm it has a pin for) and now sees none it knows;
 - an algorithm only recovery offers: MINOR (harmless, but not what production offers).
 
-Production is the reference: a port of the inventory that production's facts lack (a snapshot
-older than the inventory) or where production offered no key leaves nothing to compare against,
-so the area is *unverified* (:class:`~drverify.errors.FactsUnavailable`), never passed.
+Production is the reference (:func:`reference`): a port where production offered no key, or
+that production's facts lack (a snapshot older than the inventory), is *unverified* and the
+other ports are still compared. On recovery, a port its facts lack or keys drverify could not
+decode (``unchecked``) are unverified too; a listener that does not answer is drift.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from drverify.drift.records import Context, Drift, Severity, listed
-from drverify.errors import FactsUnavailable
+from drverify.drift.records import Context, Drift, Severity
+from drverify.inventory.keys import SshHostKeyChecks
 
 SEVERITIES = (Severity.CRITICAL, Severity.MINOR)
 
 
-def _inventory_ports(ctx: Context) -> set[str]:
-    """The ports the inventory names (none without a ``keys.ssh_hostkeys`` section)."""
-    return {str(port) for port in ctx.policy.ports}
+def _ports(production: Mapping[str, Any], ctx: Context[SshHostKeyChecks]) -> list[str]:
+    """The inventory's ports and production's, in numeric order."""
+    return sorted({str(port) for port in ctx.policy.ports} | set(production.get("ports", {})), key=int)
 
 
-def require_reference(production: dict, ports: set[str]) -> None:
-    """Every inventory port must have host keys in production's facts (else: unverified)."""
-    for port in sorted(ports | set(production["ports"]), key=int):
-        prod = listed(production["ports"], port, "production", f"port {port}")
-        if not prod.get("keys"):
-            raise FactsUnavailable(f"ssh_hostkeys: production offered no host key on port {port}: "
-                                   f"{prod.get('error', 'no key recorded')}")
+def _not_reference(entry: Mapping[str, Any] | None) -> str | None:
+    """Why production's answer on a port cannot be the reference (None: it can)."""
+    if entry is None:
+        return "not in production's facts (a snapshot older than the inventory?)"
+    if "unchecked" in entry:
+        return str(entry["unchecked"])
+    if not entry.get("keys"):
+        return (f"{entry.get('error', 'no key recorded')}: production offered no host key, so there is "
+                "nothing to compare recovery's with")
+    return None
 
 
-def compare(production: dict, recovery: dict, ctx: Context) -> list[Drift]:
-    require_reference(production, _inventory_ports(ctx))
+def reference(production: Mapping[str, Any], ctx: Context[SshHostKeyChecks]) -> dict[str, str]:
+    """The ports production offered no host key on, with why."""
+    ports = production.get("ports", {})
+    return {f"port {port}": why for port in _ports(production, ctx) if (why := _not_reference(ports.get(port)))}
+
+
+def compare(production: dict, recovery: dict, ctx: Context[SshHostKeyChecks]) -> list[Drift]:
     records: list[Drift] = []
-    for port, prod in production["ports"].items():
-        rec = recovery["ports"].get(port) or {"error": "not probed"}
-        if "keys" not in rec:
-            records.append(ctx.drift(f"port {port}", prod["keys"], None, Severity.CRITICAL,
-                                     f"recovery's SSH listener on port {port} does not answer: {rec['error']}"))
+    for port in _ports(production, ctx):
+        item = f"port {port}"
+        offered = ctx.listed(recovery.get("ports", {}), port, "recovery", item) if ctx.usable(item) else None
+        if offered is None:
             continue
-        records += compare_keys(port, prod["keys"], rec["keys"], ctx)
+        if "unchecked" in offered:
+            ctx.unverified(item, "recovery", str(offered["unchecked"]))
+        elif "keys" not in offered:
+            records.append(ctx.drift(item, production["ports"][port]["keys"], None, Severity.CRITICAL,
+                                     f"recovery's SSH listener on port {port} does not answer: "
+                                     f"{offered.get('error', 'no key recorded')}"))
+        else:
+            records += compare_keys(port, (production["ports"][port]["keys"], offered["keys"]), ctx)
     return sorted(records, key=lambda record: record.item)
 
 
-def compare_keys(port: str, prod: dict[str, str], rec: dict[str, str], ctx: Context) -> list[Drift]:
+def compare_keys(port: str, keys: tuple[Mapping[str, str], Mapping[str, str]], ctx: Context) -> list[Drift]:
+    """One port's host keys, ``(production's, recovery's)`` by algorithm."""
+    production, recovery = keys
     records = []
-    for algorithm in sorted(set(prod) | set(rec)):
-        mine, theirs = prod.get(algorithm), rec.get(algorithm)
+    for algorithm in sorted(set(production) | set(recovery)):
+        production_key, recovery_key = production.get(algorithm), recovery.get(algorithm)
         item = f"port {port} {algorithm}"
-        if theirs is None:
-            records.append(ctx.drift(item, mine, None, Severity.CRITICAL,
+        if recovery_key is None:
+            records.append(ctx.drift(item, production_key, None, Severity.CRITICAL,
                                      f"recovery offers no {algorithm} host key on port {port}; "
-                                     f"partners pinned production's {mine}"))
-        elif mine is None:
-            records.append(ctx.drift(item, None, theirs, Severity.MINOR,
+                                     f"partners pinned production's {production_key}"))
+        elif production_key is None:
+            records.append(ctx.drift(item, None, recovery_key, Severity.MINOR,
                                      f"recovery offers a {algorithm} host key on port {port} that production does not"))
-        elif mine != theirs:
-            records.append(ctx.drift(item, mine, theirs, Severity.CRITICAL,
-                                     f"recovery's {algorithm} host key on port {port} is {theirs}, production's "
-                                     f"{mine}: partners that pinned it will refuse to connect"))
+        elif production_key != recovery_key:
+            records.append(ctx.drift(item, production_key, recovery_key, Severity.CRITICAL,
+                                     f"recovery's {algorithm} host key on port {port} is {recovery_key}, production's "
+                                     f"{production_key}: partners that pinned it will refuse to connect"))
     return records
-
-
-def reference(production: Any, ctx: Context) -> dict[str, str]:
-    """Items production has no usable answer for (none yet: see the comparison)."""
-    return {}

@@ -11,14 +11,19 @@ Facts::
 
     {"files": {"/etc/mft/tls/ftps.pem": {"format": "pem", "certificates": [{...}, ...],
                                          "chain": "ok", "key": "/etc/mft/tls/private/ftps.key"},
-               "/etc/mft/tls/old.pem": {"error": "permission denied"}},
+               "/etc/mft/tls/old.pem": {"error": "permission denied"},
+               "/etc/mft/as2/ks.p12": {"unchecked": "cannot open the PKCS#12 file (...)"}},
      "keys": {"/etc/mft/tls/private/ftps.key": "<sha256 of the public key>"},
      "key_errors": {"/etc/mft/tls/private/old.key": "encrypted with a passphrase"},   # only if any
      "nomatch": {"/etc/mft/as2/*.p12": "permission denied on /etc/mft/as2"}}          # only if any
 
-A pattern that matches nothing and a key that cannot be read are recorded, never dropped: on
-production either leaves nothing to compare against (the area is unverified); on recovery it is
-drift. A file that vanished between the glob and the test is ``{"missing": true}``.
+A pattern that matches nothing and a key or file that cannot be read are recorded per item, never
+dropped, the same way on either host: drift judges what they mean (on production the item cannot
+be the reference, on recovery the service could not use the file). ``error`` is what the host
+says of a file (unreadable, not a certificate); ``unchecked`` is what drverify could not read in
+it (a PKCS#12 file the inventory's password does not open, an algorithm `cryptography` does not
+know), which says nothing about the service. A file that vanished between the glob and the test
+is ``{"missing": true}``.
 """
 
 from __future__ import annotations
@@ -98,6 +103,11 @@ _ERRORS = {
     "unreadable": "permission denied",
     "unknown": "not a PEM, DER or PKCS#12 certificate",
 }
+#: PKCS#12 files the inventory's password does not open: drverify cannot look, the service may
+_UNOPENABLE = {
+    "p12-nopass": "cannot open the PKCS#12 file (no keys.certificates.pkcs12_password)",
+    "p12-error": "cannot open the PKCS#12 file (wrong password or unsupported encryption)",
+}
 
 
 def applies(pair: Pair) -> bool:
@@ -121,23 +131,7 @@ def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
     if f"{boundary} end -" not in output.stdout:
         raise FactError(output.reason("certificate scan") if not output.ok
                         else "certificate scan: output is incomplete (no end marker)")
-    facts = parse(output.stdout, boundary, load_bundle(spec.ca_bundle))
-    problems = unusable(facts)
-    if role == "production" and problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise FactError(f"{problems[0]}{more}: production is the reference, nothing to compare against")
-    return facts
-
-
-def unusable(facts: dict[str, Any]) -> list[str]:
-    """Why these facts cannot serve as the reference: a pattern matching nothing, a certificate
-    file or a key that could not be read. On recovery the same facts are drift, not a failure."""
-    problems = [f"no file matches {pattern} ({why})" for pattern, why in facts.get("nomatch", {}).items()]
-    for path, entry in facts["files"].items():
-        if not entry.get("certificates"):
-            problems.append(f"{path}: {entry.get('error', 'missing')}")
-    problems += [f"key {path}: {why}" for path, why in facts.get("key_errors", {}).items()]
-    return problems
+    return parse(output.stdout, boundary, load_bundle(spec.ca_bundle))
 
 
 def sections(stdout: str, boundary: str) -> list[tuple[str, str, str]]:
@@ -182,51 +176,70 @@ def parse(stdout: str, boundary: str, trusted: list | None) -> dict[str, Any]:
             _absent_or_key(scan, kind, path, body)
         else:
             _certificate(scan, kind, path, body)
-    _judge(scan.files, scan.loaded, scan.keys, scan.p12_keys, trusted)
+    _judge(scan, trusted)
     return scan.facts()
 
 
 def _certificate(scan: _Scan, kind: str, path: str, body: str) -> None:
     if kind in ("pem", "der", "p12"):
-        scan.loaded[path] = pem_certificates(body)
-        scan.files[path] = {"format": kind, "certificates": [describe(c) for c in scan.loaded[path]]}
-    elif kind in ("p12-nopass", "p12-error"):
-        raise FactError(f"{path}: cannot open the PKCS#12 file"
-                        + (" (no keys.certificates.pkcs12_password)" if kind == "p12-nopass" else
-                           " (wrong password or unsupported encryption)"))
+        _load(scan, kind, path, body)
+    elif kind in _UNOPENABLE:
+        scan.files[path] = {"unchecked": _UNOPENABLE[kind]}
     elif kind in _ERRORS:
         scan.files[path] = {"error": _ERRORS[kind]}
+
+
+def _load(scan: _Scan, kind: str, path: str, body: str) -> None:
+    """One file's certificates. What OpenSSL cannot load is the file's fault (``error``); what
+    `cryptography` cannot describe (an unknown algorithm) is drverify's limit (``unchecked``)."""
+    try:
+        certs = pem_certificates(body)
+    except FactError as error:
+        scan.files[path] = {"error": str(error)}
+        return
+    try:
+        described = [describe(cert) for cert in certs]
+    except FactError as error:
+        scan.files[path] = {"unchecked": str(error)}
+        return
+    scan.loaded[path] = certs
+    scan.files[path] = {"format": kind, "certificates": described}
 
 
 def _absent_or_key(scan: _Scan, kind: str, path: str, body: str) -> None:
     """Keys, and what matched nothing: an unreadable key is never taken for "no key"."""
     glob = bool(_GLOB & set(path))
-    if kind == "key" and body.strip():
-        scan.keys[path] = public_key_hash(body)
+    if kind in ("key", "p12key") and body.strip():
+        _public_key(scan, kind, path, body)
     elif kind == "key":
         scan.key_errors[path] = "openssl printed no public key"
     elif kind == "key-error":
         scan.key_errors[path] = body.strip() or "unreadable"
-    elif kind == "p12key" and body.strip():
-        scan.p12_keys[path] = public_key_hash(body)
     elif kind == "nomatch" or (kind == "missing" and glob):
         scan.nomatch[path] = body.strip() or ("no matching file" if glob else "no such file")
     elif kind == "missing":
         scan.files[path] = {"missing": True}
 
 
-def _judge(files: dict[str, Any], loaded: dict[str, list], keys: dict[str, str],
-           p12_keys: dict[str, str], trusted: list | None) -> None:
+def _public_key(scan: _Scan, kind: str, path: str, body: str) -> None:
+    """A key file's (or a PKCS#12 file's own) public half; one drverify cannot read is an error."""
+    try:
+        (scan.keys if kind == "key" else scan.p12_keys)[path] = public_key_hash(body)
+    except FactError as error:
+        scan.key_errors[path] = str(error)
+
+
+def _judge(scan: _Scan, trusted: list | None) -> None:
     """Add each file's matching private key and chain status (from the host's own certificates)."""
-    everything = [cert for certs in loaded.values() for cert in certs]
-    for path, certs in loaded.items():
+    everything = [cert for certs in scan.loaded.values() for cert in certs]
+    for path, certs in scan.loaded.items():
         if not certs:
-            files[path] = {"error": "no certificate in the file"}
+            scan.files[path] = {"error": "no certificate in the file"}
             continue
         leaf = certs[0]
-        spki = files[path]["certificates"][0]["spki_sha256"]
-        own = {path: p12_keys[path]} if path in p12_keys else {}
-        matching = sorted(key for key, digest in {**keys, **own}.items() if digest == spki)
-        files[path]["key"] = matching[0] if matching else None
+        spki = scan.files[path]["certificates"][0]["spki_sha256"]
+        own = {path: scan.p12_keys[path]} if path in scan.p12_keys else {}
+        matching = sorted(key for key, digest in {**scan.keys, **own}.items() if digest == spki)
+        scan.files[path]["key"] = matching[0] if matching else None
         others = certs[1:] + [cert for cert in everything if cert not in certs]
-        files[path]["chain"] = chain_status(leaf, others, trusted)
+        scan.files[path]["chain"] = chain_status(leaf, others, trusted)

@@ -13,7 +13,13 @@ Facts::
       "keys": {"<FPR>": {"uids": ["MFT <mft@example.test>"], "algo": "22", "length": 255,
                          "created": "...Z", "expires": "...Z" | null, "ownertrust": "u",
                          "validity": "u", "secret": true,
-                         "subkeys": {"<FPR>": {"usage": "e", "expires": null, "secret": true}}}}}}}
+                         "subkeys": {"<FPR>": {"usage": "e", "expires": null, "secret": true}}}}},
+                  "mftout": {"error": "mftout: exit status 3: no account mftout"}}}
+
+An account whose keyring cannot be listed (no such account, gpg failing, a malformed listing) is
+recorded with its reason, the same way on either host; the other accounts are still listed.
+Drift judges what it means (production's keyring cannot be the reference; recovery's is not
+verified either: the check account, not the service, may be what cannot read it).
 """
 
 from __future__ import annotations
@@ -64,7 +70,15 @@ def commands(pair: Pair, role: str) -> dict[str, str]:
 
 
 def parse(outputs: Mapping[str, Output]) -> dict[str, Any]:
-    return {"accounts": {name: parse_account(require(outputs, name), name) for name in sorted(outputs)}}
+    return {"accounts": {name: account(outputs, name) for name in sorted(outputs)}}
+
+
+def account(outputs: Mapping[str, Output], name: str) -> dict[str, Any]:
+    """One account's keyring, or ``{"error": why}``: one unlistable keyring costs only its account."""
+    try:
+        return parse_account(require(outputs, name), name)
+    except FactError as error:
+        return {"error": str(error)}
 
 
 def parse_account(stdout: str, name: str) -> dict[str, Any]:

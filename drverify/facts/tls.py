@@ -4,14 +4,16 @@ Probed from the machine running pytest to the host's address (:attr:`Vantage.add
 is what a partner does: through the host's firewall and to the process really listening. For
 explicit FTPS the client reads the 220 banner and sends ``AUTH TLS`` first.
 
-Production must answer on every configured port (otherwise there is nothing to compare: the
-area is unverified); a recovery port that does not answer is a fact, judged as drift.
+A port that does not answer is recorded with its reason, the same way on either host: drift
+judges what it means (production's port cannot be the reference; recovery's is drift). A
+certificate `cryptography` cannot describe is ``unchecked``: drverify's limit, not the host's.
 
 Facts::
 
     {"ports": {"990": {"name": "ftps", "protocol": "tls", "sni": "mft.example.test",
                        "chain": [{...leaf...}, {...intermediate...}], "verified": "ok"},
-               "4443": {"name": "https", "protocol": "tls", "sni": null, "error": "connection refused"}}}
+               "4443": {"name": "https", "protocol": "tls", "sni": null, "error": "connection refused"},
+               "8443": {"name": null, "protocol": "tls", "sni": null, "unchecked": "unreadable ..."}}}
 """
 
 from __future__ import annotations
@@ -49,9 +51,9 @@ def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
         try:
             entry.update(served(fetch_chain(vantage.address, port, spec.timeout), trusted))
         except ProbeFailed as error:
-            if role == "production":
-                raise FactError(f"port {port.port}: {error} (production must serve it)") from None
             entry["error"] = str(error)
+        except FactError as error:
+            entry["unchecked"] = str(error)
         ports[str(port.port)] = entry
     return {"ports": ports}
 

@@ -42,7 +42,14 @@ def pem_certificates(text: str) -> list[crypto.X509]:
         return [crypto.load_certificate(crypto.FILETYPE_PEM, block.encode())
                 for block in _PEM_CERT.findall(text)]
     except crypto.Error as error:
-        raise FactError(f"unreadable certificate: {error}") from None
+        raise FactError(f"unreadable certificate: {_openssl_reason(error)}") from None
+
+
+def _openssl_reason(error: crypto.Error) -> str:
+    """OpenSSL's error queue as one line (``too long; bad object header; ...``)."""
+    queue = error.args[0] if error.args and isinstance(error.args[0], list) else []
+    reasons = [entry[2] for entry in queue if isinstance(entry, tuple) and len(entry) > 2 and entry[2]]
+    return "; ".join(dict.fromkeys(reasons)) or str(error)
 
 
 def _iso(asn1: bytes | None) -> str | None:

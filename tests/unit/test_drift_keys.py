@@ -7,11 +7,17 @@ from datetime import UTC, datetime
 import pytest
 import support
 
-from drverify.drift import certificates, pgp, ssh_hostkeys, tls
+from drverify.areas import Outcome
+from drverify.drift import certificates, expiry, pgp, ssh_hostkeys, tls
 from drverify.drift.records import Context, Severity
-from drverify.errors import FactsUnavailable
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def fixed_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The declared comparison (reference step, then compare) reads the clock itself."""
+    monkeypatch.setattr(expiry, "now_utc", lambda: NOW)
 
 
 def ctx(area: str, keys: dict | None = None, translate: dict | None = None) -> Context:
@@ -32,6 +38,15 @@ def cfile(*certs: dict, key: str | None = "/k", chain: str | None = "ok") -> dic
 
 def records(found) -> list[tuple[str, str, object, object]]:
     return [(r.item, r.severity.label, r.production, r.recovery) for r in found]
+
+
+def judge(area: str, production: dict, recovery: dict, keys: dict | None = None) -> Outcome:
+    """The area's whole declared comparison: production-is-the-reference, then compare."""
+    return support.judge(area, production, recovery, support.make_pair("p", keys=keys or {area: {}}))
+
+
+def unverified(outcome: Outcome) -> list[tuple[str, str, str]]:
+    return [(item.item, item.host, item.reason) for item in outcome.unverified]
 
 
 def test_identical_certificate_files_no_drift() -> None:
@@ -79,29 +94,74 @@ def test_expired_on_production_and_extra_file_on_recovery() -> None:
     assert "expired on 2025-01-01" in found[0].message
 
 
-@pytest.mark.parametrize(("production", "reason"), [
-    ({"files": {"/c.pem": {"error": "permission denied"}}, "keys": {}}, "production's /c.pem is permission denied"),
-    ({"files": {"/c.pem": {"missing": True}}, "keys": {}}, "production's /c.pem is missing"),
-    ({"files": {"/c.pem": {"error": "no certificate in the file"}}, "keys": {}}, "no certificate in the file"),
-    ({"files": {}, "keys": {}, "nomatch": {"/etc/*.pem": "permission denied on /etc"}},
-     r"no file matches /etc/\*.pem on production \(permission denied on /etc\)"),
+@pytest.mark.parametrize(("production", "item", "reason"), [
+    ({"files": {"/c.pem": {"error": "permission denied"}}, "keys": {}}, "/c.pem",
+     "unusable on production (permission denied): nothing to compare recovery's copy with"),
+    ({"files": {"/c.pem": {"missing": True}}, "keys": {}}, "/c.pem", "unusable on production (missing)"),
+    ({"files": {"/c.pem": {"error": "no certificate in the file"}}, "keys": {}}, "/c.pem", "no certificate in the file"),
+    ({"files": {"/c.pem": {"unchecked": "cannot open the PKCS#12 file (wrong password)"}}, "keys": {}}, "/c.pem",
+     "cannot open the PKCS#12 file (wrong password)"),
+    ({"files": {}, "keys": {}, "nomatch": {"/*.pem": "permission denied on /"}}, "/*.pem",
+     "no file matches it on production (permission denied on /)"),
     ({"files": {"/c.pem": cfile(cert(), key=None)}, "keys": {}, "key_errors": {"/k": "encrypted with a passphrase"}},
-     "production's private key /k is unreadable"),
+     "/k", "production's private key is unreadable (encrypted with a passphrase)"),
 ])
-def test_unusable_production_certificates_are_unverified_whatever_recovery_has(production: dict, reason: str) -> None:
+def test_unusable_production_certificates_are_unverified_whatever_recovery_has(production: dict, item: str,
+                                                                                reason: str) -> None:
     recovery = {"files": {"/c.pem": cfile(cert())}, "keys": {}}
+    spec = {"certificates": {"paths": ["/*.pem"] if item == "/*.pem" else ["/c.pem"]}}
     for other in (recovery, production):
-        with pytest.raises(FactsUnavailable, match=reason):
-            certificates.compare(production, other, ctx("certificates"), now=NOW)
+        outcome = judge("certificates", production, other, spec)
+        assert outcome.drift == () and [(found, host) for found, host, _ in unverified(outcome)] == [(item, "production")]
+        assert reason in outcome.unverified[0].reason
+
+
+def test_one_unusable_production_file_leaves_the_others_compared() -> None:
+    production = {"files": {"/a.pem": {"error": "permission denied"}, "/b.pem": cfile(cert("BB")),
+                            "/c.pem": cfile(cert())}, "keys": {}}
+    recovery = {"files": {"/a.pem": cfile(cert("AA")), "/b.pem": cfile(cert("XX"))}, "keys": {}}
+    outcome = judge("certificates", production, recovery)
+    assert records(outcome.drift) == [("/b.pem certificate", "major", "BB", "XX"), ("/c.pem", "critical", "AA", None)]
+    assert unverified(outcome) == [
+        ("/a.pem", "production", "unusable on production (permission denied): nothing to compare recovery's copy with")]
+
+
+@pytest.mark.parametrize(("entry", "reason"), [
+    ({"unchecked": "unreadable certificate CN=sm2: Curve 1.2.156.10197.1.301 is not supported"}, "is not supported"),
+    ({"unchecked": "cannot open the PKCS#12 file (wrong password or unsupported encryption)"}, "wrong password"),
+    (cfile({"subject": "CN=a", "sans": []}), "the facts lack serial, sha256, not_before, not_after"),
+])
+def test_a_recovery_file_drverify_could_not_look_into_is_unverified_not_drift(entry: dict, reason: str) -> None:
+    production = {"files": {"/a.p12": cfile(cert()), "/b.pem": cfile(cert("BB"))}, "keys": {}}
+    recovery = {"files": {"/a.p12": entry, "/b.pem": cfile(cert("XX"))}, "keys": {}}
+    outcome = judge("certificates", production, recovery)
+    assert records(outcome.drift) == [("/b.pem certificate", "major", "BB", "XX")]
+    assert [(item, host) for item, host, _ in unverified(outcome)] == [("/a.p12", "recovery")]
+    assert reason in outcome.unverified[0].reason
 
 
 def test_certificate_patterns_production_facts_lack_are_unverified() -> None:
     production = {"files": {"/etc/a/c.pem": cfile(cert())}, "keys": {"/k/a.key": "kAA"}}
+    recovery = {"files": {"/etc/a/c.pem": cfile(cert("XX")), "/etc/b/x.p12": cfile(cert())}, "keys": {"/k/a.key": "kAA"}}
     spec = {"certificates": {"paths": ["/etc/a/*.pem", "/etc/b/*.p12"], "keys": ["/k/*.key"]}}
-    with pytest.raises(FactsUnavailable, match=r"nothing for /etc/b/\*.p12 \(snapshot older than the inventory\?\)"):
-        certificates.compare(production, production, ctx("certificates", spec), now=NOW)
+    outcome = judge("certificates", production, recovery, spec)
+    assert records(outcome.drift) == [("/etc/a/c.pem certificate", "major", "AA", "XX")]
+    assert unverified(outcome) == [("/etc/b/*.p12", "production",
+                                    "production's facts have nothing for it (a snapshot older than the inventory?)")]
     spec["certificates"]["paths"].pop()
-    assert certificates.compare(production, production, ctx("certificates", spec), now=NOW) == []
+    assert judge("certificates", production, production, spec) == Outcome()
+
+
+def test_certificate_patterns_recovery_facts_lack_are_unverified_not_missing_files() -> None:
+    production = {"files": {"/etc/a/c.pem": cfile(cert(), key="/k/a.key"), "/etc/b/d.pem": cfile(cert("DD"))},
+                  "keys": {"/k/a.key": "kAA"}}
+    recovery = {"files": {"/etc/a/c.pem": cfile(cert(), key=None)}, "keys": {}}
+    spec = {"certificates": {"paths": ["/etc/a/*.pem", "/etc/b/*.pem"], "keys": ["/k/*.key"]}}
+    outcome = judge("certificates", production, recovery, spec)
+    assert outcome.drift == ()
+    assert [(item, host) for item, host, _ in unverified(outcome)] == [("/etc/b/*.pem", "recovery"),
+                                                                        ("/k/*.key", "recovery")]
+    assert "recovery's facts have nothing for it" in outcome.unverified[0].reason
 
 
 def test_a_pattern_matching_nothing_on_recovery_is_one_critical_record() -> None:
@@ -171,27 +231,70 @@ def test_served_tls_chain_length_without_bundle_and_identical() -> None:
     assert tls.compare(production, production, ctx("tls"), now=NOW) == []
 
 
+TLS_SPEC = {"tls": {"ports": [{"port": 443}, {"port": 990}]}}
+
+
 @pytest.mark.parametrize(("production", "reason"), [
-    ({"ports": {"443": port(cert())}}, "production facts have no port 990 \\(snapshot older than the inventory\\?\\)"),
+    ({"ports": {"443": port(cert())}}, "not in production's facts (a snapshot older than the inventory?)"),
     ({"ports": {"443": port(cert()), "990": {"name": None, "protocol": "tls", "sni": None, "error": "timed out"}}},
-     "production served no certificate on port 990: timed out"),
+     "timed out: production served no certificate, so there is nothing to compare recovery's with"),
+    ({"ports": {"443": port(cert()), "990": {"name": None, "protocol": "tls", "sni": None,
+                                             "unchecked": "unreadable certificate CN=x: not supported"}}},
+     "unreadable certificate CN=x: not supported"),
 ])
-def test_served_tls_without_production_facts_is_unverified(production: dict, reason: str) -> None:
-    spec = {"tls": {"ports": [{"port": 443}, {"port": 990}]}}
-    recovery = {"ports": {"443": port(cert()), "990": port(cert())}}
-    with pytest.raises(FactsUnavailable, match=reason):
-        tls.compare(production, recovery, ctx("tls", spec), now=NOW)
+def test_a_tls_port_production_has_no_answer_for_is_unverified_the_others_compared(production: dict,
+                                                                                   reason: str) -> None:
+    recovery = {"ports": {"443": port(cert("BB")), "990": port(cert())}}
+    outcome = judge("tls", production, recovery, TLS_SPEC)
+    assert records(outcome.drift) == [("port 443 certificate", "major", "AA", "BB")]
+    assert unverified(outcome) == [("port 990", "production", reason)]
+    assert outcome.unverified[0].line().startswith("production: tls: port 990: ")  # the port, then the cause
+
+
+@pytest.mark.parametrize(("served", "reason"), [
+    (None, "not in the facts (a snapshot older than the inventory?)"),
+    ({"name": None, "protocol": "tls", "sni": None, "unchecked": "unreadable certificate CN=x: not supported"},
+     "unreadable certificate CN=x: not supported"),
+    ({"name": None, "protocol": "tls", "sni": None, "chain": [{"subject": "CN=x"}], "verified": None},
+     "the facts lack sans, serial, sha256, not_before, not_after"),
+])
+def test_a_tls_port_recovery_has_no_comparable_answer_for_is_unverified(served: dict | None, reason: str) -> None:
+    production = {"ports": {"443": port(cert()), "990": port(cert())}}
+    recovery = {"ports": {"443": port(cert("BB")), **({"990": served} if served else {})}}
+    outcome = judge("tls", production, recovery, TLS_SPEC)
+    assert records(outcome.drift) == [("port 443 certificate", "major", "AA", "BB")]
+    assert [(item, host) for item, host, _ in unverified(outcome)] == [("port 990", "recovery")]
+    assert reason in outcome.unverified[0].reason
+
+
+SSH_SPEC = {"ssh_hostkeys": {"ports": [22, 2022]}}
 
 
 @pytest.mark.parametrize(("production", "reason"), [
-    ({"ports": {"22": {"keys": {"ssh-ed25519": "SHA256:a"}}}}, "production facts have no port 2022 \\(snapshot older"),
+    ({"ports": {"22": {"keys": {"ssh-ed25519": "SHA256:a"}}}},
+     "not in production's facts (a snapshot older than the inventory?)"),
     ({"ports": {"22": {"keys": {"ssh-ed25519": "SHA256:a"}}, "2022": {"error": "connection refused"}}},
-     "production offered no host key on port 2022: connection refused"),
+     "connection refused: production offered no host key, so there is nothing to compare recovery's with"),
+    ({"ports": {"22": {"keys": {"ssh-ed25519": "SHA256:a"}}, "2022": {"unchecked": "ssh-keyscan: not a base64 key blob"}}},
+     "ssh-keyscan: not a base64 key blob"),
 ])
-def test_ssh_host_keys_without_production_facts_are_unverified(production: dict, reason: str) -> None:
-    recovery = {"ports": {"22": {"keys": {"ssh-ed25519": "SHA256:a"}}, "2022": {"keys": {"ssh-ed25519": "SHA256:c"}}}}
-    with pytest.raises(FactsUnavailable, match=reason):
-        ssh_hostkeys.compare(production, recovery, ctx("ssh_hostkeys", {"ssh_hostkeys": {"ports": [22, 2022]}}))
+def test_an_ssh_port_production_has_no_key_on_is_unverified_the_others_compared(production: dict, reason: str) -> None:
+    recovery = {"ports": {"22": {"keys": {"ssh-ed25519": "SHA256:x"}}, "2022": {"keys": {"ssh-ed25519": "SHA256:c"}}}}
+    outcome = judge("ssh_hostkeys", production, recovery, SSH_SPEC)
+    assert records(outcome.drift) == [("port 22 ssh-ed25519", "critical", "SHA256:a", "SHA256:x")]
+    assert unverified(outcome) == [("port 2022", "production", reason)]
+
+
+@pytest.mark.parametrize(("offered", "reason"), [
+    (None, "not in the facts (a snapshot older than the inventory?)"),
+    ({"unchecked": "ssh-keyscan: not a base64 key blob"}, "ssh-keyscan: not a base64 key blob"),
+])
+def test_an_ssh_port_recovery_has_no_comparable_answer_for_is_unverified(offered: dict | None, reason: str) -> None:
+    production = {"ports": {"22": {"keys": {"ssh-ed25519": "SHA256:a"}}, "2022": {"keys": {"ssh-ed25519": "SHA256:c"}}}}
+    recovery = {"ports": {"22": {"keys": {"ssh-ed25519": "SHA256:x"}}, **({"2022": offered} if offered else {})}}
+    outcome = judge("ssh_hostkeys", production, recovery, SSH_SPEC)
+    assert records(outcome.drift) == [("port 22 ssh-ed25519", "critical", "SHA256:a", "SHA256:x")]
+    assert unverified(outcome) == [("port 2022", "recovery", reason)]
 
 
 def test_ssh_host_key_rules() -> None:
@@ -244,12 +347,59 @@ def test_pgp_keyring_missing_on_recovery() -> None:
     assert found[0].severity is Severity.CRITICAL
 
 
-@pytest.mark.parametrize(("production", "reason"), [
-    ({"accounts": {"svc": {"gnupghome": "/wrong/.gnupg", "exists": False, "keys": {}}}},
-     "svc's keyring /wrong/.gnupg does not exist on production"),
-    ({"accounts": {}}, "production facts have no account svc \\(snapshot older than the inventory\\?\\)"),
+PGP_SPEC = {"pgp": {"accounts": [{"name": "svc"}, {"name": "out"}]}}
+
+
+def rings(svc: dict | None, out: dict | None) -> dict:
+    """Two accounts' keyrings; None leaves the account out of the facts."""
+    return {"accounts": {name: ring for name, ring in (("svc", svc), ("out", out)) if ring is not None}}
+
+
+def keyring(**keys: dict) -> dict:
+    return {"gnupghome": "/h/.gnupg", "exists": True, "keys": keys}
+
+
+@pytest.mark.parametrize(("svc", "reason"), [
+    ({"gnupghome": "/wrong/.gnupg", "exists": False, "keys": {}},
+     "the keyring /wrong/.gnupg does not exist on production (wrong gnupghome?)"),
+    (None, "not in production's facts (a snapshot older than the inventory?)"),
+    ({"error": "svc: exit status 2: gpg: Fatal: can't create lock for '/h/.gnupg/trustdb.gpg'"},
+     "the keyring cannot be listed (svc: exit status 2: gpg: Fatal: can't create lock for '/h/.gnupg/trustdb.gpg'): "
+     "nothing to compare recovery's with"),
 ])
-def test_pgp_without_production_keyring_is_unverified(production: dict, reason: str) -> None:
-    recovery = ring(F1=key("Own", secret=True))
-    with pytest.raises(FactsUnavailable, match=reason):
-        pgp.compare(production, recovery, ctx("pgp", {"pgp": {"accounts": [{"name": "svc"}]}}), now=NOW)
+def test_a_keyring_production_cannot_list_is_unverified_the_other_accounts_compared(svc: dict | None,
+                                                                                    reason: str) -> None:
+    production = rings(svc, keyring(F1=key("Partner A")))
+    recovery = rings(keyring(F1=key("Own", secret=True)), keyring())
+    outcome = judge("pgp", production, recovery, PGP_SPEC)
+    assert records(outcome.drift) == [("out key F1", "critical", "Partner A", None)]
+    assert unverified(outcome) == [("svc keyring", "production", reason)]
+
+
+@pytest.mark.parametrize(("svc", "reason"), [
+    (None, "not in the facts (a snapshot older than the inventory?)"),
+    ({"error": "svc: exit status 3: no account svc"}, "the keyring cannot be listed (svc: exit status 3: no account svc)"),
+    ({"gnupghome": "/h/.gnupg", "keys": {}}, "the facts lack exists (a snapshot of another drverify version?)"),
+])
+def test_a_keyring_recovery_cannot_list_is_unverified_not_drift(svc: dict | None, reason: str) -> None:
+    production = rings(keyring(F1=key("Own", secret=True)), keyring(F1=key("Partner A")))
+    recovery = rings(svc, keyring())
+    outcome = judge("pgp", production, recovery, PGP_SPEC)
+    assert records(outcome.drift) == [("out key F1", "critical", "Partner A", None)]
+    assert unverified(outcome) == [("svc keyring", "recovery", reason)]
+
+
+def test_a_key_a_snapshot_describes_partly_is_unverified_on_its_side() -> None:
+    partial = {"uids": ["Partner B"], "secret": False}
+    production = rings(keyring(F1=key("Own", secret=True), F2=partial), keyring(F1=key("Partner A")))
+    recovery = rings(keyring(F1=key("Own", secret=True), F2=key("Partner B")), keyring(F1=partial))
+    outcome = judge("pgp", production, recovery, PGP_SPEC)
+    assert outcome.drift == ()
+    lacks = "the facts lack expires, ownertrust, subkeys (a snapshot of another drverify version?)"
+    assert sorted(unverified(outcome)) == [("out key F1", "recovery", lacks), ("svc key F2", "production", lacks)]
+
+
+def test_a_file_only_on_recovery_that_drverify_could_not_look_into_is_still_minor() -> None:
+    recovery = {"files": {"/x.p12": {"unchecked": "cannot open the PKCS#12 file (wrong password)"}}, "keys": {}}
+    found = judge("certificates", {"files": {}, "keys": {}}, recovery).drift
+    assert records(found) == [("/x.p12", "minor", None, "cannot open the PKCS#12 file (wrong password)")]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from support import recorded_outputs
 
 from drverify.errors import FactError
 from drverify.facts import certificates, pgp, ssh_hostkeys, tls
@@ -105,7 +107,36 @@ def test_unreadable_keys_and_unmatched_patterns_recorded_as_nobody() -> None:
 
 
 def test_a_clean_scan_has_no_error_keys() -> None:
-    assert set(scan("production")) == {"files", "keys"} and certificates.unusable(scan("production")) == []
+    facts = scan("production")
+    assert set(facts) == {"files", "keys"} and all(entry.get("certificates") for entry in facts["files"].values())
+
+
+def partial_scan() -> dict:
+    return certificates.parse((DATA / "certificates" / "scan-partial.txt").read_text(), BOUNDARY, None)
+
+
+def test_one_unusable_certificate_file_costs_only_that_file() -> None:
+    files = {path.rsplit("/", 1)[1]: entry for path, entry in partial_scan()["files"].items()}
+    assert [files[name]["certificates"][0]["subject"] for name in ("a.pem", "b.pem")] == ["CN=a", "CN=b"]
+    assert {name: entry.get("error") for name, entry in files.items() if "error" in entry} == {
+        "broken.pem": "unreadable certificate: too long; bad object header; nested asn1 error; ASN1 lib",
+        "junk.pem": "not a PEM, DER or PKCS#12 certificate",
+        "locked.pem": "permission denied"}
+    assert files["sm2.pem"] == {"unchecked": "unreadable certificate CN=sm2: Curve 1.2.156.10197.1.301 is not supported"}
+    assert files["ks.p12"] == {"unchecked": "cannot open the PKCS#12 file (wrong password or unsupported encryption)"}
+
+
+def test_a_key_drverify_cannot_read_is_a_key_error_not_the_whole_scan() -> None:
+    text = f"{BOUNDARY} key /k/sm2.key\n" + (DATA / "certificates" / "sm2-public.pem").read_text()
+    text += f"{BOUNDARY} key /k/rsa.key\n" + unusable_scan_key()
+    facts = certificates.parse(text, BOUNDARY, None)
+    assert list(facts["keys"]) == ["/k/rsa.key"] and "not supported" in facts["key_errors"]["/k/sm2.key"]
+
+
+def unusable_scan_key() -> str:
+    """The readable RSA key's public half in scan-unusable.txt."""
+    text = (DATA / "certificates" / "scan-unusable.txt").read_text()
+    return text.split("tls/private/rsa.key\n")[1].split(BOUNDARY)[0]
 
 
 def fake_vantage(stdout: str) -> SimpleNamespace:
@@ -120,15 +151,16 @@ def fake_vantage(stdout: str) -> SimpleNamespace:
 
 @pytest.mark.parametrize("text", [
     (DATA / "certificates" / "scan-unusable.txt").read_text(),
+    (DATA / "certificates" / "scan-partial.txt").read_text(),
     f"{BOUNDARY} unreadable /etc/x.pem\n{BOUNDARY} end -\n",
     f"{BOUNDARY} pem /etc/x.pem\n{BOUNDARY} end -\n",
 ])
-def test_production_with_unusable_certificate_facts_is_unverified(text: str) -> None:
+def test_the_scan_records_unusable_files_the_same_for_either_role(text: str) -> None:
     pair = Pair(name="p", production="local://", recovery="local://",
                 keys={"certificates": {"paths": ["/etc/*.pem"], "keys": ["/k/*.key"]}})
-    with pytest.raises(FactError, match="production is the reference"):
-        certificates.probe(pair, "production", fake_vantage(text))
-    assert certificates.unusable(certificates.probe(pair, "recovery", fake_vantage(text)))
+    facts = certificates.probe(pair, "production", fake_vantage(text))
+    assert facts == certificates.probe(pair, "recovery", fake_vantage(text))
+    assert facts.get("key_errors") or any("error" in entry for entry in facts["files"].values())
 
 
 @pytest.mark.parametrize(("name", "function"), [("sm2-cert.pem", lambda text: describe(pem_certificates(text)[0])),
@@ -138,10 +170,11 @@ def test_unsupported_key_algorithms_are_fact_errors(name: str, function) -> None
         function((DATA / "certificates" / name).read_text())
 
 
-@pytest.mark.parametrize("kind", ["p12-nopass", "p12-error"])
-def test_unopenable_pkcs12_is_unverified(kind: str) -> None:
-    with pytest.raises(FactError, match="PKCS#12"):
-        certificates.parse(f"{BOUNDARY} {kind} /etc/p.p12\n", BOUNDARY, None)
+@pytest.mark.parametrize(("kind", "why"), [("p12-nopass", "no keys.certificates.pkcs12_password"),
+                                         ("p12-error", "wrong password or unsupported encryption")])
+def test_unopenable_pkcs12_is_unchecked(kind: str, why: str) -> None:
+    files = certificates.parse(f"{BOUNDARY} {kind} /etc/p.p12\n", BOUNDARY, None)["files"]
+    assert files == {"/etc/p.p12": {"unchecked": f"cannot open the PKCS#12 file ({why})"}}
 
 
 def test_private_key_text_is_refused() -> None:
@@ -181,6 +214,17 @@ def test_pgp_absent_keyring_and_missing_account() -> None:
     assert pgp.parse_account("@@home /h/.gnupg\n@@absent\n", "x") == {"gnupghome": "/h/.gnupg", "exists": False, "keys": {}}
     with pytest.raises(FactError, match="no keyring path"):
         pgp.parse_account("", "x")
+
+
+def test_pgp_one_unlistable_keyring_costs_only_its_account() -> None:
+    outputs = recorded_outputs(DATA / "pgp" / "partial")
+    outputs["broken"] = Output(0, "@@home /h/.gnupg\n@@public\nuid:x\n@@secret\n", "")
+    accounts = pgp.parse(outputs)["accounts"]
+    assert accounts["mftsvc"] == keyring("production")
+    assert accounts["nosuchacct"] == {"error": "nosuchacct: exit status 3: no account nosuchacct"}
+    assert accounts["nobody"] == {"error": "nobody: exit status 2: gpg: Fatal: can't create lock for "
+                                           "'/tmp/drvpgp/locked/trustdb.gpg'"}
+    assert accounts["broken"]["error"].startswith("broken: gpg --list-keys: malformed colon line 'uid:x'")
 
 
 PUB = "pub:u:255:22:AAAA0000BBBB1111:1700000000:::u:::scESC:::::ed25519:::0:"
@@ -231,6 +275,42 @@ def test_keyscan_fingerprints_match_ssh_keygen() -> None:
 ])
 def test_keyscan_failures(stderr: str, reason: str) -> None:
     assert ssh_hostkeys.keyscan_failure(stderr) == reason
+
+
+def test_ssh_ports_are_recorded_the_same_for_either_role(monkeypatch: pytest.MonkeyPatch) -> None:
+    answers = {22: {"keys": {"ssh-ed25519": "SHA256:a"}}, 2022: {"error": "connection refused"}}
+    monkeypatch.setattr(ssh_hostkeys, "scan", lambda address, port, timeout: answers[port])
+    pair = Pair(name="p", production="local://", recovery="local://", keys={"ssh_hostkeys": {"ports": [22, 2022]}})
+    vantage = SimpleNamespace(address="192.0.2.1")
+    facts = ssh_hostkeys.probe(pair, "production", vantage)
+    assert facts == ssh_hostkeys.probe(pair, "recovery", vantage) == {"ports": {"22": answers[22], "2022": answers[2022]}}
+
+
+def test_a_key_blob_drverify_cannot_decode_leaves_the_port_unchecked(monkeypatch: pytest.MonkeyPatch) -> None:
+    done = subprocess.CompletedProcess([], 0, "192.0.2.1 ssh-ed25519 not*base64\n", "")
+    monkeypatch.setattr(ssh_hostkeys.subprocess, "run", lambda *args, **kwargs: done)
+    assert ssh_hostkeys.scan("192.0.2.1", 22, 1.0) == {
+        "unchecked": "ssh-keyscan: not a base64 key blob: 'not*base64'"}
+
+
+def test_tls_ports_are_recorded_the_same_for_either_role(monkeypatch: pytest.MonkeyPatch) -> None:
+    chains = {443: pem_certificates((DATA / "certificates" / "ca.pem").read_text())[:1],
+              990: tls.ProbeFailed("connection refused"),
+              8443: pem_certificates((DATA / "certificates" / "sm2-cert.pem").read_text())}
+
+    def fetch_chain(address: str, port, timeout: float) -> list:
+        if isinstance(chains[port.port], Exception):
+            raise chains[port.port]
+        return chains[port.port]
+
+    monkeypatch.setattr(tls, "fetch_chain", fetch_chain)
+    pair = Pair(name="p", production="local://", recovery="local://",
+                keys={"tls": {"ports": [{"port": 443}, {"port": 990}, {"port": 8443}]}})
+    vantage = SimpleNamespace(address="192.0.2.1")
+    ports = tls.probe(pair, "production", vantage)["ports"]
+    assert tls.probe(pair, "recovery", vantage)["ports"] == ports
+    assert len(ports["443"]["chain"]) == 1 and ports["990"]["error"] == "connection refused"
+    assert ports["8443"]["unchecked"] == "unreadable certificate CN=sm2: Curve 1.2.156.10197.1.301 is not supported"
 
 
 class Lines:
