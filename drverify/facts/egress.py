@@ -9,8 +9,8 @@ Proxy credentials come from their SecretRef just before use and are scrubbed fro
 the proxy is only ever shown as ``scheme://host:port`` (userinfo in its URL is dropped, never
 stored in facts or messages).
 
-Production is the reference: its egress cannot be measured (proxy down, echo endpoint failing)
-→ unverified. On recovery these are recorded, since each is a finding of its own::
+Either side's outcome is recorded the same way; whether production's can be the reference is
+the drift module's declared step::
 
     {"proxy": "http://proxy-prod.example.com:3128", "egress": "203.0.113.11"}
     {"proxy": "http://proxy-dr.example.com:3128", "proxy_unreachable": "connection refused"}
@@ -48,15 +48,9 @@ def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
     credentials = reveal(checks.credentials, "proxy credentials") if checks.credentials else None
     failure = vantage.reach([(host, port)], timeout=pair.network.connect_timeout)[(host, port)]
     if failure is not None:
-        result = {"proxy": proxy, "proxy_unreachable": f"tcp/{port}: {failure}"}
-    else:
-        with vantage.forward(host, port, checks.timeout) as local:
-            result = {"proxy": proxy, **fetch(local, checks.echo_url, credentials, checks.timeout)}
-    if role == "production" and "egress" not in result:
-        reason = result.get("proxy_unreachable") or result.get("echo_failed")
-        raise FactError(f"production's proxy {proxy} gives no egress address ({reason}): "
-                        "nothing to compare recovery with")
-    return result
+        return {"proxy": proxy, "proxy_unreachable": f"tcp/{port}: {failure}"}
+    with vantage.forward(host, port, checks.timeout) as local:
+        return {"proxy": proxy, **fetch(local, checks.echo_url, credentials, checks.timeout)}
 
 
 def proxy_address(proxy: str) -> tuple[str, int]:
