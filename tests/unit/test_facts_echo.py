@@ -2,7 +2,8 @@
 
 The bodies under tests/data/netchecks/echo are written as the services answer (ipify's plain
 text and ``?format=json``, icanhazip, httpbin's ``/ip``, ip-api, ifconfig.co's JSON, an API
-envelope, small HTML pages); the address is always 203.0.113.11, a documentation address.
+envelope, small HTML pages); the address is always 203.0.113.11, a documentation address. The lab's
+own echo server (drverify.lab.echo) is checked against the same parser, for both its shapes.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from drverify.facts import egress
+from drverify.lab import echo
 
 ECHO = Path(__file__).resolve().parents[1] / "data" / "netchecks" / "echo"
 USABLE = {"egress": "203.0.113.11"}
@@ -68,3 +70,11 @@ def test_unusable_page_is_quoted_escaped_and_cut_at_200_characters():
 def test_http_error_is_unusable_with_its_status():
     assert egress.parse_echo(407, "Proxy Authentication Required", "") == {
         "echo_failed": "HTTP 407 Proxy Authentication Required"}
+
+
+@pytest.mark.parametrize(("caller", "content_type"), [("203.0.113.11", "application/json"),
+                                                      ("203.0.113.21", "text/plain")])
+def test_the_lab_echo_answers_json_or_text_and_both_parse(caller, content_type):
+    kind, answer = echo.answer(caller, frozenset({"203.0.113.11"}))
+    assert kind == content_type
+    assert egress.parse_echo(200, "OK", answer.decode()) == {"egress": caller}
