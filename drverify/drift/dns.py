@@ -12,67 +12,89 @@ For each DNS server (recovery's: the translation) and each name (recovery's: the
 - two MFT sites sharing an address on one side → MAJOR: a partner of one site would be
   served as the other; a site missing on recovery → CRITICAL;
 - a differently shaped chain (CNAME → A vs A) → MINOR;
-- the host's own resolver: a name the MFT host depends on not resolving on recovery, or to other
-  (translated) addresses → MAJOR; nameservers different after translation → MAJOR (one may sit in the failed site);
-  search list different → MINOR.
+- the host's own resolver: see :mod:`drverify.drift.dns_resolver`.
 
-Everything is checked for what the inventory lists (servers, names, sites, resolver names), and
-production is the reference: an item production's facts lack (a snapshot older than the
-inventory) or hold no usable answer for raises :class:`~drverify.errors.FactsUnavailable` -- the
-area is unverified, never passed by skipping the item. Recovery's facts lacking an item (an old
-snapshot, not a failed lookup: that is recorded and is drift) are unverified the same way.
+Production is the reference (:func:`reference`): a server that does not answer production makes
+that server's items unverified, a name production gets no address for makes that name
+unverified, and so on for the resolver; everything else is still compared. An item either
+side's facts lack (a snapshot older than the inventory) or could not look up is unverified too.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from drverify.drift.records import Context, Drift, Severity, listed
-from drverify.errors import FactsUnavailable
+from drverify.drift import dns_resolver as resolver
+from drverify.drift.records import Context, Drift, Severity
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One name's answer from one DNS server on both sides: what that name's checks compare."""
+
+    server: str  #: production's server: items are named after production
+    name: str  #: production's name, as the inventory writes it
+    recovery_name: str
+    production: Mapping[str, Any]
+    recovery: Mapping[str, Any]
+    service: bool  #: a service name (its addresses must be the translation of production's)
+
+    @property
+    def item(self) -> str:
+        return f"{self.name} @{self.server}"
+
+    def chain(self, side: str) -> Mapping[str, Any]:
+        return self.production if side == "production" else self.recovery
+
+    def label(self, side: str) -> str:
+        return self.name.lower() if side == "production" else self.recovery_name
+
+
 def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) -> list[Drift]:
-    checks = ctx.policy
     found: list[Drift] = []
-    for server in checks.servers:
-        ours = _reference_server(production, server)
-        theirs = listed(recovery["servers"], ctx.translate.text(server), "recovery",
-                         f"answers from DNS server {ctx.translate.text(server)}")
-        if "error" in theirs:
-            found.append(ctx.drift(f"server {server}", "answers", theirs["error"], Severity.CRITICAL,
-                                   f"recovery cannot query DNS server {ctx.translate.text(server)} "
-                                   f"({theirs['error']}): none of the names can be checked from there"))
-            continue
-        found += _server(server, ours["names"], theirs["names"], checks, ctx)
-    found += _resolver(production["resolver"], recovery["resolver"], checks.resolver_names, ctx)
+    for server in ctx.policy.servers:
+        found += _server(server, production, recovery, ctx)
+    found += resolver.compare(production.get("resolver") or {}, recovery.get("resolver") or {}, ctx)
     return sorted(found, key=lambda drift: drift.item)
 
 
-def _reference_server(production: dict[str, Any], server: str) -> dict[str, Any]:
-    ours = listed(production["servers"], server, "production", f"answers from DNS server {server}")
-    if "error" in ours:
-        raise FactsUnavailable(f"DNS server {server} does not answer production ({ours['error']}): "
-                               "nothing to compare recovery with")
-    return ours
+def reference(production: Any, ctx: Context) -> dict[str, str]:
+    """Production's servers that do not answer it, names it gets no address for, resolver parts
+    it cannot read: unverified, since there is nothing to expect of recovery there."""
+    unusable: dict[str, str] = {}
+    servers = production.get("servers") or {}
+    for server in ctx.policy.servers:
+        answer = servers.get(server)
+        if answer is not None and "error" in answer:
+            unusable[f"server {server}"] = (f"DNS server {server} does not answer production ({answer['error']}): "
+                                            "nothing to compare recovery's answers with")
+        elif answer is not None:
+            unusable.update(_unanswered_names(server, answer.get("names") or {}, ctx))
+    unusable.update(resolver.reference(production.get("resolver") or {}, ctx))
+    return unusable
 
 
-def _reference_chain(names: dict[str, Any], name: str, server: str) -> dict[str, Any]:
-    """Production's answer for a name; FactsUnavailable when it holds no address to expect."""
-    chain = listed(names, name, "production", f"answer for {name} from DNS server {server}")
-    if chain["rcode"] != "NOERROR" or not addresses(chain):
-        raise FactsUnavailable(f"{name} gives production no address from DNS server {server} "
-                               f"(rcode {chain['rcode']}): nothing to compare recovery with")
-    return chain
+def _unanswered_names(server: str, names: Mapping[str, Any], ctx: Context) -> dict[str, str]:
+    unusable = {}
+    for name in [*ctx.policy.service_names, *ctx.policy.sites]:
+        chain = names.get(name.lower())
+        if chain is not None and not addresses(chain):
+            unusable[f"{name} @{server}"] = (
+                f"{name} gives production no address from DNS server {server} (rcode {chain.get('rcode')}, "
+                f"{len(chain.get('records') or [])} record(s)): {resolver.NOTHING_TO_COMPARE}")
+    return unusable
 
 
-def addresses(chain: dict[str, Any] | None) -> list[str]:
+def addresses(chain: Mapping[str, Any] | None) -> list[str]:
     return sorted(r["value"] for r in (chain or {}).get("records", []) if r["type"] in ("A", "AAAA"))
 
 
-def shape(chain: dict[str, Any]) -> list[str]:
+def shape(chain: Mapping[str, Any]) -> list[str]:
     """The record types along the chain, e.g. ``["CNAME", "A"]``."""
     types: list[str] = []
     for record in chain["records"]:
@@ -81,114 +103,104 @@ def shape(chain: dict[str, Any]) -> list[str]:
     return types
 
 
-def max_ttl(chain: dict[str, Any] | None) -> int | None:
+def max_ttl(chain: Mapping[str, Any] | None) -> int | None:
     ttls = [record["ttl"] for record in (chain or {}).get("records", [])]
     return max(ttls) if ttls else None
 
 
-def _server(server: str, ours: dict[str, Any], theirs: dict[str, Any], checks: Any, ctx: Context) -> list[Drift]:
+def _server(server: str, production: dict[str, Any], recovery: dict[str, Any], ctx: Context) -> list[Drift]:
+    """One server's names and sites; nothing when either side has no answers from it to compare."""
+    item, recovery_server = f"server {server}", ctx.translate.text(server)
+    if not ctx.usable(item):
+        return []
+    production_answers = ctx.listed(production.get("servers") or {}, server, "production", item)
+    recovery_answers = ctx.listed(recovery.get("servers") or {}, recovery_server, "recovery", item)
+    if production_answers is None or recovery_answers is None:
+        return []
+    if "error" in recovery_answers:
+        return [ctx.drift(item, "answers", recovery_answers["error"], Severity.CRITICAL,
+                          f"recovery cannot query DNS server {recovery_server} ({recovery_answers['error']}): "
+                          "none of the names can be checked from there")]
+    names = (production_answers.get("names") or {}, recovery_answers.get("names") or {})
+    checks = ctx.policy
     found: list[Drift] = []
-    for name in [*checks.service_names, *checks.sites]:
-        rec = ctx.translate.text(name).lower()
-        mine = _reference_chain(ours, name.lower(), server)
-        other = listed(theirs, rec, "recovery", f"answer for {rec} from DNS server {ctx.translate.text(server)}")
-        found += _name(server, name, rec, mine, other, name in checks.service_names, checks, ctx)
-    sites = [(name.lower(), ctx.translate.text(name).lower()) for name in checks.sites]
-    found += _shared_sites(server, sites, ours, theirs, ctx)
+    answers = {}
+    for name in dict.fromkeys([*checks.service_names, *checks.sites]):
+        answer = _answer(server, name, names, ctx)
+        if answer is not None:
+            answers[name] = answer
+            found += _name(answer, ctx)
+    found += _shared_sites([answers[name] for name in checks.sites if name in answers], ctx)
     return found
 
 
-def _name(server: str, name: str, rec: str, ours: dict[str, Any], theirs: dict[str, Any], service: bool,
-          checks: Any, ctx: Context) -> list[Drift]:
-    item = f"{name} @{server}"
-    kind = "service name" if service else "site"
-    expected = sorted(ctx.translate.address(a) for a in addresses(ours))
-    got = addresses(theirs)
-    if not got:
-        return [ctx.drift(item, addresses(ours), None, Severity.CRITICAL,
-                          f"{kind} {rec} does not resolve on recovery ({theirs['rcode']}, no A/AAAA record); "
-                          f"production's {name} resolves to {', '.join(addresses(ours))}")]
-    found = _ttl(server, name, rec, ours, theirs, checks.max_ttl, ctx)
-    if service and got != expected:
-        found.append(ctx.drift(item, addresses(ours), got, Severity.CRITICAL,
-                               f"{rec} resolves to {', '.join(got)} on recovery, expected {', '.join(expected)} "
-                               f"(production's {name}: {', '.join(addresses(ours))}, translated)"))
-    elif shape(ours) != shape(theirs):
-        found.append(ctx.drift(f"{item} chain", shape(ours), shape(theirs), Severity.MINOR,
-                               f"{name} is {' → '.join(shape(ours))} on production but {rec} is "
-                               f"{' → '.join(shape(theirs))} on recovery"))
+def _answer(server: str, name: str, names: tuple[Mapping[str, Any], Mapping[str, Any]], ctx: Context) -> Answer | None:
+    """Both sides' chains for a name (``names``: production's and recovery's answers from the
+    server), or None when it cannot be compared (already recorded as unverified)."""
+    item, recovery_name = f"{name} @{server}", ctx.translate.text(name).lower()
+    if not ctx.usable(item):
+        return None
+    production = ctx.listed(names[0], name.lower(), "production", item)
+    recovery = ctx.listed(names[1], recovery_name, "recovery", item)
+    if production is None or recovery is None:
+        return None
+    return Answer(server, name, recovery_name, production, recovery, name in ctx.policy.service_names)
+
+
+def _name(answer: Answer, ctx: Context) -> list[Drift]:
+    kind = "service name" if answer.service else "site"
+    production, recovery = addresses(answer.production), addresses(answer.recovery)
+    if not recovery:
+        return [ctx.drift(answer.item, production, None, Severity.CRITICAL,
+                          f"{kind} {answer.recovery_name} does not resolve on recovery ({answer.recovery.get('rcode')}, "
+                          f"no A/AAAA record); production's {answer.name} resolves to {', '.join(production)}")]
+    found = _ttl(answer, ctx)
+    expected = sorted(ctx.translate.address(address) for address in production)
+    if answer.service and recovery != expected:
+        found.append(ctx.drift(answer.item, production, recovery, Severity.CRITICAL,
+                               f"{answer.recovery_name} resolves to {', '.join(recovery)} on recovery, expected "
+                               f"{', '.join(expected)} (production's {answer.name}: {', '.join(production)}, translated)"))
+    elif shape(answer.production) != shape(answer.recovery):
+        shapes = (shape(answer.production), shape(answer.recovery))
+        found.append(ctx.drift(f"{answer.item} chain", *shapes, Severity.MINOR,
+                               f"{answer.name} is {' → '.join(shapes[0])} on production but {answer.recovery_name} "
+                               f"is {' → '.join(shapes[1])} on recovery"))
     return found
 
 
-def _ttl(server: str, name: str, rec: str, ours: dict[str, Any], theirs: dict[str, Any], limit: int,
-         ctx: Context) -> list[Drift]:
-    prod_ttl, rec_ttl = max_ttl(ours), max_ttl(theirs)
-    over = [f"on {side}, {_longest(chain)} (in the answer for {label}) has a TTL of {ttl} s"
-            for side, label, chain, ttl in (("production", name, ours, prod_ttl), ("recovery", rec, theirs, rec_ttl))
-            if ttl is not None and ttl > limit]
+def _ttl(answer: Answer, ctx: Context) -> list[Drift]:
+    limit = ctx.policy.max_ttl
+    ttls = {side: max_ttl(answer.chain(side)) for side in ("production", "recovery")}
+    over = [f"on {side}, {_longest(answer.chain(side))} (in the answer for {answer.label(side)}) has a TTL of {ttl} s"
+            for side, ttl in ttls.items() if ttl is not None and ttl > limit]
     if not over:
         return []
-    worst = max(ttl for ttl in (prod_ttl, rec_ttl) if ttl is not None)
-    return [ctx.drift(f"{name} ttl @{server}", prod_ttl, rec_ttl, Severity.MAJOR,
+    worst = max(ttl for ttl in ttls.values() if ttl is not None)
+    return [ctx.drift(f"{answer.name} ttl @{answer.server}", ttls["production"], ttls["recovery"], Severity.MAJOR,
                       f"{'; '.join(over)}, above the {limit} s maximum: clients may keep the old answer "
                       f"for up to {worst} s after the record is switched, beyond the RTO allowance")]
 
 
-def _joined(values: list[str]) -> str:
-    return ", ".join(values) if values else "none"
-
-
-def _longest(chain: dict[str, Any]) -> str:
+def _longest(chain: Mapping[str, Any]) -> str:
     """The record whose TTL is the chain's longest: the one to fix."""
     return max(chain["records"], key=lambda record: record["ttl"])["name"]
 
 
-def _shared_sites(server: str, sites: list[tuple[str, str]], ours: dict[str, Any], theirs: dict[str, Any],
-                  ctx: Context) -> list[Drift]:
+def _shared_sites(sites: list[Answer], ctx: Context) -> list[Drift]:
+    """Sites sharing an address on either side (only sites both sides answered for)."""
     found = []
-    for side, names, answers in (("production", [p for p, _ in sites], ours),
-                                 ("recovery", [r for _, r in sites], theirs)):
-        by_address: dict[str, list[str]] = defaultdict(list)
-        for name in names:
-            for address in addresses(answers[name]):
-                by_address[address].append(name)
+    for side in ("production", "recovery"):
+        by_address: dict[str, list[Answer]] = defaultdict(list)
+        for site in sites:
+            for address in addresses(site.chain(side)):
+                by_address[address].append(site)
         for address, sharing in sorted(by_address.items()):
             if len(sharing) < 2:
                 continue
-            prod = {p: addresses(ours[p]) for p, r in sites if (p if side == "production" else r) in sharing}
-            rec = {r: addresses(theirs[r]) for p, r in sites if (p if side == "production" else r) in sharing}
-            found.append(ctx.drift(f"sites sharing {address} on {side} @{server}", prod, rec, Severity.MAJOR,
-                                   f"on {side}, sites {' and '.join(sharing)} share the address {address}: "
-                                   "each site needs an address of its own, or partners reach the wrong site"))
+            found.append(ctx.drift(f"sites sharing {address} on {side} @{sharing[0].server}",
+                                   {site.label("production"): addresses(site.production) for site in sharing},
+                                   {site.recovery_name: addresses(site.recovery) for site in sharing}, Severity.MAJOR,
+                                   f"on {side}, sites {' and '.join(site.label(side) for site in sharing)} share the "
+                                   f"address {address}: each site needs an address of its own, or partners reach the "
+                                   "wrong site"))
     return found
-
-
-def _resolver(ours: dict[str, Any], theirs: dict[str, Any], names: list[str], ctx: Context) -> list[Drift]:
-    found = []
-    for name in names:
-        rec_name = ctx.translate.text(name).lower()
-        prod = listed(ours["names"], name.lower(), "production", f"resolver answer for {name}")
-        rec = listed(theirs["names"], rec_name, "recovery", f"resolver answer for {rec_name}")
-        if not prod:
-            raise FactsUnavailable(f"{name} does not resolve with production's own resolver "
-                                   f"(nameservers {_joined(ours['nameservers'])}): nothing to compare recovery with")
-        expected = sorted(ctx.translate.address(a) for a in prod)
-        if rec != expected:
-            what = "does not resolve" if not rec else f"resolves to {', '.join(rec)}"
-            found.append(ctx.drift(f"resolver {name}", prod, rec or None, Severity.MAJOR,
-                                   f"{ctx.translate.text(name)} {what} with recovery's own resolver, "
-                                   f"expected {', '.join(expected)} (production: {', '.join(prod)})"))
-    # A nameserver that is not the translation of production's may sit in the failed site: every
-    # lookup then waits for the resolver's timeout first. The search list only changes short names.
-    for key, severity in (("nameservers", Severity.MAJOR), ("search", Severity.MINOR)):
-        expected = ctx.translate.value(ours[key])
-        if expected != theirs[key]:
-            found.append(ctx.drift(f"resolver {key}", ours[key], theirs[key], severity,
-                                   f"recovery's resolv.conf lists {key} {_joined(theirs[key])}, expected "
-                                   f"{_joined(expected)} (production's, translated)"))
-    return found
-
-
-def reference(production: Any, ctx: Context) -> dict[str, str]:
-    """Items production has no usable answer for (none yet: see the comparison)."""
-    return {}

@@ -7,46 +7,79 @@
   (addresses or networks) → CRITICAL: partners' allowlists would reject every transfer. A
   different address that partners already allow is not drift: that is what the list is for.
 
-Production's facts without an egress address (a snapshot made some other way) or recovery's with
-no outcome at all raise :class:`~drverify.errors.FactsUnavailable`: unverified, never passed.
+Production is the reference (:func:`reference`): production's own proxy unreachable makes the
+``proxy`` item unverified and nothing else is compared (the address is measured through it); its
+proxy reachable but giving no address makes ``egress address`` unverified, and recovery's proxy
+is still checked. Recovery's facts with no outcome at all (a snapshot made some other way) are
+unverified too, never passed.
 Proxies are shown as ``scheme://host:port`` only, whatever an old snapshot holds.
 """
 
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from drverify.drift.records import Context, Drift, Severity
-from drverify.errors import FactsUnavailable
 
 SEVERITIES = (Severity.CRITICAL,)
+PROXY, ADDRESS = "proxy", "egress address"
+
+
+@dataclass(frozen=True)
+class Address:
+    """The egress address on both sides, and recovery's proxy (shown without userinfo)."""
+
+    production: str
+    recovery: str | None
+    proxy: str
 
 
 def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) -> list[Drift]:
-    ours, theirs = production.get("egress"), recovery.get("egress")
-    if ours is None:
-        raise FactsUnavailable(f"production facts have no egress address through {shown(production.get('proxy'))}: "
-                               "nothing to compare recovery with")
+    if not ctx.usable(PROXY):
+        return []
     proxy = shown(recovery.get("proxy"))
     if "proxy_unreachable" in recovery:
-        return [ctx.drift("proxy", shown(production.get("proxy")), f"{proxy}: {recovery['proxy_unreachable']}",
+        return [ctx.drift(PROXY, shown(production.get("proxy")), f"{proxy}: {recovery['proxy_unreachable']}",
                           Severity.CRITICAL, f"recovery cannot reach its forward proxy {proxy} "
                           f"({recovery['proxy_unreachable']}): no transfer to partners could leave")]
+    if not ctx.usable(ADDRESS):
+        return []
+    address = Address(production["egress"], recovery.get("egress"), proxy)
     if "echo_failed" in recovery:
-        return [ctx.drift("egress address", ours, None, Severity.CRITICAL,
+        return [ctx.drift(ADDRESS, address.production, None, Severity.CRITICAL,
                           f"recovery's forward proxy {proxy} cannot fetch the echo endpoint "
                           f"({recovery['echo_failed']}): transfers through it would fail too")]
-    if theirs is None:
-        raise FactsUnavailable(f"recovery facts have no egress address through {proxy} and no reason why")
-    allowed = ctx.policy.allowed_addresses
-    if theirs == ours or is_allowed(theirs, allowed):
+    if address.recovery is None:
+        ctx.unverified(ADDRESS, "recovery", f"no egress address through {proxy} and no reason why "
+                                            "(a snapshot made some other way?)")
         return []
-    return [ctx.drift("egress address", ours, theirs, Severity.CRITICAL,
-                      f"recovery's traffic leaves through {proxy} from {theirs}, production's from {ours}; "
-                      f"{theirs} is not in the partners' allowlist ({', '.join(allowed) or 'empty'}): "
-                      "partners would reject every transfer")]
+    return _allowed(address, ctx)
+
+
+def reference(production: Any, ctx: Context) -> dict[str, str]:
+    """Production's proxy unreachable: ``proxy`` (and with it everything) has no reference;
+    reachable but without an address: ``egress address`` has none."""
+    if production.get("egress") is not None:
+        return {}
+    proxy = shown(production.get("proxy"))
+    why = production.get("proxy_unreachable") or production.get("echo_failed") or \
+        "no reason recorded: a snapshot made some other way?"
+    reason = f"production's proxy {proxy} gives no egress address ({why}): nothing to compare recovery with"
+    return {PROXY: reason} if "proxy_unreachable" in production else {ADDRESS: reason}
+
+
+def _allowed(address: Address, ctx: Context) -> list[Drift]:
+    """Recovery's address is production's, or one partners already allow; else CRITICAL."""
+    allowed = ctx.policy.allowed_addresses
+    if address.recovery == address.production or is_allowed(address.recovery, allowed):
+        return []
+    return [ctx.drift(ADDRESS, address.production, address.recovery, Severity.CRITICAL,
+                      f"recovery's traffic leaves through {address.proxy} from {address.recovery}, production's from "
+                      f"{address.production}; {address.recovery} is not in the partners' allowlist "
+                      f"({', '.join(allowed) or 'empty'}): partners would reject every transfer")]
 
 
 def shown(proxy: str | None) -> str:
@@ -71,8 +104,3 @@ def is_allowed(address: str, allowed: list[str]) -> bool:
         except ValueError:
             continue
     return False
-
-
-def reference(production: Any, ctx: Context) -> dict[str, str]:
-    """Items production has no usable answer for (none yet: see the comparison)."""
-    return {}

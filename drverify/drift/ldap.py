@@ -1,8 +1,6 @@
 """LDAP drift: could people log in on recovery as they do on production?
 
-Production's facts only exist when production could use every directory server (otherwise the
-area is unverified, see :mod:`drverify.facts.ldap`). So for each server (recovery's: the
-translation of the URL):
+For each server (recovery's: the translation of the URL):
 
 - recovery stopped at a stage → CRITICAL, the message naming the stage: TCP blocked (a firewall
   or route), TLS failure (certificate name or CA), bind refused, search failed -- in every case
@@ -10,18 +8,16 @@ translation of the URL):
 - both searched, with different results (after translating production's) → MAJOR: logins work,
   but not for the same people or groups.
 
-Servers are the inventory's: one production's facts lack (a snapshot older than the inventory) or
-hold a failed outcome for (facts made some other way) raises
-:class:`~drverify.errors.FactsUnavailable` -- unverified, never skipped; so does recovery's facts
-lacking the translated URL.
+Production is the reference (:func:`reference`): a server production itself cannot use (at
+any stage) is unverified, the other servers are still compared. A server either side's facts
+lack (a snapshot older than the inventory) is unverified too, never skipped.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from drverify.drift.records import Context, Drift, Severity, listed
-from drverify.errors import FactsUnavailable
+from drverify.drift.records import Context, Drift, Severity
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR)
 
@@ -30,45 +26,52 @@ STAGES = {
     "tls": "TLS failure (certificate name or CA not trusted)",
     "bind": "bind refused",
     "search": "search failed",
+    "url": "unusable server URL",
 }
 
 
 def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) -> list[Drift]:
     found = []
     for url in ctx.policy.servers:
-        ours = _reference(production["servers"], url)
-        theirs_url = ctx.translate.text(url)
-        theirs = listed(recovery["servers"], theirs_url, "recovery", f"outcome for LDAP server {theirs_url}")
-        if theirs["stage"] != "ok":
-            found.append(ctx.drift(f"server {url}", "ok", f"{theirs['stage']}: {theirs['reason']}", Severity.CRITICAL,
-                                   f"{STAGES.get(theirs['stage'], theirs['stage'])} from recovery to {theirs_url} "
-                                   f"({theirs['reason']}); production logs in: nobody could log in after a takeover"))
-        elif ctx.translate.value(ours["entries"]) != theirs["entries"]:
-            found.append(_different(url, ours["entries"], theirs["entries"], ctx))
+        item, recovery_url = f"server {url}", ctx.translate.text(url)
+        if not ctx.usable(item):
+            continue
+        production_outcome = ctx.listed(production.get("servers") or {}, url, "production", item)
+        recovery_outcome = ctx.listed(recovery.get("servers") or {}, recovery_url, "recovery", item)
+        if production_outcome is None or recovery_outcome is None:
+            continue
+        if recovery_outcome["stage"] != "ok":
+            found.append(_stopped(url, recovery_url, recovery_outcome, ctx))
+        elif ctx.translate.value(production_outcome["entries"]) != recovery_outcome["entries"]:
+            found.append(_different(url, (production_outcome["entries"], recovery_outcome["entries"]), ctx))
     return sorted(found, key=lambda drift: drift.item)
 
 
-def _reference(servers: dict[str, Any], url: str) -> dict[str, Any]:
-    """Production's outcome, which must be a full login and search: it is what recovery should match."""
-    ours = listed(servers, url, "production", f"outcome for LDAP server {url}")
-    if ours["stage"] != "ok":
-        raise FactsUnavailable(f"production cannot use LDAP server {url} ({ours['stage']}: {ours['reason']}): "
-                               "nothing to compare recovery with")
-    return ours
+def reference(production: Any, ctx: Context) -> dict[str, str]:
+    """Servers production itself cannot use: nothing to expect of recovery there."""
+    servers = production.get("servers") or {}
+    return {f"server {url}": f"production cannot use LDAP server {url} ({result.get('stage')}: "
+                             f"{result.get('reason')}): nothing to compare recovery with"
+            for url in ctx.policy.servers if (result := servers.get(url)) is not None and result.get("stage") != "ok"}
 
 
-def _different(url: str, ours: list[dict[str, Any]], theirs: list[dict[str, Any]], ctx: Context) -> Drift:
-    expected = ctx.translate.value(ours)
-    missing = [entry["dn"] for entry in expected if entry not in theirs]
-    extra = [entry["dn"] for entry in theirs if entry not in expected]
+def _stopped(url: str, recovery_url: str, outcome: dict[str, Any], ctx: Context) -> Drift:
+    """Recovery stopped at a stage production passes (``outcome``: recovery's)."""
+    stage, reason = outcome["stage"], outcome["reason"]
+    return ctx.drift(f"server {url}", "ok", f"{stage}: {reason}", Severity.CRITICAL,
+                     f"{STAGES.get(stage, stage)} from recovery to {recovery_url} ({reason}); "
+                     "production logs in: nobody could log in after a takeover")
+
+
+def _different(url: str, entries: tuple[list[dict[str, Any]], list[dict[str, Any]]], ctx: Context) -> Drift:
+    """Both searched, with other results (``entries``: production's and recovery's)."""
+    production, recovery = entries
+    expected = ctx.translate.value(production)
+    missing = [entry["dn"] for entry in expected if entry not in recovery]
+    extra = [entry["dn"] for entry in recovery if entry not in expected]
     detail = "; ".join(part for part in (
         f"differs or missing on recovery: {', '.join(missing)}" if missing else "",
         f"differs or extra on recovery: {', '.join(extra)}" if extra else "") if part)
-    return ctx.drift(f"search {url}", ours, theirs, Severity.MAJOR,
-                     f"search result different: recovery's directory answers {len(theirs)} entries, "
-                     f"production's {len(ours)} ({detail})")
-
-
-def reference(production: Any, ctx: Context) -> dict[str, str]:
-    """Items production has no usable answer for (none yet: see the comparison)."""
-    return {}
+    return ctx.drift(f"search {url}", production, recovery, Severity.MAJOR,
+                     f"search result different: recovery's directory answers {len(recovery)} entries, "
+                     f"production's {len(production)} ({detail})")

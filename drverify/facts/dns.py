@@ -7,12 +7,11 @@ answer's record chain is kept -- CNAMEs then A/AAAA, each with its TTL -- becaus
 and the TTLs decide how a failover reaches clients. The host's own resolver view comes from one
 batched round trip: /etc/resolv.conf and ``getent ahosts`` for the names the MFT host depends on.
 
-Production is the reference: if a server does not answer production, or gives production no
-usable answer for a name (an rcode other than NOERROR, or no A/AAAA record at the end of the
-chain), or production's own resolver finds nothing for a resolver name, the area is unverified
-(FactError naming the name, the server and the rcode: there is nothing to compare with). The same
-on recovery is recorded (``{"error": reason}``, the rcode, an empty address list) and becomes
-drift. Facts::
+Facts record what each side saw, the same way for either role: a server that does not answer
+is ``{"error": reason}``, a name without an answer keeps its rcode and an empty record list, a
+resolver name that does not resolve an empty address list, one whose lookup failed otherwise
+``{"error": reason}``, an unreadable resolv.conf ``{"error": reason, "names": {...}}``. Which of
+production's answers can serve as the reference is the drift module's declared step. Facts::
 
     {"servers": {"198.51.100.2": {"names": {"sftp.mft-prod.example.com": {"rcode": "NOERROR",
         "records": [{"name": "sftp.mft-prod.example.com", "type": "CNAME", "ttl": 300,
@@ -34,7 +33,6 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 
-from drverify.errors import FactError
 from drverify.facts.batch import Output
 from drverify.inventory.model import Pair
 from drverify.inventory.network import DnsChecks
@@ -59,32 +57,7 @@ def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
                for server in servers}
     resolver_names = [tr.text(name).lower() for name in checks.resolver_names]
     outputs = vantage.run(resolver_commands(resolver_names))
-    facts = {"servers": answers, "resolver": resolver_view(outputs, resolver_names)}
-    if role == "production":
-        require_answers(facts)
-    return facts
-
-
-def require_answers(facts: dict[str, Any]) -> None:
-    """FactError unless production got a usable answer everywhere: it is the reference."""
-    for server, answer in facts["servers"].items():
-        if "error" in answer:
-            raise FactError(f"server {server} does not answer production: {answer['error']}")
-        for name, chain in answer["names"].items():
-            if chain["rcode"] != "NOERROR" or not has_address(chain):
-                raise FactError(f"{name} gives production no address from server {server} "
-                                f"(rcode {chain['rcode']}, {len(chain['records'])} record(s)): "
-                                "nothing to compare recovery with")
-    resolver = facts["resolver"]
-    for name, found in resolver["names"].items():
-        if not found:
-            servers = ", ".join(resolver["nameservers"]) or "none in resolv.conf"
-            raise FactError(f"{name} does not resolve with production's own resolver "
-                            f"(getent ahosts: not found; nameservers {servers}): nothing to compare recovery with")
-
-
-def has_address(chain: dict[str, Any]) -> bool:
-    return any(record["type"] in ADDRESS_TYPES for record in chain["records"])
+    return {"servers": answers, "resolver": resolver_view(outputs, resolver_names)}
 
 
 def _ask(vantage: Any, server: str, checks: DnsChecks, names: list[str], failure: str | None) -> dict[str, Any]:
@@ -128,13 +101,17 @@ def resolver_commands(names: list[str]) -> dict[str, str]:
 
 
 def resolver_view(outputs: Mapping[str, Output], names: list[str]) -> dict[str, Any]:
-    """resolv.conf's nameservers and search list, and each name's addresses (empty: no answer)."""
+    """resolv.conf's nameservers and search list, and each name's addresses (empty: no answer).
+
+    Each part stands on its own: an unreadable resolv.conf leaves the names' lookups usable,
+    and one lookup failing leaves the others.
+    """
+    addresses = {name: parse_getent_ahosts(outputs.get(f"getent.{index}")) for index, name in enumerate(names)}
     resolv = outputs.get("resolv.conf")
     if resolv is None or not resolv.ok:
-        raise FactError(resolv.reason("cat /etc/resolv.conf") if resolv else "resolv.conf: no output came back")
-    view = parse_resolv_conf(resolv.stdout)
-    addresses = {name: parse_getent_ahosts(outputs.get(f"getent.{index}")) for index, name in enumerate(names)}
-    return {**view, "names": addresses}
+        reason = resolv.reason("cat /etc/resolv.conf") if resolv else "cat /etc/resolv.conf: no output came back"
+        return {"error": reason, "names": addresses}
+    return {**parse_resolv_conf(resolv.stdout), "names": addresses}
 
 
 def parse_resolv_conf(text: str) -> dict[str, list[str]]:
@@ -150,12 +127,13 @@ def parse_resolv_conf(text: str) -> dict[str, list[str]]:
     return {"nameservers": nameservers, "search": search}
 
 
-def parse_getent_ahosts(output: Output | None) -> list[str]:
-    """Sorted unique addresses; ``getent`` exits 2 when the name does not resolve."""
+def parse_getent_ahosts(output: Output | None) -> list[str] | dict[str, str]:
+    """Sorted unique addresses; ``getent`` exits 2 when the name does not resolve (an answer:
+    no address); any other failure is ``{"error": reason}``, the lookup not made."""
     if output is None:
-        raise FactError("getent ahosts: no output came back")
+        return {"error": "getent ahosts: no output came back"}
     if output.rc == 2:
         return []
     if not output.ok:
-        raise FactError(output.reason("getent ahosts"))
+        return {"error": output.reason("getent ahosts")}
     return sorted({line.split()[0] for line in output.stdout.splitlines() if line.strip()})

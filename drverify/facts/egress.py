@@ -9,8 +9,10 @@ Proxy credentials come from their SecretRef just before use and are scrubbed fro
 the proxy is only ever shown as ``scheme://host:port`` (userinfo in its URL is dropped, never
 stored in facts or messages).
 
-Production is the reference: its egress cannot be measured (proxy down, echo endpoint failing)
-→ unverified. On recovery these are recorded, since each is a finding of its own::
+The echo endpoint may answer in any of the common shapes (:func:`parse_echo`): plain text, JSON
+(ipify, httpbin, ip-api, ifconfig.co...) or a small HTML page, as long as it names exactly one
+address. Either side's outcome is recorded the same way; whether production's can be the
+reference is the drift module's declared step::
 
     {"proxy": "http://proxy-prod.example.com:3128", "egress": "203.0.113.11"}
     {"proxy": "http://proxy-dr.example.com:3128", "proxy_unreachable": "connection refused"}
@@ -19,7 +21,11 @@ Production is the reference: its egress cannot be measured (proxy down, echo end
 
 from __future__ import annotations
 
+import html
 import ipaddress
+import json
+import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -34,6 +40,14 @@ from drverify.inventory.translate import Translation
 NAME = "egress"
 PROBES_FROM = "host"
 DEFAULT_PROXY_PORT = 3128
+#: keys under which echo services put the caller's address (ipify, ifconfig.co: ip; httpbin:
+#: origin; ip-api: query; abstractapi: ip_address), compared in lower case
+ADDRESS_KEYS = ("ip", "origin", "address", "query", "ip_address", "ipaddress", "client_ip")
+#: how much of an unusable echo page its reason quotes
+SHOWN = 200
+_TAG = re.compile(r"<[A-Za-z!/][^>]*>")
+_HIDDEN = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_TOKEN = re.compile(r"[\w:.]+")
 
 
 def applies(pair: Pair) -> bool:
@@ -48,15 +62,9 @@ def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
     credentials = reveal(checks.credentials, "proxy credentials") if checks.credentials else None
     failure = vantage.reach([(host, port)], timeout=pair.network.connect_timeout)[(host, port)]
     if failure is not None:
-        result = {"proxy": proxy, "proxy_unreachable": f"tcp/{port}: {failure}"}
-    else:
-        with vantage.forward(host, port, checks.timeout) as local:
-            result = {"proxy": proxy, **fetch(local, checks.echo_url, credentials, checks.timeout)}
-    if role == "production" and "egress" not in result:
-        reason = result.get("proxy_unreachable") or result.get("echo_failed")
-        raise FactError(f"production's proxy {proxy} gives no egress address ({reason}): "
-                        "nothing to compare recovery with")
-    return result
+        return {"proxy": proxy, "proxy_unreachable": f"tcp/{port}: {failure}"}
+    with vantage.forward(host, port, checks.timeout) as local:
+        return {"proxy": proxy, **fetch(local, checks.echo_url, credentials, checks.timeout)}
 
 
 def proxy_address(proxy: str) -> tuple[str, int]:
@@ -103,14 +111,75 @@ def fetch(local: tuple[str, int], echo_url: str, credentials: str | None, timeou
 
 
 def parse_echo(status: int, reason: str | None, body: str) -> dict[str, str]:
-    """The address in an echo page (first word of plain text), or why the page is not usable."""
+    """The caller's address in an echo page, or why the page is not usable.
+
+    Exactly one distinct address must stand out: two (httpbin's ``origin`` lists every proxy in a
+    chain, a page may show IPv4 and IPv6) or none leave no egress address to compare, and the
+    reason quotes the start of the page, escaped so that no control character reaches a terminal.
+    """
     if status != 200:
         return {"echo_failed": f"HTTP {status} {reason or ''}".strip()}
-    words = body.split()
+    candidates = echo_candidates(body)
+    if len(candidates) == 1:
+        return {"egress": candidates[0]}
+    start = repr(body[:SHOWN])
+    if not candidates:
+        return {"echo_failed": f"the echo page holds no address: {start}"}
+    return {"echo_failed": f"the echo page holds {len(candidates)} addresses ({', '.join(candidates)}), "
+                           f"not one: {start}"}
+
+
+def echo_candidates(body: str) -> list[str]:
+    """The distinct addresses an echo page offers as the caller's, in the order they appear."""
     try:
-        return {"egress": str(ipaddress.ip_address(words[0]))}
-    except (IndexError, ValueError):
-        return {"echo_failed": f"the echo page holds no address: {body.strip()[:60]!r}"}
+        document = json.loads(body)
+    except ValueError:
+        document = None
+    if isinstance(document, (dict, list, str)):
+        return list(dict.fromkeys(_json_candidates(document)))
+    text = html.unescape(_TAG.sub(" ", _HIDDEN.sub(" ", body))) if _TAG.search(body) else body
+    return list(dict.fromkeys(addresses_in(text)))
+
+
+def _json_candidates(document: dict[str, Any] | list[Any] | str) -> list[str]:
+    """Under a known key, at the top or one level down; else every string value that is an
+    address, anywhere in the document."""
+    if isinstance(document, str):
+        return addresses_in(document)
+    found = _keyed(document)
+    if not found and isinstance(document, dict):
+        found = [address for value in document.values() for address in _keyed(value)]
+    return found or [address for value in _strings(document) if (address := _address(value.strip()))]
+
+
+def _keyed(document: Any) -> list[str]:
+    if not isinstance(document, dict):
+        return []
+    values = {str(key).lower(): value for key, value in document.items()}
+    return [address for key in ADDRESS_KEYS if isinstance(values.get(key), str) for address in addresses_in(values[key])]
+
+
+def _strings(document: Any) -> Iterator[str]:
+    if isinstance(document, str):
+        yield document
+    elif isinstance(document, (dict, list)):
+        for value in document.values() if isinstance(document, dict) else document:
+            yield from _strings(value)
+
+
+def addresses_in(text: str) -> list[str]:
+    """Every IP address written in the text, normalised (a sentence's full stop is not part of it)."""
+    return [address for token in _TOKEN.findall(text) if (address := _address(token) or _address(token.rstrip(".:")))]
+
+
+def _address(text: str) -> str | None:
+    """The normalised address ``text`` is, if any; an unspecified address (0.0.0.0, ::) is never
+    a caller's."""
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    return None if address.is_unspecified else str(address)
 
 
 def _short(error: BaseException) -> str:

@@ -13,9 +13,10 @@ stage it stopped at, so a person can tell a blocked port from an untrusted certi
                      "attributes": {"memberuid": ["alice", "mftsvc"]}}]}}}
     # or {"stage": "tcp" | "tls" | "bind" | "search", "reason": "connection refused", "entries": []}
 
-Production is the reference: a server production cannot use (slapd stopped, both sides failing
-at TCP, the search base missing: noSuchObject) makes the area unverified, never drift and never
-a pass; a server only recovery cannot use is recorded and becomes drift.
+Either side's outcomes are recorded the same way (a URL that is not ldap:// or ldaps:// is the
+``"url"`` stage of that server only); whether production's can be the reference is the drift
+module's declared step: a server production cannot use (slapd stopped, the search base missing:
+noSuchObject) is unverified there, never drift and never a pass.
 """
 
 from __future__ import annotations
@@ -48,17 +49,17 @@ def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
     checks: LdapChecks = pair.network.ldap
     tr = Translation(pair.translate if role == "recovery" else {})
     password = reveal(checks.password, "ldap bind password") if checks.password else None
-    targets = {tr.text(url): server_address(tr.text(url)) for url in checks.servers}
+    servers, targets = {}, {}
+    for url in map(tr.text, checks.servers):
+        try:
+            targets[url] = server_address(url)
+        except FactError as error:
+            servers[url] = outcome("url", str(error))
     failures = vantage.reach(targets.values(), timeout=pair.network.connect_timeout)
-    servers = {}
     for url, target in targets.items():
         failure = failures[target]
         servers[url] = outcome("tcp", f"tcp/{target[1]}: {failure}") if failure else \
             _session(vantage, url, target, checks, tr, password)
-    for url, result in servers.items():
-        if role == "production" and result["stage"] != "ok":
-            raise FactError(f"production cannot use {url} ({result['stage']}: {result['reason']}): "
-                            "nothing to compare recovery with")
     return {"servers": servers}
 
 
@@ -117,7 +118,7 @@ def _stages(conn: ldap3.Connection, ldaps: bool, checks: LdapChecks) -> dict[str
 def search_outcome(conn: ldap3.Connection, search: LdapSearch) -> dict[str, Any]:
     """Result 0 with no entries is an answer (nobody matches); anything else failing -- including
     32, noSuchObject: the configured base does not exist -- is the "search" stage (on production
-    that leaves nothing to compare, see :func:`probe`)."""
+    that leaves nothing to compare: the drift module's reference step)."""
     if not conn.search(search.base, search.filter, SCOPES[search.scope], attributes=search.attributes or None) \
             and (conn.result or {}).get("result") != 0:
         return outcome("search", f"search under {search.base} failed: {_result(conn)}")

@@ -74,7 +74,8 @@ class EgressChecks(Strict):
 
     #: production's forward proxy, ``http://host:port`` (recovery's: its translation)
     proxy: str | None = None
-    #: an endpoint answering with the caller's address as plain text
+    #: an endpoint answering with the caller's address: plain text, JSON (``ip``, ``origin``...)
+    #: or a small HTML page, naming exactly one address
     echo_url: str | None = None
     #: addresses or networks partners already allow
     allowed_addresses: list[str] = []

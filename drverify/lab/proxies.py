@@ -3,7 +3,9 @@
 - production's proxy listens on 198.51.100.4:3128 and leaves from 203.0.113.11 (tinyproxy's
   ``Bind``); recovery's on 198.51.100.5:3128 leaves from 203.0.113.21 -- seeded: partners only
   allow 203.0.113.11. Both require Basic credentials, random per ``up``, kept in a 0600 file;
-- the echo endpoint (http://203.0.113.80/) answers with the caller's address;
+- the echo endpoint (http://203.0.113.80/) answers with the caller's address: as JSON
+  (``{"ip": "203.0.113.11", "via": "drverify-lab"}``) to production's proxy, as plain text to
+  recovery's, so that every run reads both shapes real echo services use;
 - partner-sftp (198.51.100.8:22) allows production's address only (seeded: its own firewall
   refuses recovery, so recovery's ruleset gains no extra rule); partner-https
   (198.51.100.9:443) is open to both.
@@ -90,8 +92,9 @@ def start_partners(lab: Lab, node: str) -> Popen[bytes]:
 
 
 def start_echo(lab: Lab, node: str) -> Popen[bytes]:
-    """The internet's "what is my IP" endpoint."""
-    return lab.spawn(node, ["/usr/bin/python3", _install_echo(lab, node), f"{ECHO_ADDRESS}:80"], "echo.log")
+    """The internet's "what is my IP" endpoint: JSON for production's proxy, plain text for recovery's."""
+    return lab.spawn(node, ["/usr/bin/python3", _install_echo(lab, node), f"--json-for={PROXIES[0].egress}",
+                            f"{ECHO_ADDRESS}:80"], "echo.log")
 
 
 def _install_echo(lab: Lab, node: str) -> str:
