@@ -46,6 +46,11 @@ def test_exactly_the_seeded_network_faults_with_their_causes(lab: Lab, tmp_path:
         for key, words in SEEDED.items():
             assert all(word in records[key] for word in words), (key, records[key])
     assert set(statuses(report).values()) == {"drift"} and len(statuses(report)) == 8
+    assert [r["unverified"] for r in report["results"] if r["area"] in AREAS] == [[]] * 8
+    egress = [d for d in report["drift"] if d["area"] == "egress"]
+    # production's proxy reaches a JSON echo page, recovery's a plain-text one: both are read
+    assert {(d["production"], d["recovery"]) for d in egress} == {("203.0.113.11", "203.0.113.21")}
+    assert all("production's from 203.0.113.11" in d["message"] for d in egress)
     vantages = {h.get("vantage") for r in report["results"] if r["area"] in ("dns", "ldap", "egress")
                 for h in r["hosts"]}
     assert all(v and "probes leave from the host itself" in v for v in vantages), vantages
@@ -85,3 +90,11 @@ def test_stopped_servers_make_their_areas_unverified_not_passed(lab: Lab, tmp_pa
     assert "name does not resolve" in reasons[("lab-ssh", "reachability")]
     assert "tcp/53: connection refused" in reasons[("lab-ssh", "dns")]
     assert "ERROR checks/test_ldap.py::test_ldap[lab-ssh]" in run.stdout
+    unverified = {(r["pair"], r["area"]): {(u["item"], u["host"].split()[0]) for u in r["unverified"]}
+                  for r in report["results"] if r["area"] in AREAS}
+    for pair in PAIRS:
+        assert unverified[(pair, "dns")] >= {("server 198.51.100.2", "production")}
+        assert unverified[(pair, "ldap")] == {("server ldaps://ldap.example.com:636", "production")}
+        assert unverified[(pair, "egress")] == {("proxy", "production")}
+        assert unverified[(pair, "reachability")] == {("endpoint partner-sftp", "production"),
+                                                      ("endpoint partner-https", "production")}

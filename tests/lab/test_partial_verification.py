@@ -1,0 +1,87 @@
+"""One unreadable item never hides the rest (issue 7), against the lab's real hosts and servers:
+the item is listed as unverified with host, area and reason; every other seeded difference of
+the area is still reported, and the check fails on that drift instead of erroring on it all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from runner import run_area_checks
+
+from drverify.lab import Lab
+
+#: an address of the lab's services node where nothing answers DNS: "a DNS server down"
+DOWN_DNS = "198.51.100.3"
+
+
+def lab_ssh_inventory(lab: Lab, tmp_path: Path, edit) -> Path:
+    """The lab-ssh pair alone, with ``edit(pair)`` applied: what a user's inventory would say."""
+    inventory = yaml.safe_load(lab.inventory_path.read_text())
+    pair = inventory["pairs"][0]
+    edit(pair)
+    inventory["pairs"] = [pair]
+    path = tmp_path / "inventory.yaml"
+    path.write_text(yaml.safe_dump(inventory))
+    return path
+
+
+def result_of(report: dict, area: str) -> dict:
+    [result] = [r for r in report["results"] if r["area"] == area]
+    return result
+
+
+def items(result: dict) -> set[tuple[str, str]]:
+    """(item, role) of each unverified item of a result."""
+    return {(u["item"], u["host"].split()[0]) for u in result["unverified"]}
+
+
+def test_one_dns_server_down_among_two_leaves_the_other_servers_drift_reported(lab: Lab, tmp_path: Path) -> None:
+    def two_servers(pair: dict) -> None:
+        pair["network"]["dns"]["servers"] = ["198.51.100.2", DOWN_DNS]
+
+    run, report = run_area_checks(lab_ssh_inventory(lab, tmp_path, two_servers), tmp_path, areas=("dns",))
+    dns = result_of(report, "dns")
+    assert dns["status"] == "drift" and run.returncode == 1
+    found = {(d["item"], d["severity"]) for d in report["drift"]}
+    assert ("sftp.mft-prod.example.com ttl @198.51.100.2", "major") in found
+    assert ("sites sharing 198.51.100.20 on recovery @198.51.100.2", "major") in found
+    assert not any(DOWN_DNS in item for item, _ in found)
+    assert (f"server {DOWN_DNS}", "production") in items(dns)
+    [reason] = [u["reason"] for u in dns["unverified"] if u["item"] == f"server {DOWN_DNS}"]
+    assert "connection refused" in reason, reason
+    assert "1 failed" in run.stdout
+    assert f"UNVERIFIED production ssh://root@198.51.100.10: dns: server {DOWN_DNS}" in run.stdout
+
+
+@pytest.fixture
+def unreadable_certificate(lab: Lab) -> Iterator[str]:
+    """One of production's certificate files made unreadable to the unprivileged check account."""
+    path = "/etc/mft/tls/ftps.pem"
+    lab.exec("production", ["chmod", "600", path])
+    try:
+        yield path
+    finally:
+        lab.exec("production", ["chmod", "644", path])
+
+
+@pytest.mark.lab_lifecycle  # changes a file on production: no other test may see it
+def test_one_unreadable_certificate_file_leaves_the_other_files_drift_reported(
+        lab: Lab, tmp_path: Path, unreadable_certificate: str) -> None:
+    def as_check_account(pair: dict) -> None:
+        for role in ("production", "recovery"):
+            pair[role] = {"host": pair[role].replace("root@", "drvcheck@"), "sudo": False}
+
+    inventory = lab_ssh_inventory(lab, tmp_path, as_check_account)
+    run, report = run_area_checks(inventory, tmp_path, areas=("certificates",))
+    certificates = result_of(report, "certificates")
+    assert certificates["status"] == "drift" and run.returncode == 1, certificates
+    found = {(d["item"], d["severity"]) for d in report["drift"]}
+    assert {("/etc/mft/tls/archive.pem", "critical"), ("/etc/mft/tls/partner-api.pem expiry", "critical"),
+            ("/etc/mft/tls/as2.pem expiry", "major")} <= found
+    assert (unreadable_certificate, "production") in items(certificates)
+    [reason] = [u["reason"] for u in certificates["unverified"] if u["item"] == unreadable_certificate]
+    assert "ermission denied" in reason, reason
+    assert not any(item.startswith(unreadable_certificate) for item, _ in found)
