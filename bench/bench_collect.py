@@ -29,7 +29,7 @@ import testinfra
 from drverify.areas import AREAS
 from drverify.facts.collect import collect_pairs
 from drverify.inventory import Pair, load_inventory, ssh_options
-from drverify.lab import Lab
+from drverify.lab.default import default_lab
 
 CORE = ("disks", "network", "firewall", "users")
 
@@ -76,7 +76,7 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=8, help="pairs checked at once (sshd allows ~10)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    lab = Lab()
+    lab = default_lab()
     if not args.no_lab:
         lab.up()
     try:

@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Sequence
 
+from drverify.lab.default import default_lab
 from drverify.lab.errors import LabError
 from drverify.lab.lab import DEFAULT_STATE_DIR, Lab
 
@@ -45,7 +46,7 @@ def show_status(lab: Lab) -> ExitStatus:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one action; errors are one line on stderr and exit status 1."""
     args = parse_args(argv)
-    lab = Lab(args.state_dir)
+    lab = default_lab(args.state_dir)
     started = time.monotonic()
     try:
         if args.action == "status":

@@ -26,7 +26,7 @@ from drverify.lab.files import FileSpec
 if TYPE_CHECKING:
     from subprocess import Popen
 
-    from drverify.lab.lab import Lab
+    from drverify.lab.handle import LabHandle
 
 DNS_ADDRESS = "198.51.100.2"
 ZONE = "example.com"
@@ -69,7 +69,7 @@ zone "{ZONE}" {{ type primary; file "{RUN_DIR}/{ZONE}.zone"; }};
 """
 
 
-def start(lab: Lab, node: str) -> Popen[bytes]:
+def start(lab: LabHandle, node: str) -> Popen[bytes]:
     """Place named.conf and the zone in the node's private /run, start named in the foreground."""
     lab.put_files(node, [
         FileSpec.dir(RUN_DIR, 0o755),

@@ -28,7 +28,7 @@ from drverify.lab.hosts import MFTSVC_HOME
 from drverify.lab.pki import Issued, LabPki, leaf, pkcs12_bytes
 
 if TYPE_CHECKING:
-    from drverify.lab.lab import Lab
+    from drverify.lab.handle import LabHandle
 
 TLS_DIR = "/etc/mft/tls"
 SFTP_PORT = 2022
@@ -83,11 +83,11 @@ def tls_files(pki: LabPki, shared: dict[str, Issued], role: str, password: str) 
     return files
 
 
-def _key_dir(lab: Lab) -> Path:
+def _key_dir(lab: LabHandle) -> Path:
     return lab.state_dir / "keys"
 
 
-def make_ssh_keys(lab: Lab) -> None:
+def make_ssh_keys(lab: LabHandle) -> None:
     """Shared SFTP host keys, and recovery's own ECDSA key (seeded)."""
     key_dir = _key_dir(lab) / "sftp"
     key_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -98,7 +98,7 @@ def make_ssh_keys(lab: Lab) -> None:
     sshd.finish_keygen(procs)
 
 
-def ssh_files(lab: Lab, role: str) -> list[FileSpec]:
+def ssh_files(lab: LabHandle, role: str) -> list[FileSpec]:
     key_dir = _key_dir(lab) / "sftp"
     files = [FileSpec.dir(SFTP_DIR, 0o755), FileSpec.text(f"{SFTP_DIR}/sshd_config", sftp_config())]
     for kind in sshd.HOST_KEY_TYPES:
@@ -109,7 +109,7 @@ def ssh_files(lab: Lab, role: str) -> list[FileSpec]:
     return files
 
 
-def pgp_files(lab: Lab, role: str, cache: Path) -> list[FileSpec]:
+def pgp_files(lab: LabHandle, role: str, cache: Path) -> list[FileSpec]:
     user = next(u for u in lab.host_specs[role].seed.users if u.name == "mftsvc")
     home = f"{MFTSVC_HOME}/.gnupg"
     files = [FileSpec.dir(home, 0o700, user.uid, user.gid)]
@@ -134,7 +134,7 @@ def wait_for_ports(address: str, ports: list[int], timeout: float = 5.0) -> None
                 time.sleep(0.01)
 
 
-def write_client_material(lab: Lab, pki: LabPki, password: str) -> dict[str, str]:
+def write_client_material(lab: LabHandle, pki: LabPki, password: str) -> dict[str, str]:
     """The CA bundle and the PKCS#12 password file the inventory points at (state dir, 0600)."""
     pki_dir = lab.state_dir / "pki"
     pki_dir.mkdir(exist_ok=True, mode=0o700)
@@ -169,7 +169,7 @@ def inventory_keys(client: dict[str, str]) -> dict:
     }
 
 
-def provision(lab: Lab) -> None:
+def provision(lab: LabHandle) -> None:
     """Place keys and certificates, start the TLS and SFTP listeners, add the inventory keys."""
     if not {"production", "recovery"} <= lab.hosts.keys():
         return

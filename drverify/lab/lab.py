@@ -10,10 +10,8 @@ from typing import Any
 from drverify.lab import (
     clientfiles,
     firewall,
-    keys,
     netns,
     seeding,
-    services,
     sshd,
     teardown,
 )
@@ -41,16 +39,17 @@ class Lab:
 
     `up()` always starts from nothing (it runs `down()` first); `down()` never fails when
     nothing exists. Extra nodes (e.g. a services namespace) and provisioners (callables run
-    with the lab once its nodes are up) let later modules add servers without changing this.
+    with the lab once its nodes are up) let later modules add servers without changing this;
+    the project's full lab is composed in :func:`drverify.lab.default.default_lab`.
     """
 
     def __init__(
         self,
         state_dir: Path | str = DEFAULT_STATE_DIR,
         hosts: Sequence[HostSpec] = DEFAULT_HOSTS,
-        nodes: Sequence[NodeSpec] = services.NODES,
-        bridges: Sequence[BridgeSpec] = DEFAULT_BRIDGES + services.BRIDGES,
-        provisioners: Sequence[Provisioner] = (services.provision, keys.provision),
+        nodes: Sequence[NodeSpec] = (),
+        bridges: Sequence[BridgeSpec] = DEFAULT_BRIDGES,
+        provisioners: Sequence[Provisioner] = (),
     ) -> None:
         self.state_dir = Path(state_dir).absolute()
         self.bridges = tuple(bridges)

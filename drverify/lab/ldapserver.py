@@ -28,7 +28,7 @@ from drverify.lab.files import FileSpec
 if TYPE_CHECKING:
     from subprocess import Popen
 
-    from drverify.lab.lab import Lab
+    from drverify.lab.handle import LabHandle
 
 LDAP_NAME = "ldap.example.com"
 LDAP_ADDRESS = "198.51.100.3"
@@ -163,7 +163,7 @@ memberUid: alice
 """
 
 
-def start(lab: Lab, node: str, secret_dir: Path) -> tuple[Popen[bytes], Path, Path]:
+def start(lab: LabHandle, node: str, secret_dir: Path) -> tuple[Popen[bytes], Path, Path]:
     """Write config and data, load them with slapadd, start slapd; (process, CA file, password file)."""
     password = secrets.token_urlsafe(18)
     password_file = secret_dir / "ldap-bind.password"

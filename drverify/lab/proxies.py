@@ -23,7 +23,7 @@ from drverify.lab.files import FileSpec
 if TYPE_CHECKING:
     from subprocess import Popen
 
-    from drverify.lab.lab import Lab
+    from drverify.lab.handle import LabHandle
 
 #: echo.py is copied into each node that runs it: the repository may live under /root, which is
 #: private (and empty) inside lab nodes
@@ -71,7 +71,7 @@ def proxy_argv(proxy: Proxy) -> list[str]:
     return ["tinyproxy", "-d", "-c", f"{RUN_DIR}/{proxy.name}.conf"]
 
 
-def start_proxies(lab: Lab, node: str, secret_dir: Path) -> tuple[list[Popen[bytes]], Path]:
+def start_proxies(lab: LabHandle, node: str, secret_dir: Path) -> tuple[list[Popen[bytes]], Path]:
     """Both tinyproxy instances, in the foreground; (processes, credentials file)."""
     password = secrets.token_urlsafe(18)
     credentials = secret_dir / "proxy.credentials"
@@ -84,20 +84,20 @@ def start_proxies(lab: Lab, node: str, secret_dir: Path) -> tuple[list[Popen[byt
     return procs, credentials
 
 
-def start_partners(lab: Lab, node: str) -> Popen[bytes]:
+def start_partners(lab: LabHandle, node: str) -> Popen[bytes]:
     """The partners' servers (one echo process), behind the partner's allowlist."""
     lab.exec(node, ["iptables-restore"], stdin=PARTNER_FIREWALL)
     listeners = [f"{host}:{port}" for host, port in (PARTNER_SFTP, PARTNER_HTTPS)]
     return lab.spawn(node, ["/usr/bin/python3", _install_echo(lab, node), *listeners], "partners.log")
 
 
-def start_echo(lab: Lab, node: str) -> Popen[bytes]:
+def start_echo(lab: LabHandle, node: str) -> Popen[bytes]:
     """The internet's "what is my IP" endpoint: JSON for production's proxy, plain text for recovery's."""
     return lab.spawn(node, ["/usr/bin/python3", _install_echo(lab, node), f"--json-for={PROXIES[0].egress}",
                             f"{ECHO_ADDRESS}:80"], "echo.log")
 
 
-def _install_echo(lab: Lab, node: str) -> str:
+def _install_echo(lab: LabHandle, node: str) -> str:
     """Copy echo.py into the node; the path to run it from there."""
     path = f"{ECHO_DIR}/echo.py"
     lab.put_files(node, [FileSpec.dir(ECHO_DIR, 0o755), FileSpec.text(path, ECHO_SOURCE.read_text())])

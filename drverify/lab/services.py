@@ -26,7 +26,7 @@ from drverify.lab.errors import LabError
 from drverify.lab.nodes import BridgeSpec, Link, NodeSpec
 
 if TYPE_CHECKING:
-    from drverify.lab.lab import Lab
+    from drverify.lab.handle import LabHandle
 
 INTERNET_BRIDGE = BridgeSpec("drvbr1", "203.0.113.1/24")
 SERVICES = NodeSpec("services", "drv-svc", "lab-services", (
@@ -47,7 +47,7 @@ NAMESERVER = dnsserver.DNS_ADDRESS
 TRANSLATE = {"proxy-prod": "proxy-dr", "198.51.100.4": "198.51.100.5"}
 
 
-def provision(lab: Lab) -> None:
+def provision(lab: LabHandle) -> None:
     """Start DNS, LDAP, proxies, partners and the echo endpoint; record the inventory keys."""
     if not {SERVICES.name, INTERNET.name} <= lab.nodes.keys():
         return
@@ -121,7 +121,7 @@ DAEMONS: dict[str, tuple[tuple[str, ...], str, str, int]] = {
 }
 
 
-def stop(lab: Lab, daemon: str) -> None:
+def stop(lab: LabHandle, daemon: str) -> None:
     """Kill one of the services' daemons (found by its exact argv), as an outage would."""
     argv = DAEMONS[daemon][0]
     pids = [pid for pid in netns.netns_pids(SERVICES.netns) if _cmdline(pid) == argv]
@@ -134,7 +134,7 @@ def stop(lab: Lab, daemon: str) -> None:
         time.sleep(0.02)
 
 
-def start(lab: Lab, daemon: str) -> None:
+def start(lab: LabHandle, daemon: str) -> None:
     """Start a stopped daemon again with its config as ``up`` left it, and wait until it answers."""
     argv, log, address, port = DAEMONS[daemon]
     lab.spawn(SERVICES.name, list(argv), log)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 import pytest
 
 from drverify.lab import Lab, Result
+from drverify.lab.default import default_lab
 from drverify.lab.sharing import SharedLab
 
 HostExec = Callable[[str, Sequence[str]], Result]
@@ -37,7 +38,7 @@ def shared_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedLab]:
         pytest.skip("the lab builds network namespaces, bridges and mounts: run the tests as root")
     base = tmp_path_factory.getbasetemp()
     # xdist workers' temp dirs share a per-run parent; a lone process owns its own dir.
-    shared = SharedLab(Lab(), base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
+    shared = SharedLab(default_lab(), base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
     shared.join()
     yield shared
     shared.leave()

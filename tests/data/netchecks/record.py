@@ -23,10 +23,10 @@ import ldap3
 from drverify.facts import dns as dns_facts
 from drverify.facts.batch import build_script, new_boundary, split_output
 from drverify.facts.vantage import tcp_check_command
-from drverify.lab import Lab
+from drverify.lab.default import default_lab
 
 HERE = Path(__file__).resolve().parent
-LAB = Lab()
+LAB = default_lab()
 
 
 def batch(host: str, commands: dict[str, str]) -> dict[str, dict]:
