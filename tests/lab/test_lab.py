@@ -19,6 +19,7 @@ import yaml
 
 import drverify.lab
 from drverify.lab import PRODUCTION, HostSpec, Lab, LabError, Result
+from drverify.lab.default import default_lab
 from drverify.lab.firewall import FilterRuleset
 
 HostExec = Callable[[str, Sequence[str]], Result]  # the `host_exec` fixture
@@ -205,7 +206,7 @@ def test_failed_up_raises_one_line_and_leaves_nothing(lab: Lab, tmp_path: Path) 
     broken = HostSpec(PRODUCTION.node, replace(PRODUCTION.seed, firewall=broken_rules))
     try:
         with pytest.raises(LabError, match=r"^nsenter .*iptables-restore failed \(exit \d+\): ") as failure:
-            Lab(tmp_path / "state", hosts=(broken,)).up()
+            default_lab(tmp_path / "state", hosts=(broken,)).up()
         assert "\n" not in str(failure.value)
         assert not (tmp_path / "state").exists()
         assert lab.status().empty, lab.status().lines()
