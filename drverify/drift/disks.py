@@ -14,21 +14,29 @@ Size rules, per mount (``DiskPolicy.mounts``, else ``default``), for CPU and for
   for a mount, MemTotal - MemAvailable for memory, the 15-minute load average for CPUs.
 
 A recovery mount smaller than the bytes production stores there is CRITICAL whatever the rule: the
-restore itself would fail. Values in records are small dicts of raw numbers (bytes); messages say
-them in IEC units (``64.0 MiB``).
+restore itself would fail.
+
+A mount whose size a host could not read (statfs failed: a mount point the check account cannot
+reach, a mount hidden under a later one, a stale NFS export) is unverified on that side with the
+host's reason, unless ``DiskPolicy.ignore_unreadable`` names it (matched like ``ignore_mounts``):
+then its size is not compared, silently. Either way its existence and fstype still are, and every
+other mount and the sizing are compared as usual. So are CPU and memory when a host could not read
+the other (``cpus``, ``memory`` unverified on their own).
+
+Values in records are small dicts of raw numbers (bytes); messages say them in IEC units
+(``64.0 MiB``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
+from drverify.drift.parts import both, unreadable
 from drverify.drift.records import Context, Drift, Severity
-from drverify.errors import FactsUnavailable
-from drverify.inventory.model import DiskPolicy, SizingPolicy
-from drverify.inventory.translate import Translation
+from drverify.inventory.model import DiskPolicy
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 
@@ -36,6 +44,16 @@ SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 EQUAL_TOLERANCE = 0.01
 
 _UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
+
+#: what statfs's error usually means for a mount, said after it in the unverified reason
+_CAUSES = {
+    "Permission denied": "the check account cannot reach the mount point",
+    "No such file or directory": "the mount point is hidden under a later mount, or gone",
+    "Stale file handle": "a stale NFS export",
+    "Transport endpoint is not connected": "a FUSE mount whose daemon is gone",
+}
+#: the sizing facts each sizing item needs
+_SIZING = {"cpus": ("cpus", "load"), "memory": ("memory_total", "memory_available")}
 
 
 def human_bytes(count: float) -> str:
@@ -52,53 +70,78 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) -> list[Drift]:
+def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context[DiskPolicy]) -> list[Drift]:
     """Mount, size and sizing differences, sorted by item (most severe first within an item)."""
-    policy = ctx.policy
-    sizing = ctx.pair.policies.sizing
-    translate = ctx.translate
-    records = _mounts(production["mounts"], recovery["mounts"], policy, translate, ctx)
-    records += _sizing(production["sizing"], recovery["sizing"], sizing, ctx)
+    mounts = both(production, recovery, "mounts", "mounts", ctx)
+    records = [] if mounts is None else _mounts(*mounts, ctx)
+    records += _sizing(production, recovery, ctx)
     return sorted(records, key=lambda record: (record.item, -record.severity, record.message))
 
 
+# -- mounts --------------------------------------------------------------------------------------
 
-def _ignored(point: str, info: dict[str, Any], policy: DiskPolicy, *aliases: str) -> bool:
-    """Whether policy leaves a mount out, by fstype or by its point (or production's own name)."""
-    if info.get("fstype") in policy.ignore_fstypes:
-        return True
-    names = (point, *aliases)
-    return any(fnmatchcase(name, pattern) for name in names for pattern in policy.ignore_mounts)
+@dataclass(frozen=True)
+class _Mount:
+    """One mount point as recovery names it, with both sides' entries (recovery's None: not
+    mounted there) and production's own name for it (policy may use either)."""
+
+    point: str
+    original: str
+    production: Mapping[str, Any]
+    recovery: Mapping[str, Any] | None
+
+    @property
+    def names(self) -> tuple[str, str]:
+        return self.point, self.original
 
 
-def _summary(info: dict[str, Any]) -> dict[str, Any]:
+def _matches(names: tuple[str, ...], patterns: list[str]) -> bool:
+    """Exact mount points or ``fnmatch`` patterns, where ``*`` also matches ``/``."""
+    return any(fnmatchcase(name, pattern) for name in names for pattern in patterns)
+
+
+@dataclass(frozen=True)
+class _Ignored:
+    """What policy leaves out, by fstype (a set: looked up once per mount) or mount point."""
+
+    fstypes: frozenset[str]
+    patterns: list[str]
+
+    def __call__(self, info: Mapping[str, Any], *names: str) -> bool:
+        """Whether a mount is left out, by its fstype or its point (or production's own name)."""
+        return info.get("fstype") in self.fstypes or _matches(names, self.patterns)
+
+
+def _summary(info: Mapping[str, Any]) -> dict[str, Any]:
     return {"fstype": info.get("fstype"), "size": info.get("size"), "used": info.get("used")}
 
 
-def _mounts(production: dict[str, Any], recovery: dict[str, Any], policy: DiskPolicy,
-            translate: Translation, ctx: Context) -> list[Drift]:
-    translated = {translate.text(point): (point, info) for point, info in production.items()}
+def _mounts(production: Mapping[str, Any], recovery: Mapping[str, Any],
+            ctx: Context[DiskPolicy]) -> list[Drift]:
+    ignored = _Ignored(frozenset(ctx.policy.ignore_fstypes), ctx.policy.ignore_mounts)
+    translated = {ctx.translate.text(point): point for point in production}
     records: list[Drift] = []
-    for point, (original, info) in translated.items():
-        if not _ignored(point, info, policy, original):
-            rule = policy.mounts.get(original, policy.mounts.get(point, policy.default))
-            records += _mount(point, info, recovery.get(point), rule, policy.headroom_percent, ctx)
+    for point, original in translated.items():
+        mount = _Mount(point, original, production[original], recovery.get(point))
+        if not ignored(mount.production, *mount.names):
+            records += _mount(mount, ctx)
     for point, info in recovery.items():
-        if point not in translated and not _ignored(point, info, policy):
+        if point not in translated and not ignored(info, point):
             message = f"{point} is mounted on recovery but not on production"
             records.append(ctx.drift(point, None, _summary(info), Severity.MINOR, message))
     return records
 
 
-def _mount(point: str, production: dict[str, Any], recovery: dict[str, Any] | None,
-           rule: str, headroom: float, ctx: Context) -> list[Drift]:
+def _mount(mount: _Mount, ctx: Context[DiskPolicy]) -> list[Drift]:
+    """Whether recovery has the mount, is large enough for it, and of the same fstype.
+
+    A production mount of unknown size is still missing when recovery lacks it: its existence
+    is known."""
+    point, production, recovery = mount.point, mount.production, mount.recovery
     if recovery is None:
         message = f"{point} is mounted on production but not on recovery"
         return [ctx.drift(point, _summary(production), None, Severity.CRITICAL, message)]
-    size = _size(point, production, recovery, rule, headroom)
-    records = [] if size is None else [
-        ctx.drift(point, _summary(production), _summary(recovery), size[0], size[1])
-    ]
+    records = [record for record in [_size(mount, recovery, ctx)] if record is not None]
     fstypes = production.get("fstype"), recovery.get("fstype")
     if fstypes[0] != fstypes[1]:
         message = f"{point} is {fstypes[0]} on production but {fstypes[1]} on recovery"
@@ -106,90 +149,120 @@ def _mount(point: str, production: dict[str, Any], recovery: dict[str, Any] | No
     return records
 
 
-def _size(point: str, production: dict[str, Any], recovery: dict[str, Any],
-          rule: str, headroom: float) -> tuple[Severity, str] | None:
-    """The worst size problem of a mount (severity and message), so a mount gets one record."""
-    size, used, have = production.get("size"), production.get("used"), recovery.get("size")
-    if size is None or used is None or have is None:
-        # unknown is never a pass nor a guess at a severity: the area is unverified
-        known = {"production": size is not None and used is not None, "recovery": have is not None}
-        unread = [side for side, ok in known.items() if not ok]
-        raise FactsUnavailable(f"disks: the size of {point} could not be read on {' and '.join(unread)} "
-                               "(findmnt reported none; is the check account allowed to statfs it?)")
-    if have < used:
-        return Severity.CRITICAL, (f"{point} is {human_bytes(have)} on recovery, less than the "
-                                   f"{human_bytes(used)} production stores there: recovery cannot "
-                                   "hold production's data")
-    used_phrase = f"production's {{}} used plus {_number(headroom)}% headroom"
-    clause = _shortfall(rule, size, used, have, headroom, human_bytes, used_phrase)
-    if clause is None:
+def _size(mount: _Mount, recovery: Mapping[str, Any], ctx: Context[DiskPolicy]) -> Drift | None:
+    """The worst size problem of a mount, so a mount gets one record; None when it fits, or
+    when a side's size is unknown (recorded unverified, never a pass nor a guess)."""
+    if not _sized(mount, recovery, ctx):
         return None
-    return Severity.MAJOR, f"{point} is {human_bytes(have)} on recovery, {clause}"
+    policy = ctx.policy
+    capacity = _Capacity(mount.point, mount.point, mount.production["size"], mount.production["used"],
+                         recovery["size"], _summary(mount.production), _summary(recovery))
+    if capacity.have < capacity.used:
+        return ctx.drift(mount.point, capacity.production, capacity.recovery, Severity.CRITICAL,
+                         f"{mount.point} is {human_bytes(capacity.have)} on recovery, less than the "
+                         f"{human_bytes(capacity.used)} production stores there: recovery cannot "
+                         "hold production's data")
+    rule = policy.mounts.get(mount.original, policy.mounts.get(mount.point, policy.default))
+    return _short(capacity, rule, policy.headroom_percent, ctx)
 
 
-def _shortfall(rule: str, size: float, used: float, have: float, headroom: float,
-               show: Callable[[float], str], used_phrase: str) -> str | None:
-    """Why ``have`` (recovery) breaks ``rule`` against production's ``size``/``used``, or None.
+def _sized(mount: _Mount, recovery: Mapping[str, Any], ctx: Context[DiskPolicy]) -> bool:
+    """Whether both sizes needed are known (production's size and use, recovery's size); each
+    side that lacks them is unverified, unless policy expects this mount to be unreadable."""
+    needs = (("production", mount.production, ("size", "used")), ("recovery", recovery, ("size",)))
+    unsized = [(role, info) for role, info, keys in needs if any(info.get(key) is None for key in keys)]
+    if not _matches(mount.names, ctx.policy.ignore_unreadable):
+        for role, info in unsized:
+            ctx.unverified(mount.point, role, _unsized_reason(info))
+    return not unsized
 
-    ``used_phrase`` names production's use, with ``{}`` where its value goes.
-    """
+
+def _unsized_reason(info: Mapping[str, Any]) -> str:
+    error = str(info.get("error") or "findmnt printed no size")
+    cause = _CAUSES.get(error.rpartition(": ")[2])
+    return (f"its size could not be read: {error}{f' ({cause})' if cause else ''}; "
+            "if that is expected, list it in policies.disks.ignore_unreadable")
+
+
+# -- capacities: a mount's bytes, the CPU count, memory ------------------------------------------
+
+@dataclass(frozen=True)
+class _Capacity:
+    """One capacity of both hosts, said the way its messages need."""
+
+    item: str
+    subject: str
+    size: float  #: production's capacity (bytes, CPU count, MemTotal)
+    used: float  #: what production uses of it (used bytes, 15-minute load, MemTotal - MemAvailable)
+    have: float  #: recovery's capacity
+    production: dict[str, Any]  #: the record's values
+    recovery: dict[str, Any]
+    show: Callable[[float], str] = human_bytes
+    #: production's use, with ``{}`` where its value goes
+    used_phrase: str = "production's {} used"
+
+
+def _shortfall(capacity: _Capacity, rule: str, headroom: float) -> str | None:
+    """Why recovery's capacity breaks ``rule`` against production's, or None."""
+    show, size, have = capacity.show, capacity.size, capacity.have
     if rule == "equal":
         if abs(have - size) <= EQUAL_TOLERANCE * size:
             return None
         return f"not within 1% of production's {show(size)} (policy equal)"
     if rule == "at_least":
         return None if have >= size else f"less than production's {show(size)} (policy at_least)"
-    need = used * (1 + headroom / 100)
+    need = capacity.used * (1 + headroom / 100)
     if have >= need:
         return None
-    return f"less than {used_phrase.format(show(used))} = {show(need)} (policy at_least_used)"
+    used = capacity.used_phrase.format(show(capacity.used))
+    return f"less than {used} plus {_number(headroom)}% headroom = {show(need)} (policy at_least_used)"
 
 
-@dataclass(frozen=True)
-class _Capacity:
-    """One sizing figure of both hosts, said the way its messages need."""
-
-    item: str
-    subject: str
-    size: float  #: production's capacity (CPU count, MemTotal)
-    used: float  #: what production uses of it (15-minute load, MemTotal - MemAvailable)
-    have: float  #: recovery's capacity
-    show: Callable[[float], str]
-    used_phrase: str
-    production: dict[str, Any]
-    recovery: dict[str, Any]
+def _short(capacity: _Capacity, rule: str, headroom: float, ctx: Context[Any]) -> Drift | None:
+    """A MAJOR record when recovery falls short of ``rule``: slower or fuller, not broken."""
+    clause = _shortfall(capacity, rule, headroom)
+    if clause is None:
+        return None
+    return ctx.drift(capacity.item, capacity.production, capacity.recovery, Severity.MAJOR,
+                     f"{capacity.subject} is {capacity.show(capacity.have)} on recovery, {clause}")
 
 
-def _cpus(production: dict[str, Any], recovery: dict[str, Any], headroom: str) -> _Capacity:
-    prod = {"cpus": production["cpus"], "load15": production["load"][2]}
-    rec = {"cpus": recovery["cpus"], "load15": recovery["load"][2]}
-    return _Capacity("cpus", "the CPU count", prod["cpus"], prod["load15"], rec["cpus"], _number,
-                     f"production's 15-minute load average of {{}} plus {headroom}", prod, rec)
+def _cpus(production: Mapping[str, Any], recovery: Mapping[str, Any]) -> _Capacity:
+    shown = [{"cpus": side["cpus"], "load15": side["load"][2]} for side in (production, recovery)]
+    return _Capacity("cpus", "the CPU count", shown[0]["cpus"], shown[0]["load15"], shown[1]["cpus"],
+                     *shown, _number, "production's 15-minute load average of {}")
 
 
-def _memory(production: dict[str, Any], recovery: dict[str, Any], headroom: str) -> _Capacity:
-    prod, rec = _memory_use(production), _memory_use(recovery)
-    return _Capacity("memory", "memory", prod["total"], prod["used"], rec["total"], human_bytes,
-                     f"production's used memory of {{}} plus {headroom}", prod, rec)
+def _memory(production: Mapping[str, Any], recovery: Mapping[str, Any]) -> _Capacity:
+    shown = [_memory_use(side) for side in (production, recovery)]
+    return _Capacity("memory", "memory", shown[0]["total"], shown[0]["used"], shown[1]["total"],
+                     *shown, human_bytes, "production's used memory of {}")
 
 
-def _memory_use(sizing: dict[str, Any]) -> dict[str, int]:
+def _memory_use(sizing: Mapping[str, Any]) -> dict[str, int]:
     total = sizing["memory_total"]
     return {"total": total, "used": total - sizing["memory_available"]}
 
 
-def _sizing(production: dict[str, Any], recovery: dict[str, Any], policy: SizingPolicy,
-            ctx: Context) -> list[Drift]:
-    """CPU count and memory, each under its rule; a shortfall is MAJOR (slower, not broken)."""
-    headroom = f"{_number(policy.headroom_percent)}% headroom"
-    checks = [(_cpus(production, recovery, headroom), policy.cpu),
-              (_memory(production, recovery, headroom), policy.memory)]
+def _sizing(production: Mapping[str, Any], recovery: Mapping[str, Any],
+            ctx: Context[Any]) -> list[Drift]:
+    """CPU count and memory, each under its rule, each skipped alone when a side lacks it."""
+    policy = ctx.pair.policies.sizing
+    checks = (("cpus", policy.cpu, _cpus), ("memory", policy.memory, _memory))
     records = []
-    for capacity, rule in checks:
-        clause = _shortfall(rule, capacity.size, capacity.used, capacity.have,
-                            policy.headroom_percent, capacity.show, capacity.used_phrase)
-        if clause is not None:
-            message = f"{capacity.subject} is {capacity.show(capacity.have)} on recovery, {clause}"
-            records.append(ctx.drift(capacity.item, capacity.production, capacity.recovery,
-                                     Severity.MAJOR, message))
+    for item, rule, capacity in checks:
+        sides = (_readings(production, item, "production", ctx), _readings(recovery, item, "recovery", ctx))
+        if sides[0] is not None and sides[1] is not None:
+            record = _short(capacity(*sides), rule, policy.headroom_percent, ctx)
+            records += [record] if record is not None else []
     return records
+
+
+def _readings(facts: Mapping[str, Any], item: str, role: str, ctx: Context[Any]) -> Mapping[str, Any] | None:
+    """The host's sizing if it holds what ``item`` needs, else None after recording ``item``
+    unverified with the host's reason."""
+    sizing = facts.get("sizing")
+    if isinstance(sizing, Mapping) and all(key in sizing for key in _SIZING[item]):
+        return sizing
+    unreadable(facts, item, role, item, ctx)
+    return None

@@ -20,50 +20,79 @@ a chain that filters on one side only is one record, not one per rule.
 Other missing, extra or changed rules, policies, sets and set elements are MAJOR. A set that
 exists on recovery only is MINOR: no rule production also has can use it (a rule names its
 sets), so any traffic it lets through comes with an extra rule, which is a record of its own.
+Sets are compared in :mod:`drverify.drift.nft_sets`.
+
+A view a host could not read (``iptables-save``, ``ip6tables-save`` or ``nft`` failing while
+another worked) is unverified on that side, the item named after the command, and no table that
+view could hold is compared on either side: ``ip4`` tables for iptables-save, ``ip6`` tables for
+ip6tables-save, the tables taken from nft's view (those with ``sets``) for nft. Every other
+table is compared as usual.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
+from drverify.drift.nft_sets import Table, compare_sets
+from drverify.drift.parts import both
 from drverify.drift.records import Context, Drift, Severity
-from drverify.drift.verdicts import (
-    DROPPING,
-    Chain,
-    accepts,
-    drops_by_default,
-    guards_traffic,
-    inert,
-    summary,
-)
+from drverify.drift.verdicts import DROPPING, Chain, accepts, drops_by_default, guards_traffic, inert, summary
+from drverify.inventory.model import FirewallPolicy
 from drverify.inventory.translate import Translation
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 
+#: the family of the tables each iptables-save view reports (nft's view reports every family)
+_SAVE_FAMILIES = {"iptables-save": "ip4", "ip6tables-save": "ip6"}
 
 
-def compare(production: dict, recovery: dict, ctx: Context) -> list[Drift]:
+def compare(production: dict, recovery: dict, ctx: Context[FirewallPolicy]) -> list[Drift]:
     """Every firewall difference, sorted by item (``ip4 filter/INPUT`` and the rule)."""
-    policy = ctx.policy
-    ours = _translated(production.get("tables", {}), ctx.translate)
-    theirs = recovery.get("tables", {})
+    tables = both(production, recovery, "tables", "rule set", ctx)
+    if tables is None:
+        return []
+    skipped = _unread_views(production, recovery, tables, ctx)
+    production_tables = _translated(tables[0], skipped, ctx.translate)
+    recovery_tables = {key: table for key, table in tables[1].items() if key not in skipped}
     records: list[Drift] = []
-    for key in sorted(ours.keys() | theirs.keys()):
-        mine, other = ours.get(key, {}), theirs.get(key, {})
-        for name in sorted(mine.get("chains", {}).keys() | other.get("chains", {}).keys()):
-            if not _ignored(key, name, policy.ignore_chains):
-                records += _compare_chain(f"{key}/{name}", name, mine, other, ctx)
-        records += _compare_sets(key, mine, other, policy.ignore_chains, ctx)
+    for key in sorted(production_tables.keys() | recovery_tables.keys()):
+        table = Table(key, production_tables.get(key, {}), recovery_tables.get(key, {}))
+        records += _compare_table(table, ctx)
     return sorted(records, key=lambda record: record.item)
 
 
-def _translated(tables: Mapping[str, Any], translate: Translation) -> dict[str, Any]:
+# -- views a host could not read -----------------------------------------------------------------
+
+def _holds(view: str, key: str, table: Mapping[str, Any]) -> bool:
+    """Whether ``view`` could be where this table came from, on either side."""
+    if view in _SAVE_FAMILIES:
+        return key.partition(" ")[0] == _SAVE_FAMILIES[view]
+    return view == "nft" and "sets" in table  # the facts give every table nft reports "sets"
+
+
+def _unread_views(production: Mapping[str, Any], recovery: Mapping[str, Any],
+                  tables: tuple[Mapping[str, Any], Mapping[str, Any]], ctx: Context[Any]) -> set[str]:
+    """Record each view a side could not read as unverified; the tables left out for it."""
+    skipped: set[str] = set()
+    for role, facts in (("production", production), ("recovery", recovery)):
+        errors = facts.get("errors")
+        for view, reason in (errors.items() if isinstance(errors, Mapping) else ()):
+            held = sorted({key for side in tables for key, table in side.items() if _holds(view, key, table)})
+            skipped.update(held)
+            ctx.unverified(view, role, str(reason) + (f" (not compared: {', '.join(held)})" if held else ""))
+    return skipped
+
+
+# -- tables --------------------------------------------------------------------------------------
+
+def _translated(tables: Mapping[str, Any], skipped: set[str], translate: Translation) -> dict[str, Any]:
     """Production's rules and set elements with addresses as they are on the recovery site."""
-    return {key: _translated_table(table, translate) for key, table in tables.items()}
+    return {key: _translated_table(table, translate) for key, table in tables.items()
+            if key not in skipped}
 
 
 def _translated_table(table: Mapping[str, Any], translate: Translation) -> dict[str, Any]:
@@ -92,31 +121,49 @@ def _ignored(table: str, chain: str, patterns: list[str]) -> bool:
     return False
 
 
+def _compare_table(table: Table, ctx: Context[FirewallPolicy]) -> list[Drift]:
+    patterns = ctx.policy.ignore_chains
+    production, recovery = table.production.get("chains", {}), table.recovery.get("chains", {})
+    records: list[Drift] = []
+    for name in sorted(production.keys() | recovery.keys()):
+        if not _ignored(table.key, name, patterns):
+            chain = _Chain(f"{table.key}/{name}", name, production.get(name), recovery.get(name),
+                           production, recovery)
+            records += _compare_chain(chain, ctx)
+    return records + compare_sets(table, lambda name: _ignored(table.key, name, patterns), ctx)
+
+
 # -- chains and rules ----------------------------------------------------------------------------
 
-def _compare_chain(item: str, name: str, ours: Mapping[str, Any], theirs: Mapping[str, Any],
-                   ctx: Context) -> list[Drift]:
-    our_chains, their_chains = ours.get("chains", {}), theirs.get("chains", {})
-    mine, other = our_chains.get(name), their_chains.get(name)
-    if inert(mine) and inert(other):
+@dataclass(frozen=True)
+class _Chain:
+    """One chain on both hosts (None where a host has no such chain), with the table's chains
+    on each host: where its jumps lead."""
+
+    item: str  #: ``ip4 filter/INPUT``
+    name: str
+    production: Chain | None
+    recovery: Chain | None
+    production_chains: Mapping[str, Chain]
+    recovery_chains: Mapping[str, Chain]
+
+
+def _compare_chain(chain: _Chain, ctx: Context[Any]) -> list[Drift]:
+    production, recovery = chain.production, chain.recovery
+    if inert(production) and inert(recovery):
         return []
-    if inert(mine):
-        return [_one_sided_chain(item, name, mine, other, their_chains, ctx)]
-    if inert(other):
-        return [_one_sided_chain(item, name, mine, other, our_chains, ctx)]
-    records = _compare_policy(item, mine, other, ctx)
-    records += _compare_rules(item, mine, other, (our_chains, their_chains), ctx)
-    return records
+    if production is None or recovery is None or inert(production) or inert(recovery):
+        return [_one_sided_chain(chain, ctx)]
+    return _compare_policy(chain.item, production, recovery, ctx) + _compare_rules(chain, production, recovery, ctx)
 
 
-def _one_sided_chain(item: str, name: str, mine: Chain | None, other: Chain | None,
-                     chains: Mapping[str, Chain], ctx: Context) -> Drift:
-    """A chain that filters on one side only: one record, not one per rule. ``chains`` are the
-    chains of the side it filters on."""
-    on_production = not inert(mine)
-    present, absent = (mine, other) if on_production else (other, mine)
+def _one_sided_chain(chain: _Chain, ctx: Context[Any]) -> Drift:
+    """A chain that filters on one side only: one record, not one per rule."""
+    on_production = not inert(chain.production)
+    present, absent = (chain.production, chain.recovery) if on_production else (chain.recovery, chain.production)
+    chains = chain.production_chains if on_production else chain.recovery_chains
     side, missing = ("production", "recovery") if on_production else ("recovery", "production")
-    guards = guards_traffic(name, present) and drops_by_default(present, chains)
+    guards = guards_traffic(chain.name, present) and drops_by_default(present, chains)
     # Only a recovery that *drops* what production lets through breaks the takeover; a recovery
     # that filters nothing works, but is exposed: a major finding, not a critical one.
     critical = guards and not on_production
@@ -126,50 +173,48 @@ def _one_sided_chain(item: str, name: str, mine: Chain | None, other: Chain | No
                        else ", so recovery drops traffic production lets through")
     there = "does not exist" if absent is None else f"filters nothing ({summary(absent)})"
     return ctx.drift(
-        item, mine and dict(mine), other and dict(other),
+        chain.item, chain.production and dict(chain.production), chain.recovery and dict(chain.recovery),
         Severity.CRITICAL if critical else Severity.MAJOR,
-        f"chain {item} ({summary(present)}) filters on {side} but {there} on {missing}{consequence}")
+        f"chain {chain.item} ({summary(present)}) filters on {side} but {there} on {missing}{consequence}")
 
 
-def _compare_policy(item: str, mine: Chain, other: Chain, ctx: Context) -> list[Drift]:
+def _compare_policy(item: str, production: Chain, recovery: Chain, ctx: Context[Any]) -> list[Drift]:
     records = []
-    if mine.get("hook") != other.get("hook"):
+    if production.get("hook") != recovery.get("hook"):
         records.append(ctx.drift(
-            item, mine.get("hook"), other.get("hook"), Severity.MAJOR,
-            f"chain {item} hooks in as {mine.get('hook')} on production "
-            f"but as {other.get('hook')} on recovery"))
-    ours, theirs = mine.get("policy"), other.get("policy")
-    if str(ours).upper() != str(theirs).upper():
-        drops = str(theirs).upper() in DROPPING and str(ours).upper() not in DROPPING
+            item, production.get("hook"), recovery.get("hook"), Severity.MAJOR,
+            f"chain {item} hooks in as {production.get('hook')} on production "
+            f"but as {recovery.get('hook')} on recovery"))
+    policies = production.get("policy"), recovery.get("policy")
+    if str(policies[0]).upper() != str(policies[1]).upper():
+        drops = str(policies[1]).upper() in DROPPING and str(policies[0]).upper() not in DROPPING
         records.append(ctx.drift(
-            item, ours, theirs, Severity.CRITICAL if drops else Severity.MAJOR,
-            f"chain {item} has policy {ours} on production but {theirs} on recovery"
+            item, *policies, Severity.CRITICAL if drops else Severity.MAJOR,
+            f"chain {item} has policy {policies[0]} on production but {policies[1]} on recovery"
             + (", so traffic production lets through would be dropped" if drops else "")))
     return records
 
 
-def _compare_rules(item: str, mine: Chain, other: Chain,
-                   chains: tuple[Mapping[str, Chain], Mapping[str, Chain]],
-                   ctx: Context) -> list[Drift]:
-    """``chains``: production's and recovery's chains of the table, for jumps."""
-    ours, theirs = Counter(mine["rules"]), Counter(other["rules"])
-    records = [
-        _missing_rule(item, rule, chains, other, ctx) for rule in _in_order(mine, ours - theirs)
-    ]
+def _compare_rules(chain: _Chain, production: Chain, recovery: Chain, ctx: Context[Any]) -> list[Drift]:
+    """Missing and extra rules as multisets, then the order of the rules both have."""
+    production_rules, recovery_rules = Counter(production["rules"]), Counter(recovery["rules"])
+    recovery_drops = drops_by_default(recovery, chain.recovery_chains)
+    records = [_missing_rule(chain, rule, recovery_drops, ctx)
+               for rule in _in_order(production, production_rules - recovery_rules)]
     records += [
-        ctx.drift(f"{item} {rule}", None, rule, Severity.MAJOR,
-                  f"recovery has this rule in {item}, production does not")
-        for rule in _in_order(other, theirs - ours)
+        ctx.drift(f"{chain.item} {rule}", None, rule, Severity.MAJOR,
+                  f"recovery has this rule in {chain.item}, production does not")
+        for rule in _in_order(recovery, recovery_rules - production_rules)
     ]
-    common = ours & theirs
-    our_order, their_order = _in_order(mine, common), _in_order(other, common)
-    if our_order != their_order:
-        position = next(i for i, (a, b) in enumerate(zip(our_order, their_order)) if a != b)
+    common = production_rules & recovery_rules
+    orders = _in_order(production, common), _in_order(recovery, common)
+    if orders[0] != orders[1]:
+        position = next(i for i, (a, b) in enumerate(zip(*orders)) if a != b)
         records.append(ctx.drift(
-            item, our_order, their_order, Severity.MINOR,
-            f"chain {item} has the same {len(our_order)} rules in another order on recovery: "
-            f"from rule {position + 1} on, production has {our_order[position]!r} "
-            f"where recovery has {their_order[position]!r}"))
+            chain.item, *orders, Severity.MINOR,
+            f"chain {chain.item} has the same {len(orders[0])} rules in another order on recovery: "
+            f"from rule {position + 1} on, production has {orders[0][position]!r} "
+            f"where recovery has {orders[1][position]!r}"))
     return records
 
 
@@ -184,89 +229,12 @@ def _in_order(chain: Chain, wanted: Counter[str]) -> list[str]:
     return kept
 
 
-def _missing_rule(item: str, rule: str, chains: tuple[Mapping[str, Chain], Mapping[str, Chain]],
-                  other: Chain, ctx: Context) -> Drift:
-    our_chains, their_chains = chains
-    if accepts(rule, our_chains) and drops_by_default(other, their_chains):
+def _missing_rule(chain: _Chain, rule: str, recovery_drops: bool, ctx: Context[Any]) -> Drift:
+    """``recovery_drops``: whether the chain drops by default on recovery."""
+    if recovery_drops and accepts(rule, chain.production_chains):
         return ctx.drift(
-            f"{item} {rule}", rule, None, Severity.CRITICAL,
-            f"recovery lacks this rule of {item} and drops by default there, so traffic "
+            f"{chain.item} {rule}", rule, None, Severity.CRITICAL,
+            f"recovery lacks this rule of {chain.item} and drops by default there, so traffic "
             "production accepts would be dropped")
-    return ctx.drift(f"{item} {rule}", rule, None, Severity.MAJOR,
-                     f"production has this rule in {item}, recovery does not")
-
-
-# -- nft sets ------------------------------------------------------------------------------------
-
-def _compare_sets(table: str, ours: Mapping[str, Any], theirs: Mapping[str, Any],
-                  ignore: list[str], ctx: Context) -> list[Drift]:
-    """``ours``/``theirs``: the table on each side; recovery's chains tell what a set feeds."""
-    records = []
-    our_sets, their_sets = ours.get("sets", {}), theirs.get("sets", {})
-    for name in sorted(our_sets.keys() | their_sets.keys()):
-        mine, other = our_sets.get(name), their_sets.get(name)
-        item = f"{table} set {name}"
-        if mine is None or other is None:
-            side = "production" if mine is not None else "recovery"
-            records.append(ctx.drift(
-                item, mine, other, Severity.MAJOR if mine is not None else Severity.MINOR,
-                f"set {name} of {table} exists on {side} only"))
-        elif mine.get("type") != other.get("type"):
-            records.append(ctx.drift(
-                item, mine.get("type"), other.get("type"), Severity.MAJOR,
-                f"set {name} of {table} holds {mine.get('type')} on production "
-                f"but {other.get('type')} on recovery"))
-        elif mine.get("elements") is not None and other.get("elements") is not None:
-            users = _accepting_users(table, name, theirs.get("chains", {}), ignore)
-            records += _compare_elements(item, mine["elements"], other["elements"], users, ctx)
-    return records
-
-
-def _compare_elements(item: str, ours: list[str], theirs: list[str], users: list[str],
-                      ctx: Context) -> list[Drift]:
-    """``users``: recovery's accept rules that use the set in a chain that drops by default."""
-    missing = [e for e in ours if e not in theirs]
-    extra = [e for e in theirs if e not in ours]
-    return [_missing_element(item, e, users, ctx) for e in missing] + [
-        ctx.drift(f"{item} {e}", None, e, Severity.MAJOR,
-                  f"{item} holds {e} on recovery, not on production") for e in extra
-    ]
-
-
-def _missing_element(item: str, element: str, users: list[str], ctx: Context) -> Drift:
-    if users:
-        return ctx.drift(
-            f"{item} {element}", element, None, Severity.CRITICAL,
-            f"{item} holds {element} on production, not on recovery, where {', '.join(users)} "
-            "accepts what the set holds and the chain drops by default, so traffic production "
-            f"accepts from {element} would be dropped")
-    return ctx.drift(f"{item} {element}", element, None, Severity.MAJOR,
-                     f"{item} holds {element} on production, not on recovery")
-
-
-def _accepting_users(table: str, name: str, chains: Mapping[str, Chain],
-                     ignore: list[str]) -> list[str]:
-    """``rule 2 of inet mft/input`` for each rule that accepts on a match against set ``name``
-    in a chain that drops by default: the set is then an allowlist whose gaps drop traffic."""
-    users = []
-    for chain_name in sorted(chains):
-        chain = chains[chain_name]
-        if _ignored(table, chain_name, ignore) or not drops_by_default(chain, chains):
-            continue
-        users += [f"rule {number} of {table}/{chain_name}"
-                  for number, rule in enumerate(chain.get("rules", []), 1)
-                  if _matches_set(rule, name) and accepts(rule, chains)]
-    return users
-
-
-def _matches_set(rule: str, name: str) -> bool:
-    """An nft rule that matches (not ``!=``) against the named set ``@name``."""
-    if not rule.startswith("["):
-        return False
-    try:
-        expressions = json.loads(rule)
-    except json.JSONDecodeError:
-        return False
-    return any(isinstance(e, dict) and isinstance(e.get("match"), dict)
-               and e["match"].get("right") == f"@{name}" and e["match"].get("op") != "!="
-               for e in expressions)
+    return ctx.drift(f"{chain.item} {rule}", rule, None, Severity.MAJOR,
+                     f"production has this rule in {chain.item}, recovery does not")

@@ -13,6 +13,10 @@ Noise is left out before comparing:
 
 Listeners are keyed by protocol and port; the wildcard binds ``0.0.0.0``, ``[::]`` and ``*`` all
 mean "every address", so a service on ``0.0.0.0:22`` and ``[::]:22`` is one listener.
+
+Addresses, routes and listeners are three parts: one a host could not read (``ss`` missing, say)
+is unverified on that side (items ``addresses``, ``routes``, ``listeners``) with the host's
+reason, and the other two are compared as usual.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ import ipaddress
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import Any, TypeVar
 
+from drverify.drift.parts import both
 from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.model import NetworkPolicy
 from drverify.inventory.translate import Translation
@@ -32,16 +37,18 @@ SEVERITIES = (Severity.MAJOR, Severity.MINOR)
 WILDCARDS = frozenset({"0.0.0.0", "::", "*"})
 ALL = "*"
 
+T = TypeVar("T")
 
-def compare(production: dict, recovery: dict, ctx: Context) -> list[Drift]:
-    """Every network difference a takeover would notice, sorted by item."""
-    policy = ctx.policy
-    translate = ctx.translate
-    records = [
-        *_compare_addresses(production, recovery, policy, translate, ctx),
-        *_compare_routes(production, recovery, policy, translate, ctx),
-        *_compare_listeners(production, recovery, policy, translate, ctx),
-    ]
+
+def compare(production: dict, recovery: dict, ctx: Context[NetworkPolicy]) -> list[Drift]:
+    """Every network difference a takeover would notice, sorted by item; a part a side could
+    not read is unverified on its own."""
+    records: list[Drift] = []
+    for item, key, comparison in (("addresses", "interfaces", _compare_addresses),
+                                  ("routes", "routes", _compare_routes),
+                                  ("listeners", "listeners", _compare_listeners)):
+        if both(production, recovery, key, item, ctx) is not None:
+            records += comparison(production, recovery, ctx)
     return sorted(records, key=lambda record: record.item)
 
 
@@ -64,6 +71,12 @@ def _canonical(address: str) -> str:
         return address
 
 
+def _keyed(production: Mapping[str, T], recovery: Mapping[str, T]) -> list[tuple[str, T | None, T | None]]:
+    """Every key of either side, sorted, with each side's entry (None where it has none)."""
+    return [(key, production.get(key), recovery.get(key))
+            for key in sorted(production.keys() | recovery.keys())]
+
+
 # -- addresses -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -72,11 +85,14 @@ class _Address:
     interface: str
     original: str  # as production has it, before translation
 
+    def cidr(self, key: str) -> str:
+        return f"{key}/{self.prefix}"
+
 
 def _addresses(facts: Mapping[str, Any], policy: NetworkPolicy,
                translate: Translation | None = None) -> dict[str, _Address]:
     found: dict[str, _Address] = {}
-    for interface, cidrs in facts.get("interfaces", {}).items():
+    for interface, cidrs in facts["interfaces"].items():
         if _ignored_interface(interface, policy):
             continue
         for cidr in cidrs:
@@ -89,29 +105,29 @@ def _addresses(facts: Mapping[str, Any], policy: NetworkPolicy,
 
 
 def _compare_addresses(production: Mapping[str, Any], recovery: Mapping[str, Any],
-                       policy: NetworkPolicy, translate: Translation, ctx: Context) -> list[Drift]:
-    ours = _addresses(production, policy, translate)
-    theirs = _addresses(recovery, policy)
-    records = []
-    for key in sorted(ours.keys() | theirs.keys()):
-        mine, other = ours.get(key), theirs.get(key)
-        item = f"address {key}"
-        if other is None:
-            expected = "" if mine.original.startswith(f"{key}/") else f", expected on recovery as {key}"
-            records.append(ctx.drift(
-                item, f"{key}/{mine.prefix}", None, Severity.MAJOR,
-                f"production's {mine.original} on {mine.interface}{expected}, "
-                "is on no interface of recovery"))
-        elif mine is None:
-            records.append(ctx.drift(
-                item, None, f"{key}/{other.prefix}", Severity.MINOR,
-                f"recovery has {key}/{other.prefix} on {other.interface}, production has no such address"))
-        elif mine.prefix != other.prefix:
-            records.append(ctx.drift(
-                item, f"{key}/{mine.prefix}", f"{key}/{other.prefix}", Severity.MAJOR,
-                f"{key} has prefix /{mine.prefix} on production ({mine.interface}) "
-                f"but /{other.prefix} on recovery ({other.interface})"))
-    return records
+                       ctx: Context[NetworkPolicy]) -> list[Drift]:
+    sides = _addresses(production, ctx.policy, ctx.translate), _addresses(recovery, ctx.policy)
+    return [record for key, *entries in _keyed(*sides)
+            if (record := _address(key, *entries, ctx)) is not None]
+
+
+def _address(key: str, production: _Address | None, recovery: _Address | None,
+             ctx: Context[NetworkPolicy]) -> Drift | None:
+    item = f"address {key}"
+    if production is not None and recovery is None:
+        expected = "" if production.original.startswith(f"{key}/") else f", expected on recovery as {key}"
+        return ctx.drift(item, production.cidr(key), None, Severity.MAJOR,
+                         f"production's {production.original} on {production.interface}{expected}, "
+                         "is on no interface of recovery")
+    if production is None and recovery is not None:
+        return ctx.drift(item, None, recovery.cidr(key), Severity.MINOR,
+                         f"recovery has {recovery.cidr(key)} on {recovery.interface}, "
+                         "production has no such address")
+    if production is not None and recovery is not None and production.prefix != recovery.prefix:
+        return ctx.drift(item, production.cidr(key), recovery.cidr(key), Severity.MAJOR,
+                         f"{key} has prefix /{production.prefix} on production ({production.interface}) "
+                         f"but /{recovery.prefix} on recovery ({recovery.interface})")
+    return None
 
 
 # -- routes --------------------------------------------------------------------------------------
@@ -138,7 +154,7 @@ def _routes(facts: Mapping[str, Any], policy: NetworkPolicy,
             translate: Translation | None = None) -> dict[str, str | None]:
     """Configured routes by key, with their preferred source address (translated)."""
     found: dict[str, str | None] = {}
-    for route in facts.get("routes", []):
+    for route in facts["routes"]:
         if route.get("protocol") == "kernel" or _ignored_interface(route.get("dev"), policy):
             continue
         if _link_local(route["dst"].split("/")[0]):
@@ -150,23 +166,25 @@ def _routes(facts: Mapping[str, Any], policy: NetworkPolicy,
 
 
 def _compare_routes(production: Mapping[str, Any], recovery: Mapping[str, Any],
-                    policy: NetworkPolicy, translate: Translation, ctx: Context) -> list[Drift]:
-    ours, theirs = _routes(production, policy, translate), _routes(recovery, policy)
+                    ctx: Context[NetworkPolicy]) -> list[Drift]:
+    production_routes = _routes(production, ctx.policy, ctx.translate)
+    recovery_routes = _routes(recovery, ctx.policy)
     records = []
-    for key in sorted(ours.keys() | theirs.keys()):
+    for key in sorted(production_routes.keys() | recovery_routes.keys()):
         item = f"route {key}"
-        if key not in theirs:
+        if key not in recovery_routes:
             records.append(ctx.drift(item, key, None, Severity.MAJOR,
                                      f"recovery has no route {key}, which production has "
                                      "(its addresses as translated for recovery)"))
-        elif key not in ours:
+        elif key not in production_routes:
             records.append(ctx.drift(item, None, key, Severity.MINOR,
                                      f"recovery has route {key}, production has no such route"))
-        elif ours[key] != theirs[key]:
+        elif production_routes[key] != recovery_routes[key]:
+            sources = production_routes[key], recovery_routes[key]
             records.append(ctx.drift(
-                item, f"{key} src {ours[key]}", f"{key} src {theirs[key]}", Severity.MAJOR,
-                f"route {key} leaves from {ours[key] or 'the default source'} on production "
-                f"but from {theirs[key] or 'the default source'} on recovery"))
+                item, f"{key} src {sources[0]}", f"{key} src {sources[1]}", Severity.MAJOR,
+                f"route {key} leaves from {sources[0] or 'the default source'} on production "
+                f"but from {sources[1] or 'the default source'} on recovery"))
     return records
 
 
@@ -193,10 +211,11 @@ def _ephemeral(listener: Mapping[str, Any], ports: Iterable[int] | None) -> bool
 def _listeners(facts: Mapping[str, Any], policy: NetworkPolicy,
                translate: Translation | None = None) -> dict[str, _Listener]:
     found: dict[str, _Listener] = {}
-    for listener in facts.get("listeners", []):
+    ignored = set(policy.ignore_listeners)
+    for listener in facts["listeners"]:
         name = f"{listener['proto']}/{listener['port']}"
         address = listener["address"]
-        if name in policy.ignore_listeners or _ephemeral(listener, facts.get("ephemeral_ports")):
+        if name in ignored or _ephemeral(listener, facts.get("ephemeral_ports")):
             continue
         if _link_local(address):
             continue
@@ -209,37 +228,43 @@ def _listeners(facts: Mapping[str, Any], policy: NetworkPolicy,
 
 
 def _compare_listeners(production: Mapping[str, Any], recovery: Mapping[str, Any],
-                       policy: NetworkPolicy, translate: Translation, ctx: Context) -> list[Drift]:
-    ours, theirs = _listeners(production, policy, translate), _listeners(recovery, policy)
-    records = []
-    for name in sorted(ours.keys() | theirs.keys()):
-        mine, other = ours.get(name), theirs.get(name)
-        item = f"listener {name}"
-        if other is None:
-            records.append(ctx.drift(
-                item, mine.describe(), None, Severity.MAJOR,
-                f"{mine.who()} listens on {name} on production, nothing listens there on recovery"))
-        elif mine is None:
-            records.append(ctx.drift(
-                item, None, other.describe(), Severity.MINOR,
-                f"{other.who()} listens on {name} on recovery, nothing listens there on production"))
-        else:
-            records += _compare_listener(item, name, mine, other, ctx)
+                       ctx: Context[NetworkPolicy]) -> list[Drift]:
+    sides = _listeners(production, ctx.policy, ctx.translate), _listeners(recovery, ctx.policy)
+    records: list[Drift] = []
+    for name, *entries in _keyed(*sides):
+        records += _listener(name, *entries, ctx)
     return records
 
 
-def _compare_listener(item: str, name: str, mine: _Listener, other: _Listener,
-                      ctx: Context) -> list[Drift]:
+def _listener(name: str, production: _Listener | None, recovery: _Listener | None,
+              ctx: Context[NetworkPolicy]) -> list[Drift]:
+    item = f"listener {name}"
+    if recovery is None and production is not None:
+        return [ctx.drift(item, production.describe(), None, Severity.MAJOR,
+                          f"{production.who()} listens on {name} on production, "
+                          "nothing listens there on recovery")]
+    if production is None and recovery is not None:
+        return [ctx.drift(item, None, recovery.describe(), Severity.MINOR,
+                          f"{recovery.who()} listens on {name} on recovery, "
+                          "nothing listens there on production")]
+    if production is None or recovery is None:
+        return []
+    return _served(item, name, production, recovery, ctx)
+
+
+def _served(item: str, name: str, production: _Listener, recovery: _Listener,
+            ctx: Context[NetworkPolicy]) -> list[Drift]:
+    """A port both sides listen on: where, and by which processes."""
     records = []
-    unreachable = set() if ALL in other.binds else mine.binds - other.binds
-    if unreachable or mine.binds != other.binds:
+    unreachable = set() if ALL in recovery.binds else production.binds - recovery.binds
+    if unreachable or production.binds != recovery.binds:
         severity = Severity.MAJOR if unreachable else Severity.MINOR
         records.append(ctx.drift(
-            item, mine.describe(), other.describe(), severity,
-            f"{name} is served by {mine.describe()} on production "
-            f"but by {other.describe()} on recovery"))
-    if mine.processes and other.processes and mine.processes != other.processes:
+            item, production.describe(), recovery.describe(), severity,
+            f"{name} is served by {production.describe()} on production "
+            f"but by {recovery.describe()} on recovery"))
+    if production.processes and recovery.processes and production.processes != recovery.processes:
         records.append(ctx.drift(
-            item, mine.who(), other.who(), Severity.MINOR,
-            f"{name} is served by {mine.who()} on production but by {other.who()} on recovery"))
+            item, production.who(), recovery.who(), Severity.MINOR,
+            f"{name} is served by {production.who()} on production but by {recovery.who()} on recovery"))
     return records

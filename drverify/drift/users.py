@@ -30,154 +30,192 @@ for other users it counts as missing only when it exists on production and not o
 (``/nonexistent`` on both is normal). A service account's home path that differs is MAJOR, not
 MINOR: its configuration and restored files live there. Production's home paths go through the
 pair's translation before comparing; records show production's own values.
+
+A home whose existence a host could not tell (below a directory the check account may not enter)
+is unverified on that side (``user NAME home``) with the host's reason; its path is still
+compared, and so is everything else. ``/etc/passwd`` or ``/etc/group`` unreadable on a side makes
+that file's users or groups unverified (items ``/etc/passwd``, ``/etc/group``), not the other's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
+from drverify.drift.parts import both
 from drverify.drift.records import Context, Drift, Severity
-from drverify.inventory.translate import Translation
+from drverify.inventory.model import UsersPolicy
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 
-Entry = dict[str, Any]
+Entry = Mapping[str, Any]
 
 
-def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) -> list[Drift]:
-    """User and group differences, sorted by item (most severe first within an item)."""
-    policy = ctx.policy
-    accounts, service_groups = set(ctx.pair.service_accounts), set(ctx.pair.service_groups)
-    translate = ctx.translate
+@dataclass(frozen=True)
+class _Compared:
+    """One user or group as both hosts have it: what records call it, whether the inventory
+    declares it a service account or group, and each side's entry (None: it has none)."""
+
+    kind: str  #: ``user`` or ``group``
+    name: str
+    service: bool
+    production: Entry | None
+    recovery: Entry | None
+
+    @property
+    def item(self) -> str:
+        return f"{self.kind} {self.name}"
+
+    @property
+    def label(self) -> str:
+        if not self.service:
+            return self.item
+        return f"service {'account' if self.kind == 'user' else 'group'} {self.name}"
+
+    def severity(self, service: Severity, otherwise: Severity) -> Severity:
+        """``service`` for a declared service account or group, ``otherwise`` for the rest."""
+        return service if self.service else otherwise
+
+
+def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context[UsersPolicy]) -> list[Drift]:
+    """User and group differences, sorted by item (most severe first within an item); the users
+    or the groups a side could not read are unverified, the others still compared."""
     records: list[Drift] = []
-    for name in _names(production["users"], recovery["users"], accounts, policy.ignore_users):
-        records += _user(name, production["users"].get(name), recovery["users"].get(name),
-                         name in accounts, translate, ctx)
-    for name in _names(production["groups"], recovery["groups"], service_groups,
-                       policy.ignore_groups):
-        records += _group(name, production["groups"].get(name), recovery["groups"].get(name),
-                          name in service_groups, ctx)
+    users = both(production, recovery, "users", "/etc/passwd", ctx)
+    if users is not None:
+        for compared in _entries("user", *users, set(ctx.pair.service_accounts), ctx.policy.ignore_users):
+            records += _user(compared, ctx)
+    groups = both(production, recovery, "groups", "/etc/group", ctx)
+    if groups is not None:
+        for compared in _entries("group", *groups, set(ctx.pair.service_groups), ctx.policy.ignore_groups):
+            records += _group(compared, ctx)
     return sorted(records, key=lambda record: (record.item, -record.severity, record.message))
 
 
-
-def _names(production: Entry, recovery: Entry, service: set[str],
-           ignore: Iterable[str]) -> list[str]:
+def _entries(kind: str, production: Mapping[str, Entry], recovery: Mapping[str, Entry],
+             service: set[str], ignore: Iterable[str]) -> list[_Compared]:
     """Every name on either side plus the declared ones, minus ignored non-service names."""
     patterns = list(ignore)
-    return sorted(
+    names = sorted(
         name for name in production.keys() | recovery.keys() | service
         if name in service or not any(fnmatchcase(name, pattern) for pattern in patterns)
     )
+    return [_Compared(kind, name, name in service, production.get(name), recovery.get(name))
+            for name in names]
 
 
-def _presence(item: str, label: str, production: Entry | None, recovery: Entry | None,
-              service: bool, ctx: Context) -> Drift | None:
-    """Missing on one side or both; None when both sides have it."""
-    if production is None and recovery is None:
+def _presence(compared: _Compared, shown: tuple[Any, Any], ctx: Context[Any]) -> Drift | None:
+    """Missing on one side or both; None when both sides have it. ``shown``: the records' values."""
+    item, label = compared.item, compared.label
+    if compared.production is None and compared.recovery is None:
         return ctx.drift(item, None, None, Severity.MAJOR,
                          f"{label} is declared in the inventory but exists on neither host")
-    if recovery is None:
-        severity = Severity.CRITICAL if service else Severity.MAJOR
-        return ctx.drift(item, production, None, severity,
+    if compared.recovery is None:
+        return ctx.drift(item, shown[0], None, compared.severity(Severity.CRITICAL, Severity.MAJOR),
                          f"{label} exists on production but not on recovery")
-    if production is None:
-        return ctx.drift(item, None, recovery, Severity.MINOR,
+    if compared.production is None:
+        return ctx.drift(item, None, shown[1], Severity.MINOR,
                          f"{label} exists on recovery but not on production")
     return None
 
 
-def _user(name: str, production: Entry | None, recovery: Entry | None, service: bool,
-          translate: Translation, ctx: Context) -> list[Drift]:
-    label = f"service account {name}" if service else f"user {name}"
-    item = f"user {name}"
-    summary = [None if entry is None else _user_summary(entry) for entry in (production, recovery)]
-    missing = _presence(item, label, summary[0], summary[1], service, ctx)
+# -- users ---------------------------------------------------------------------------------------
+
+def _user(compared: _Compared, ctx: Context[UsersPolicy]) -> list[Drift]:
+    shown = tuple(None if entry is None else _user_summary(entry)
+                  for entry in (compared.production, compared.recovery))
+    missing = _presence(compared, shown, ctx)
     if missing is not None:
         return [missing]
-    checks = (_ids(item, label, production, recovery, service, ctx),
-              _home(item, label, production, recovery, service, translate, ctx),
-              _shell(item, label, production, recovery, ctx))
+    checks = (_ids(compared, ctx), _home(compared, ctx), _shell(compared, ctx))
     return [record for record in checks if record is not None]
 
 
-def _user_summary(entry: Entry) -> Entry:
+def _user_summary(entry: Entry) -> dict[str, Any]:
     return {key: entry[key] for key in ("uid", "gid", "home", "shell")}
 
 
-def _ids(item: str, label: str, production: Entry, recovery: Entry, service: bool,
-         ctx: Context) -> Drift | None:
+def _sides(compared: _Compared) -> tuple[Entry, Entry]:
+    """Both entries of a user or group both hosts have (after :func:`_presence`)."""
+    if compared.production is None or compared.recovery is None:
+        raise ValueError(f"{compared.item} is not on both hosts")
+    return compared.production, compared.recovery
+
+
+def _ids(compared: _Compared, ctx: Context[Any]) -> Drift | None:
     """uid and gid in one record: one user whose ids moved is one problem to fix."""
+    production, recovery = _sides(compared)
     keys = [key for key in ("uid", "gid") if production[key] != recovery[key]]
     if not keys:
         return None
-    prod = {key: production[key] for key in ("uid", "gid")}
-    rec = {key: recovery[key] for key in ("uid", "gid")}
-    said = [", ".join(f"{key} {side[key]}" for key in keys) for side in (prod, rec)]
-    message = f"{label} has {said[0]} on production but {said[1]} on recovery"
-    if service:
+    ids = [{key: side[key] for key in ("uid", "gid")} for side in (production, recovery)]
+    said = [", ".join(f"{key} {side[key]}" for key in keys) for side in ids]
+    message = f"{compared.label} has {said[0]} on production but {said[1]} on recovery"
+    if compared.service:
         message += ", so files restored from production would not be its own"
-    severity = Severity.CRITICAL if service else Severity.MAJOR
-    return ctx.drift(f"{item} uid/gid", prod, rec, severity, message)
+    return ctx.drift(f"{compared.item} uid/gid", ids[0], ids[1],
+                     compared.severity(Severity.CRITICAL, Severity.MAJOR), message)
 
 
-def _home(item: str, label: str, production: Entry, recovery: Entry, service: bool,
-          translate: Translation, ctx: Context) -> Drift | None:
-    prod = {"home": production["home"], "exists": production["home_exists"]}
-    rec = {"home": recovery["home"], "exists": recovery["home_exists"]}
-    sides = (("production", prod), ("recovery", rec))
-    missing = [f"{entry['home']} on {side}" for side, entry in sides if not entry["exists"]]
-    if service and missing:
-        homes = " and ".join(missing)
-        return ctx.drift(f"{item} home", prod, rec, Severity.CRITICAL,
-                         f"the home directory of {label} is missing: {homes}")
-    if translate.text(prod["home"]) != rec["home"]:
-        severity = Severity.MAJOR if service else Severity.MINOR
-        return ctx.drift(f"{item} home", prod, rec, severity, f"{label} has home {prod['home']} "
-                         f"on production but {rec['home']} on recovery")
-    if prod["exists"] and not rec["exists"]:
-        return ctx.drift(f"{item} home", prod, rec, Severity.MINOR,
-                         f"the home directory {rec['home']} of {label} exists on production "
+def _home(compared: _Compared, ctx: Context[Any]) -> Drift | None:
+    """Where the home is and whether it exists; a side that cannot tell is unverified."""
+    item, label = f"{compared.item} home", compared.label
+    homes = [{"home": entry["home"], "exists": entry.get("home_exists")} for entry in _sides(compared)]
+    for role, entry, home in zip(("production", "recovery"), _sides(compared), homes):
+        if home["exists"] is None:
+            ctx.unverified(item, role, f"cannot tell whether the home directory {home['home']} "
+                           f"exists ({entry.get('home_error') or 'not in the facts'})")
+    missing = [f"{home['home']} on {role}" for role, home in zip(("production", "recovery"), homes)
+               if home["exists"] is False]
+    if compared.service and missing:
+        return ctx.drift(item, *homes, Severity.CRITICAL,
+                         f"the home directory of {label} is missing: {' and '.join(missing)}")
+    production, recovery = homes
+    if ctx.translate.text(production["home"]) != recovery["home"]:
+        return ctx.drift(item, production, recovery, compared.severity(Severity.MAJOR, Severity.MINOR),
+                         f"{label} has home {production['home']} on production but "
+                         f"{recovery['home']} on recovery")
+    if production["exists"] is True and recovery["exists"] is False:
+        return ctx.drift(item, production, recovery, Severity.MINOR,
+                         f"the home directory {recovery['home']} of {label} exists on production "
                          "but not on recovery")
     return None
 
 
-def _shell(item: str, label: str, production: Entry, recovery: Entry,
-           ctx: Context) -> Drift | None:
-    if production["shell"] == recovery["shell"]:
+def _shell(compared: _Compared, ctx: Context[Any]) -> Drift | None:
+    production, recovery = (entry["shell"] for entry in _sides(compared))
+    if production == recovery:
         return None
-    return ctx.drift(f"{item} shell", production["shell"], recovery["shell"], Severity.MINOR,
-                     f"{label} has shell {production['shell']} on production "
-                     f"but {recovery['shell']} on recovery")
+    return ctx.drift(f"{compared.item} shell", production, recovery, Severity.MINOR,
+                     f"{compared.label} has shell {production} on production but {recovery} on recovery")
 
 
-def _group(name: str, production: Entry | None, recovery: Entry | None, service: bool,
-           ctx: Context) -> list[Drift]:
-    label = f"service group {name}" if service else f"group {name}"
-    item = f"group {name}"
-    missing = _presence(item, label, production, recovery, service, ctx)
+# -- groups --------------------------------------------------------------------------------------
+
+def _group(compared: _Compared, ctx: Context[Any]) -> list[Drift]:
+    missing = _presence(compared, (compared.production, compared.recovery), ctx)
     if missing is not None:
         return [missing]
+    production, recovery = _sides(compared)
     records = []
     if production["gid"] != recovery["gid"]:
-        severity = Severity.CRITICAL if service else Severity.MAJOR
-        records.append(ctx.drift(f"{item} gid", production["gid"], recovery["gid"], severity,
-                                 f"{label} has gid {production['gid']} on production "
+        records.append(ctx.drift(f"{compared.item} gid", production["gid"], recovery["gid"],
+                                 compared.severity(Severity.CRITICAL, Severity.MAJOR),
+                                 f"{compared.label} has gid {production['gid']} on production "
                                  f"but {recovery['gid']} on recovery"))
     if set(production["members"]) != set(recovery["members"]):
-        records.append(_members(item, label, production["members"], recovery["members"],
-                                service, ctx))
+        records.append(_members(compared, ctx))
     return records
 
 
-def _members(item: str, label: str, production: list[str], recovery: list[str], service: bool,
-             ctx: Context) -> Drift:
-    only = [(", ".join(sorted(set(mine) - set(theirs))), side)
-            for mine, theirs, side in ((production, recovery, "production"),
+def _members(compared: _Compared, ctx: Context[Any]) -> Drift:
+    production, recovery = (entry["members"] for entry in _sides(compared))
+    only = [(", ".join(sorted(set(these) - set(those))), role)
+            for these, those, role in ((production, recovery, "production"),
                                        (recovery, production, "recovery"))]
-    said = "; ".join(f"{names} only on {side}" for names, side in only if names)
-    severity = Severity.MAJOR if service else Severity.MINOR
-    return ctx.drift(f"{item} members", production, recovery, severity,
-                     f"members of {label} differ: {said}")
+    said = "; ".join(f"{names} only on {role}" for names, role in only if names)
+    return ctx.drift(f"{compared.item} members", production, recovery,
+                     compared.severity(Severity.MAJOR, Severity.MINOR),
+                     f"members of {compared.label} differ: {said}")

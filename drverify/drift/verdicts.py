@@ -15,6 +15,7 @@ from typing import Any
 DROPPING = frozenset({"DROP", "REJECT"})
 _TARGET = re.compile(r"(?:^|\s)-[jg]\s+(\S+)")
 _VERDICTS = ("accept", "drop", "reject", "return", "jump", "goto")
+_VERDICT_KEYS = frozenset(_VERDICTS)
 #: iptables matches and nft statements that never narrow what a rule matches
 _COMMENT = re.compile(r'^-m comment --comment (?:"(?:[^"\\]|\\.)*"|\S+)\s+')
 _PASSIVE = frozenset({"comment", "counter", "log"})
@@ -51,7 +52,7 @@ def _is_catch_all(rule: str) -> bool:
             expressions = json.loads(rule)
         except json.JSONDecodeError:
             return False
-        return all(isinstance(e, dict) and (e.keys() & _PASSIVE or e.keys() & set(_VERDICTS))
+        return all(isinstance(e, dict) and (e.keys() & _PASSIVE or e.keys() & _VERDICT_KEYS)
                    for e in expressions)
     return _COMMENT.sub("", rule).startswith(("-j ", "-g "))
 

@@ -11,8 +11,17 @@ Facts::
      "sizing": {"cpus": 2, "memory_total": 25276510208, "memory_available": 24990699520,
                 "load": [0.02, 0.08, 0.03]}}
 
-``size``/``used``/``avail`` are ``None`` when the host could not read them (``findmnt`` prints
-``null`` when statfs is refused, e.g. a mount below a directory the user cannot enter).
+``size``/``used``/``avail`` are ``None`` when the host could not read them: ``findmnt`` prints
+``null`` when statfs fails, e.g. ``Permission denied`` for a mount below a directory the check
+account cannot enter, ``No such file or directory`` for a mount hidden under a later mount on a
+parent directory, ``Stale file handle`` for a dead NFS export. Such a mount gets an ``error`` too,
+statfs's own words (``"statfs: Permission denied"``), read by the ``statfs`` command: findmnt
+says no more than ``null``. The mount is still listed: its existence is known.
+
+A part that cannot be read at all (findmnt fails; ``nproc`` or ``/proc/loadavg`` for ``cpus``;
+``/proc/meminfo`` for ``memory``) is left out, its reason in ``errors`` (``{"memory": "meminfo:
+no MemAvailable in /proc/meminfo"}``): the other parts are still compared (see
+:mod:`drverify.facts.parts`).
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from typing import Any
 
 from drverify.errors import FactError
 from drverify.facts.batch import Output, require
+from drverify.facts.parts import Parts
 from drverify.inventory.model import Pair
 
 NAME = "disks"
@@ -31,8 +41,18 @@ NAME = "disks"
 #: (Debian 12) has every column used here.
 FINDMNT = "findmnt -J -b -l -o TARGET,SOURCE,FSTYPE,SIZE,USED,AVAIL"
 
+#: statfs's error for each mount findmnt cannot size (``TARGET<tab>error``); sizable mounts cost
+#: nothing. A raw name with an escape (``\x20`` for a space) is skipped: the shell cannot undo it,
+#: and the mount keeps the generic reason.
+STATFS = r"""findmnt -rn -o TARGET,SIZE | while read -r target size; do
+  [ -n "$size" ] && continue
+  case $target in *\\*) continue ;; esac
+  error=$(stat -f -c '' -- "$target" 2>&1) || printf '%s\t%s\n' "$target" "${error##*: }"
+done"""
+
 _COMMANDS = {
     "findmnt": FINDMNT,
+    "statfs": STATFS,
     # nproc counts the CPUs a process may run on (affinity), which is what the service gets.
     "cpus": "nproc",
     "meminfo": "cat /proc/meminfo",
@@ -40,6 +60,11 @@ _COMMANDS = {
 }
 
 _SIZE_KEYS = ("size", "used", "avail")
+_SIZING_KEYS = ("cpus", "memory_total", "memory_available", "load")
+
+#: a mount findmnt could not size when the statfs command said nothing more (it failed, or the
+#: mount was sizable by the time it ran)
+UNSIZED = "findmnt printed no size (statfs failed)"
 
 
 def commands(pair: Pair, role: str) -> dict[str, str]:
@@ -48,15 +73,45 @@ def commands(pair: Pair, role: str) -> dict[str, str]:
 
 
 def parse(outputs: Mapping[str, Output]) -> dict[str, Any]:
-    """Mounts by mount point and the host's sizing; :class:`FactError` if any output is unusable."""
-    return {
-        "mounts": parse_findmnt(require(outputs, "findmnt")),
-        "sizing": {
-            "cpus": parse_cpus(require(outputs, "cpus")),
-            **parse_meminfo(require(outputs, "meminfo")),
-            "load": parse_loadavg(require(outputs, "loadavg")),
-        },
-    }
+    """Mounts by mount point and the host's sizing, each part on its own: a part that cannot be
+    read is left out with its reason in ``errors``; :class:`FactError` when none can be."""
+    parts = Parts()
+    mounts = parts.read("mounts", parse_mounts, outputs)
+    cpus = parts.read("cpus", _cpus, outputs)
+    memory = parts.read("memory", lambda: parse_meminfo(require(outputs, "meminfo")))
+    facts: dict[str, Any] = {} if mounts is None else {"mounts": mounts}
+    readings = {**(cpus or {}), **(memory or {})}
+    facts["sizing"] = {key: readings[key] for key in _SIZING_KEYS if key in readings}
+    return parts.facts(facts)
+
+
+def _cpus(outputs: Mapping[str, Output]) -> dict[str, Any]:
+    """The CPU count and the load averages: ``cpus`` compares one against the other."""
+    return {"cpus": parse_cpus(require(outputs, "cpus")),
+            "load": parse_loadavg(require(outputs, "loadavg"))}
+
+
+def parse_mounts(outputs: Mapping[str, Output]) -> dict[str, dict[str, Any]]:
+    """findmnt's mounts, each it could not size with statfs's reason as ``error``."""
+    mounts = parse_findmnt(require(outputs, "findmnt"))
+    errors = parse_statfs(outputs.get("statfs"))
+    for point, info in mounts.items():
+        if any(info[key] is None for key in _SIZE_KEYS):
+            info["error"] = f"statfs: {errors[point]}" if point in errors else UNSIZED
+    return mounts
+
+
+def parse_statfs(output: Output | None) -> dict[str, str]:
+    """``{mount point: statfs's error}`` from the ``statfs`` command; nothing when it failed
+    (the mounts then keep the generic reason: this command only adds words to findmnt's null)."""
+    if output is None or not output.ok:
+        return {}
+    errors = {}
+    for line in output.stdout.splitlines():
+        point, tab, error = line.partition("\t")
+        if tab and point and error.strip():
+            errors[point] = error.strip()
+    return errors
 
 
 def parse_findmnt(stdout: str) -> dict[str, dict[str, Any]]:

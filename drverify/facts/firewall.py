@@ -25,18 +25,24 @@ Facts::
      "source": ["iptables-save", "ip6tables-save", "nft"]}
 
 An iptables rule is its ``iptables-save`` line without ``-A CHAIN``; an nft rule is the canonical
-JSON of its expression list (a ``{"comment": ...}`` item appended when the rule has a comment).
+JSON of its expression list (a ``{"comment": ...}`` item appended when the rule has a comment;
+nft's view is read in :mod:`drverify.facts.nftables`). A table from nft's view always has
+``sets``, one from iptables-save's never does.
+
+A view whose command fails is left out of ``source`` and its reason is in ``errors``
+(``{"nft": "nft: exit status 1: ..."}``); the others are kept (see :mod:`drverify.facts.parts`).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from drverify.errors import FactError
 from drverify.facts.batch import NOT_FOUND, Output, require
+from drverify.facts.nftables import parse_nft
+from drverify.facts.parts import Parts
 from drverify.inventory.model import Pair
 
 NAME = "firewall"
@@ -51,8 +57,6 @@ _COMMANDS: dict[str, tuple[str, str | None]] = {
 _COUNTERS = re.compile(r"^\[\d+:\d+\]\s+|\s+-c \d+ \d+(?=\s|$)")
 _RULE = re.compile(r"^-A (\S+)(?: (.*))?$")
 _LEGACY = "iptables-legacy tables present"
-#: nft statements that only hold statistics, never configuration
-_STATISTICS = ("counter", "last")
 #: in a canonical nft rule: a named set or map lookup, an anonymous or updated set, a verdict map
 _NFT_ONLY = ('"@', '{"set":', '{"vmap":', '{"map":')
 
@@ -63,11 +67,15 @@ def commands(pair: Pair, role: str) -> dict[str, str]:
 
 
 def parse(outputs: Mapping[str, Output]) -> dict[str, Any]:
-    """The merged rule set; :class:`FactError` when no tool ran or one that exists failed.
+    """The merged rule set of the views that could be read, their names in ``source``.
 
-    A missing tool (exit status 127) is normal. A tool that is there but fails (not root, say)
-    makes the whole area unverified: a partial rule set would read as drift, or as a pass.
+    A missing tool (exit status 127) is normal. A tool that is there but fails (iptables-legacy
+    tables beside iptables-nft's, say) is left out with its reason in ``errors``: drift then
+    compares no table that view could hold, on either side, and the rest as usual.
+    :class:`FactError` when no view could be read: no tool installed, or every one refused
+    (not root: "you must be root", the first view's reason).
     """
+    parts = Parts()
     saved: dict[str, Any] = {}
     nft: dict[str, Any] = {}
     sources: list[str] = []
@@ -75,16 +83,22 @@ def parse(outputs: Mapping[str, Output]) -> dict[str, Any]:
         output = outputs.get(name)
         if output is not None and output.rc == NOT_FOUND:
             continue
-        text = require(outputs, name)
-        if family:
-            _refuse_legacy(outputs[name].stderr, name)
-            saved.update(parse_save(text, family, name))
-        else:
-            nft = parse_nft(text)
-        sources.append(name)
-    if not sources:
+        view = parts.read(name, _view, outputs, name, family)
+        if view is not None:
+            (saved if family else nft).update(view)
+            sources.append(name)
+    if not sources and not parts.errors:
         raise FactError("firewall: none of iptables-save, ip6tables-save, nft is installed")
-    return {"tables": merge_views(saved, nft), "source": sources}
+    return parts.facts({"tables": merge_views(saved, nft), "source": sources})
+
+
+def _view(outputs: Mapping[str, Output], name: str, family: str | None) -> dict[str, Any]:
+    """One command's tables: iptables-save's of ``family``, or nft's of every family."""
+    text = require(outputs, name)
+    if family is None:
+        return parse_nft(text)
+    _refuse_legacy(outputs[name].stderr, name)
+    return parse_save(text, family, name)
 
 
 def merge_views(saved: Mapping[str, Any], nft: Mapping[str, Any]) -> dict[str, Any]:
@@ -148,115 +162,3 @@ def _rule_line(line: str, command: str, number: int) -> tuple[str, str]:
     if match is None:
         raise FactError(f"{command}: line {number} is not a rule: {line[:60]!r}")
     return match.group(1), (match.group(2) or "").strip()
-
-
-def parse_nft(text: str) -> dict[str, Any]:
-    """Tables, chains, rules and sets from ``nft -j list ruleset``, keyed ``"<family> <table>"``."""
-    tables: dict[str, Any] = {}
-    for kind, body in _nft_objects(text):
-        try:
-            _add_nft_object(tables, kind, body)
-        except (KeyError, TypeError, AttributeError):
-            raise FactError(f"nft: cannot read a {kind}: {json.dumps(body)[:80]}") from None
-    return tables
-
-
-def _add_nft_object(tables: dict[str, Any], kind: str, body: Mapping[str, Any]) -> None:
-    key = f"{nft_family(body['family'])} {body['table' if kind != 'table' else 'name']}"
-    table = tables.setdefault(key, {"chains": {}, "sets": {}})
-    if kind == "chain":
-        rules = table["chains"].get(body["name"], {}).get("rules", [])
-        table["chains"][body["name"]] = {**_nft_chain(body), "rules": rules}
-    elif kind == "rule":
-        chain = table["chains"].setdefault(body["chain"], {"policy": None, "rules": []})
-        chain["rules"].append(nft_rule(body))
-    elif kind in ("set", "map"):
-        table["sets"][body["name"]] = _nft_set(body)
-
-
-def _nft_objects(text: str) -> list[tuple[str, dict[str, Any]]]:
-    """(kind, body) of every table, chain, rule, set and map; other objects are not compared."""
-    try:
-        items = json.loads(text)["nftables"]
-        objects = [next(iter(item.items())) for item in items]
-    except (json.JSONDecodeError, KeyError, TypeError, AttributeError, StopIteration):
-        raise FactError("nft: output is not nft's JSON ruleset") from None
-    wanted = ("table", "chain", "rule", "set", "map")
-    return [(kind, body) for kind, body in objects if kind in wanted and isinstance(body, dict)]
-
-
-def nft_family(family: str) -> str:
-    """nft's ``ip`` is ``ip4`` here, as iptables-save's tables are; other families unchanged."""
-    return "ip4" if family == "ip" else family
-
-
-def _nft_chain(body: Mapping[str, Any]) -> dict[str, Any]:
-    chain: dict[str, Any] = {"policy": body.get("policy")}
-    if "hook" in body:
-        hook = f"{body.get('type', 'filter')} {body['hook']} priority {body.get('prio', 0)}"
-        chain["hook"] = hook + (f" device {body['dev']}" if "dev" in body else "")
-    return chain
-
-
-def nft_rule(body: Mapping[str, Any]) -> str:
-    """The canonical JSON of a rule's expressions, statistics left out, comment appended."""
-    expressions = [_without_usage(e) for e in body.get("expr", []) if not _is_statistic(e)]
-    if body.get("comment"):
-        expressions.append({"comment": body["comment"]})
-    return json.dumps(expressions, sort_keys=True, separators=(",", ":"))
-
-
-def _is_statistic(expression: Any) -> bool:
-    """Anonymous ``counter``/``last``; a named counter (``{"counter": "name"}``) is configuration."""
-    return isinstance(expression, dict) and any(
-        key in expression and not isinstance(expression[key], str) for key in _STATISTICS)
-
-
-def _without_usage(expression: Any) -> Any:
-    if isinstance(expression, dict) and isinstance(expression.get("quota"), dict):
-        quota = {k: v for k, v in expression["quota"].items() if k not in ("used", "used_unit")}
-        return {**expression, "quota": quota}
-    return expression
-
-
-def _nft_set(body: Mapping[str, Any]) -> dict[str, Any]:
-    """A set's type and elements; elements of dynamic or timed sets are runtime state: ``None``."""
-    flags = body.get("flags", [])
-    flags = [flags] if isinstance(flags, str) else list(flags)
-    kind = body.get("type")
-    kind = " . ".join(kind) if isinstance(kind, list) else kind
-    if "map" in body:
-        kind = f"{kind} : {body['map']}"
-    if "dynamic" in flags or "timeout" in body:
-        return {"type": kind, "elements": None}
-    return {"type": kind, "elements": sorted(set_element(e) for e in body.get("elem", []))}
-
-
-def set_element(value: Any) -> str:
-    """One element as nft prints it: ``203.0.113.0/24``, ``1000-2000``, ``a . b``, ``2222 : accept``."""
-    if isinstance(value, list):
-        return " : ".join(set_element(part) for part in value)
-    if not isinstance(value, dict):
-        return str(value)
-    if "prefix" in value:
-        return f"{value['prefix']['addr']}/{value['prefix']['len']}"
-    if "range" in value:
-        return "-".join(set_element(part) for part in value["range"])
-    if "concat" in value:
-        return " . ".join(set_element(part) for part in value["concat"])
-    if "elem" in value:
-        return set_element(value["elem"]["val"])
-    verdict = _verdict(value)
-    return verdict if verdict else json.dumps(value, sort_keys=True, separators=(",", ":"))
-
-
-def _verdict(value: Mapping[str, Any]) -> str | None:
-    """``{"accept": null}`` → ``accept``; ``{"jump": {"target": "x"}}`` → ``jump x``."""
-    if len(value) != 1:
-        return None
-    ((name, argument),) = value.items()
-    if argument is None:
-        return name
-    if isinstance(argument, dict) and "target" in argument:
-        return f"{name} {argument['target']}"
-    return None

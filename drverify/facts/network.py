@@ -7,7 +7,12 @@ last. The host's ephemeral port range is collected too, because unconnected UDP 
 
 Facts are what the host reports, noise included (link-local addresses, kernel routes): what is
 worth comparing is decided in :mod:`drverify.drift.network`. Only the ``local`` routing table is
-left out; it repeats every address of the host as a route of type local or broadcast. ::
+left out; it repeats every address of the host as a route of type local or broadcast.
+
+Addresses (``ip-addr``), routes (``ip-route4`` and ``ip-route6``) and listeners (``ss`` and the
+port range) are read as three parts: one whose command fails (``ss`` not installed, say) is left
+out, its reason in ``errors`` (``{"listeners": "ss: command not found"}``), and the other two are
+still compared (see :mod:`drverify.facts.parts`). ::
 
     {"interfaces": {"eth0": ["198.51.100.10/24", "2001:db8:1::10/64", "fe80::1809:e8ff:fe04:b780/64"],
                     "lo": ["127.0.0.1/8", "::1/128"]},
@@ -29,6 +34,7 @@ from typing import Any
 
 from drverify.errors import FactError
 from drverify.facts.batch import Output, require
+from drverify.facts.parts import Parts
 from drverify.inventory.model import Pair
 
 NAME = "network"
@@ -51,14 +57,32 @@ def commands(pair: Pair, role: str) -> dict[str, str]:
 
 
 def parse(outputs: Mapping[str, Output]) -> dict[str, Any]:
-    """All addresses by interface, routes of every table but ``local``, listeners, port range."""
-    return {
-        "interfaces": parse_addresses(require(outputs, "ip-addr")),
-        "routes": parse_routes(require(outputs, "ip-route4"), "ip-route4")
-        + parse_routes(require(outputs, "ip-route6"), "ip-route6"),
-        "listeners": parse_listeners(require(outputs, "ss")),
-        "ephemeral_ports": parse_port_range(require(outputs, "port-range")),
-    }
+    """All addresses by interface, routes of every table but ``local``, listeners, port range;
+    a part that cannot be read is left out with its reason in ``errors``."""
+    parts = Parts()
+    facts: dict[str, Any] = {}
+    interfaces = parts.read("interfaces", lambda: parse_addresses(require(outputs, "ip-addr")))
+    routes = parts.read("routes", _all_routes, outputs)
+    listeners = parts.read("listeners", _listening, outputs)
+    if interfaces is not None:
+        facts["interfaces"] = interfaces
+    if routes is not None:
+        facts["routes"] = routes
+    if listeners is not None:
+        facts["listeners"], facts["ephemeral_ports"] = listeners
+    return parts.facts(facts)
+
+
+def _all_routes(outputs: Mapping[str, Output]) -> list[dict[str, Any]]:
+    """IPv4 and IPv6 routes: one part, since a route missing from it would read as drift."""
+    return (parse_routes(require(outputs, "ip-route4"), "ip-route4")
+            + parse_routes(require(outputs, "ip-route6"), "ip-route6"))
+
+
+def _listening(outputs: Mapping[str, Output]) -> tuple[list[dict[str, Any]], list[int]]:
+    """Listeners and the ephemeral port range that tells client sockets from listeners."""
+    return (parse_listeners(require(outputs, "ss")),
+            parse_port_range(require(outputs, "port-range")))
 
 
 def _json_list(text: str, command: str) -> list[dict[str, Any]]:

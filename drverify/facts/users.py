@@ -13,6 +13,13 @@ Facts::
 
 Group members are sorted: their order in ``/etc/group`` means nothing. When a name appears twice
 the first line wins, as it does for ``getpwnam``.
+
+A home whose existence the check account cannot tell (it lies below a directory the account may
+not enter) has ``"home_exists": null`` and the reason, ``"home_error": "stat: Permission
+denied"``: that user's home is unverified, never taken for missing. ``/etc/passwd`` and
+``/etc/group`` are two parts: one that cannot be read is left out, its reason in ``errors``
+(``{"groups": "group: exit status 1: cut: /etc/group: Permission denied"}``), and the other is
+still compared (see :mod:`drverify.facts.parts`).
 """
 
 from __future__ import annotations
@@ -22,15 +29,25 @@ from typing import Any
 
 from drverify.errors import FactError
 from drverify.facts.batch import Output, require
+from drverify.facts.parts import Parts
 from drverify.inventory.model import Pair
 
 NAME = "users"
 
 #: The home directory is tested on the host, in the same command, so the answer belongs to the
-#: same moment as the passwd line. ``|| [ -n "$name" ]`` keeps a last line with no newline.
+#: same moment as the passwd line. ``|| [ -n "$name" ]`` keeps a last line with no newline. Only
+#: a home that is not a directory costs a ``stat``: its error tells a missing home from one the
+#: account cannot reach (``unknown Permission denied``), which ``[ -d ]`` alone cannot.
 PASSWD = """\
 while IFS=: read -r name pw uid gid gecos home shell || [ -n "$name" ]; do
-  if [ -d "$home" ]; then exists=yes; else exists=no; fi
+  if [ -d "$home" ]; then exists=yes
+  elif error=$(stat -L -c '' -- "$home" 2>&1); then exists=no
+  else
+    case ${error##*: } in
+      'No such file or directory'|'Not a directory') exists=no ;;
+      *) exists="unknown ${error##*: }" ;;
+    esac
+  fi
   printf '%s:%s:%s:%s:%s:%s\\n' "$name" "$uid" "$gid" "$home" "$shell" "$exists"
 done </etc/passwd"""
 
@@ -45,11 +62,12 @@ def commands(pair: Pair, role: str) -> dict[str, str]:
 
 
 def parse(outputs: Mapping[str, Output]) -> dict[str, Any]:
-    """Users and groups by name; :class:`FactError` if either output is unusable."""
-    return {
-        "users": parse_passwd(require(outputs, "passwd")),
-        "groups": parse_group(require(outputs, "group")),
-    }
+    """Users and groups by name, each on its own: one that cannot be read is left out with its
+    reason in ``errors``; :class:`FactError` when neither can be."""
+    parts = Parts()
+    found = {"users": parts.read("users", lambda: parse_passwd(require(outputs, "passwd"))),
+             "groups": parts.read("groups", lambda: parse_group(require(outputs, "group")))}
+    return parts.facts({key: value for key, value in found.items() if value is not None})
 
 
 def _records(stdout: str, command: str, width: int) -> list[tuple[int, list[str]]]:
@@ -74,19 +92,27 @@ def _id(text: str, command: str, number: int, what: str) -> int:
 
 
 def parse_passwd(stdout: str) -> dict[str, dict[str, Any]]:
-    """The ``passwd`` loop's output (``name:uid:gid:home:shell:yes|no``) by user name."""
+    """The ``passwd`` loop's output (``name:uid:gid:home:shell:yes|no|unknown why``) by user name."""
     users: dict[str, dict[str, Any]] = {}
     for number, (name, uid, gid, home, shell, exists) in _records(stdout, "passwd", 6):
-        if exists not in ("yes", "no"):
-            raise FactError(f"passwd: line {number}: home check {exists!r} is not yes/no")
         users.setdefault(name, {
             "uid": _id(uid, "passwd", number, "uid"),
             "gid": _id(gid, "passwd", number, "gid"),
             "home": home,
             "shell": shell,
-            "home_exists": exists == "yes",
+            **_home_check(exists, number),
         })
     return dict(sorted(users.items()))
+
+
+def _home_check(exists: str, number: int) -> dict[str, Any]:
+    """``yes``/``no``, or ``unknown <stat's error>`` when the account cannot tell."""
+    if exists in ("yes", "no"):
+        return {"home_exists": exists == "yes"}
+    word, _, why = exists.partition(" ")
+    if word != "unknown" or not why.strip():
+        raise FactError(f"passwd: line {number}: home check {exists!r} is not yes/no")
+    return {"home_exists": None, "home_error": f"stat: {why.strip()}"}
 
 
 def parse_group(stdout: str) -> dict[str, dict[str, Any]]:

@@ -98,6 +98,10 @@ class DiskPolicy(Strict):
     #: mount points (globs allowed) not compared; per-login and per-service runtime tmpfs by default
     ignore_mounts: list[str] = ["/run/user/*", "/run/credentials/*"]
     ignore_fstypes: list[str] = list(PSEUDO_FSTYPES)
+    #: mount points (globs, matched like ``ignore_mounts``) whose size is expected to be unreadable
+    #: (a bind or FUSE mount the check account cannot statfs): their size is not compared, instead
+    #: of being reported unverified; their existence still is
+    ignore_unreadable: list[str] = []
 
 
 class SizingPolicy(Strict):

@@ -28,7 +28,8 @@ standing in for the VM's NIC, real listening sockets under the services' process
 rules loaded with iptables-restore); only the dates in the iptables-save header comments were
 changed to the snapshot times. ``disks.txt`` and ``users.txt`` were written in the formats
 recorded under ``tests/data/disks`` and ``tests/data/users`` (an NFS mount and terabyte volumes
-cannot be made in a namespace), then framed by the same batch script running ``cat``.
+cannot be made in a namespace), then framed by the same batch script running ``cat``; their
+``statfs`` frames are empty, as the command prints nothing when findmnt sizes every mount.
 ``reachability.txt`` was recorded like ``network.txt``: the area's real commands for this
 inventory, through the batch script, in a namespace per host whose ``/etc/hosts`` named the
 partners and whose partner addresses had listening sockets, except globex's on recovery

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,6 @@ import support
 
 from drverify.drift import disks
 from drverify.drift.records import Context, Severity
-from drverify.errors import FactsUnavailable
 from drverify.facts import disks as disks_facts
 from drverify.facts.batch import Output
 from drverify.inventory.model import DiskPolicy, Policies, SizingPolicy
@@ -188,17 +188,137 @@ def test_per_mount_policy_may_name_production_mount_point():
     assert "(policy equal)" in record.message
 
 
+def unverified(outcome) -> list[tuple[str, str, str]]:
+    return [(u.item, u.host, u.reason) for u in outcome.unverified]
+
+
+def judge(production: dict, recovery: dict, policy: DiskPolicy | None = None,
+          sizing: SizingPolicy | None = None):
+    policies = Policies(disks=policy or DiskPolicy(), sizing=sizing or SizingPolicy())
+    return support.judge("disks", production, recovery, support.make_pair(policies=policies))
+
+
+def unsized(error: str | None = "statfs: Permission denied", fstype: str = "ext4") -> dict:
+    entry = mount(None, None, fstype)
+    return entry if error is None else {**entry, "error": error}
+
+
+DENIED = ("its size could not be read: statfs: Permission denied (the check account cannot reach "
+          "the mount point); if that is expected, list it in policies.disks.ignore_unreadable")
+
+
 @pytest.mark.parametrize(
-    ("production", "recovery", "sides"),
+    ("production", "recovery", "roles"),
     [
-        (mount(None, None), mount(GiB, 0), "production"),
-        (mount(GiB, 0), mount(None, None), "recovery"),
-        (mount(None, None), mount(None, None), "production and recovery"),
+        (unsized(), mount(GiB, 0), ["production"]),
+        (mount(GiB, 0), unsized(), ["recovery"]),
+        (unsized(), unsized(), ["production", "recovery"]),
     ],
 )
-def test_unreadable_sizes_make_the_area_unverified(production, recovery, sides):
-    with pytest.raises(FactsUnavailable, match=f"the size of /data could not be read on {sides}"):
-        disks.compare(host({"/data": production}), host({"/data": recovery}), context())
+def test_an_unreadable_mount_is_unverified_and_every_other_drift_still_reported(production, recovery, roles):
+    outcome = judge(host({**ROOT, "/data": production, "/srv": mount(GiB, 512 * MiB)}, cpus=8),
+                    host({**ROOT, "/data": recovery, "/srv": mount(256 * MiB, 0)}, cpus=2))
+    assert unverified(outcome) == [("/data", role, DENIED) for role in roles]
+    assert [(r.item, r.severity) for r in outcome.drift] == [
+        ("/srv", Severity.CRITICAL), ("cpus", Severity.MAJOR)]
+
+
+def test_only_recovery_size_matters_on_recovery():
+    """Production's size and use are needed, only recovery's size: its use is not compared."""
+    outcome = judge(host({"/data": mount(GiB, 0)}), host({"/data": {**mount(GiB, 0), "used": None}}))
+    assert outcome == type(outcome)()
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        ("statfs: No such file or directory",
+         "statfs: No such file or directory (the mount point is hidden under a later mount, or gone)"),
+        ("statfs: Stale file handle", "statfs: Stale file handle (a stale NFS export)"),
+        ("statfs: Input/output error", "its size could not be read: statfs: Input/output error; if"),
+        (None, "its size could not be read: findmnt printed no size; if"),  # an old snapshot
+    ],
+)
+def test_the_reason_says_what_statfs_said_and_what_it_usually_means(error, words):
+    outcome = judge(host({"/data": unsized(error)}), host({"/data": mount(GiB, 0)}))
+    [(item, role, reason)] = unverified(outcome)
+    assert (item, role) == ("/data", "production") and words in reason, reason
+
+
+def test_an_unreadable_mount_still_has_its_existence_and_fstype_compared():
+    outcome = judge(host({"/data": unsized(), "/archive": unsized()}),
+                    host({"/data": mount(GiB, 0, "xfs")}))
+    assert as_tuples(outcome.drift) == [
+        ("/archive", {"fstype": "ext4", "size": None, "used": None}, None, Severity.CRITICAL,
+         "/archive is mounted on production but not on recovery"),
+        ("/data fstype", "ext4", "xfs", Severity.MINOR, "/data is ext4 on production but xfs on recovery"),
+    ]
+    assert unverified(outcome) == [("/data", "production", DENIED)]
+
+
+@pytest.mark.parametrize("pattern", ["/srv/private/data", "/srv/private/*", "/srv/*"])
+def test_ignore_unreadable_skips_the_size_silently_never_other_drift(pattern):
+    policy = DiskPolicy(ignore_unreadable=[pattern])
+    outcome = judge(host({**ROOT, "/srv/private/data": unsized(), "/srv/b": mount(GiB, 0)}),
+                    host({**ROOT, "/srv/private/data": unsized()}), policy)
+    assert outcome.unverified == ()
+    assert [(r.item, r.severity) for r in outcome.drift] == [("/srv/b", Severity.CRITICAL)]
+
+
+def test_ignore_unreadable_matches_production_name_before_translation():
+    policy = Policies(disks=DiskPolicy(ignore_unreadable=["/srv/mft-prod"]))
+    pair = support.make_pair(policies=policy, translate={"mft-prod": "mft-dr"})
+    outcome = support.judge("disks", host({"/srv/mft-prod": unsized()}),
+                            host({"/srv/mft-dr": mount(GiB, 0)}), pair)
+    assert outcome.drift == () and outcome.unverified == ()
+
+
+def test_ignore_unreadable_does_not_hide_a_readable_mount_that_is_too_small():
+    policy = DiskPolicy(ignore_unreadable=["/data"])
+    outcome = judge(host({"/data": mount(GiB, GiB)}), host({"/data": mount(MiB, 0)}), policy)
+    assert [(r.item, r.severity) for r in outcome.drift] == [("/data", Severity.CRITICAL)]
+
+
+def test_recorded_hidden_mount_is_unverified_and_the_rest_compared():
+    """Production recorded with /srv/mft/data hidden under a later mount (record.py MOUNT_HIDDEN);
+    recovery the same host with that mount sizable and the bind mount gone."""
+    production = recorded("mount-hidden")
+    recovery = copy.deepcopy(production)
+    recovery["mounts"]["/srv/mft/data"] = mount(4 * MiB, 0, "tmpfs", "tmpfs")
+    del recovery["mounts"]["/srv/bind"]
+    outcome = judge(production, recovery)
+    assert [(r.item, r.severity) for r in outcome.drift] == [("/srv/bind", Severity.CRITICAL)]
+    [(item, role, reason)] = unverified(outcome)
+    assert (item, role) == ("/srv/mft/data", "production")
+    assert reason.startswith("its size could not be read: statfs: No such file or directory (the "
+                             "mount point is hidden under a later mount, or gone)")
+
+
+@pytest.mark.parametrize("role", ["production", "recovery"])
+def test_mounts_unreadable_on_one_side_keep_the_sizing_compared(role):
+    """findmnt missing on one host (recorded): its mounts are unverified, its CPUs still compared."""
+    sides = {"production": host(ROOT, cpus=8), "recovery": host(ROOT, cpus=2)}
+    sides[role] = {**recorded("findmnt-missing"), "sizing": sides[role]["sizing"]}
+    outcome = judge(sides["production"], sides["recovery"])
+    assert unverified(outcome) == [("mounts", role, "findmnt: command not found")]
+    assert [(r.item, r.severity) for r in outcome.drift] == [("cpus", Severity.MAJOR)]
+
+
+def test_memory_unreadable_keeps_cpus_and_mounts_compared():
+    recovery = host({"/data": mount(MiB, 0)}, cpus=2)
+    recovery["sizing"] = {"cpus": 2, "load": [0, 0, 0]}
+    recovery["errors"] = {"memory": "meminfo: no MemAvailable in /proc/meminfo"}
+    outcome = judge(host({"/data": mount(GiB, GiB)}), recovery)
+    assert [r.item for r in outcome.drift] == ["/data", "cpus"]
+    assert unverified(outcome) == [("memory", "recovery", "meminfo: no MemAvailable in /proc/meminfo")]
+
+
+def test_a_snapshot_without_mounts_or_sizing_is_unverified_not_a_key_error():
+    outcome = judge({}, host(ROOT))
+    reason = "not in the facts (a snapshot older than the inventory?)"
+    assert unverified(outcome) == [("mounts", "production", reason), ("cpus", "production", reason),
+                                   ("memory", "production", reason)]
+    assert outcome.drift == ()
 
 
 @pytest.mark.parametrize(

@@ -384,3 +384,81 @@ def test_recorded_host_without_any_firewall():
 
 def test_severities_declared():
     assert set(firewall.SEVERITIES) == {CRITICAL, MAJOR, MINOR}
+
+
+def outputs(case: str):
+    text = (DATA / f"{case}.txt").read_text()
+    return split_output(text, text.split(" begin ", 1)[0].strip())
+
+
+def judge(production: dict[str, Any], recovery: dict[str, Any], translate: dict[str, str] | None = None):
+    pair = support.make_pair(policies=Policies(), translate=translate or {})
+    return support.judge("firewall", production, recovery, pair)
+
+
+LAB_SITE = {"198.51.100.10": "198.51.100.20", "198.51.100.12": "198.51.100.22"}
+
+
+def test_recorded_nft_refused_on_recovery_leaves_its_tables_unverified_and_the_rest_compared():
+    """Recovery's nft denied (its recorded output as nobody) while iptables-save worked: the lab's
+    seeded ip4 differences are still found; production's nft table inet mft is not compared."""
+    recovery = firewall_facts.parse({**outputs("recovery"), "nft": outputs("nobody")["nft"]})
+    outcome = judge(recorded("production"), recovery, LAB_SITE)
+    assert [(r.item, r.severity) for r in outcome.drift] == [
+        (f"ip4 filter/INPUT {WEB}", MAJOR), (f"ip4 filter/INPUT {PARTNERS}", CRITICAL)]
+    [unverified] = outcome.unverified
+    assert (unverified.item, unverified.host) == ("nft", "recovery")
+    assert unverified.reason.startswith("nft: exit status 1: ")
+    assert unverified.reason.endswith("Operation not permitted (not compared: inet mft)")
+
+
+LEGACY = "iptables-save: iptables-legacy tables are present as well, not read"
+
+
+def test_iptables_save_unread_on_production_leaves_every_ip4_table_out():
+    """nft's own view of ip4 filter (opaque xt matches, a ``sets`` key) is not compared with
+    recovery's iptables-save view: only the ip6 and nft-native tables are."""
+    production = host(chain("ACCEPT", '[{"xt":{"name":"conntrack","type":"match"}},{"accept":null}]'),
+                      **{"ip6 filter": {"chains": {"INPUT": chain("DROP", SSH)}},
+                         "inet mft": mft_table("198.51.100.7", "203.0.113.0/24")})
+    production["tables"]["ip4 filter"]["sets"] = {}
+    production["errors"] = {"iptables-save": LEGACY}
+    recovery = host(chain("DROP", LO), **{"ip6 filter": {"chains": {"INPUT": chain("DROP")}},
+                                          "inet mft": mft_table("198.51.100.7", "203.0.113.0/24")})
+    outcome = judge(production, recovery)
+    assert [(r.item, r.severity) for r in outcome.drift] == [(f"ip6 filter/INPUT {SSH}", CRITICAL)]
+    assert [(u.item, u.host, u.reason) for u in outcome.unverified] == [
+        ("iptables-save", "production", f"{LEGACY} (not compared: ip4 filter)")]
+
+
+def test_a_view_unread_on_both_sides_is_two_unverified_items():
+    reason = "ip6tables-save: timed out"
+    production = {**host(), "errors": {"ip6tables-save": reason}}
+    recovery = {**host(chain("DROP", LO)), "errors": {"ip6tables-save": reason}}
+    outcome = judge(production, recovery)
+    assert [(u.item, u.host, u.reason) for u in outcome.unverified] == [
+        ("ip6tables-save", "production", reason), ("ip6tables-save", "recovery", reason)]
+    assert len(outcome.drift) == 4  # STATE, SSH, PARTNERS and SITE_NET missing on recovery
+
+
+def test_a_snapshot_without_tables_is_unverified_not_a_key_error():
+    outcome = judge(copy.deepcopy(PRODUCTION), {"source": ["nft"]})
+    assert outcome.drift == ()
+    assert [(u.item, u.host, u.reason) for u in outcome.unverified] == [
+        ("rule set", "recovery", "not in the facts (a snapshot older than the inventory?)")]
+
+
+def test_allowlist_users_are_found_in_one_pass_for_every_set():
+    """Two allowlist sets in one dropping chain: each missing element names its own rule."""
+    other = nft({"match": {"left": {"payload": {"field": "saddr", "protocol": "ip"}}, "op": "==",
+                           "right": "@admins"}}, {"accept": None})
+    table = mft_table("203.0.113.0/24", policy="drop", rules=(NFT_PARTNERS, other))
+    table["sets"]["admins"] = {"type": "ipv4_addr", "elements": ["198.51.100.5"]}
+    production = host(**{"inet mft": table})
+    recovery = host(**{"inet mft": {**copy.deepcopy(table), "sets": {
+        "partners": {"type": "ipv4_addr", "elements": []}, "admins": {"type": "ipv4_addr", "elements": []}}}})
+    records = compare(recovery, production)
+    assert [(r.item, r.severity) for r in records] == [
+        ("inet mft set admins 198.51.100.5", CRITICAL), ("inet mft set partners 203.0.113.0/24", CRITICAL)]
+    assert "rule 2 of inet mft/input" in records[0].message
+    assert "rule 1 of inet mft/input" in records[1].message

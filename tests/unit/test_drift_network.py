@@ -247,3 +247,54 @@ def test_recorded_lab_pair_gives_exactly_the_seeded_differences():
 
 def test_severities_declared():
     assert set(network.SEVERITIES) == {MAJOR, MINOR}
+
+
+def judge(production: dict[str, Any], recovery: dict[str, Any], translate: dict[str, str] | None = SITE):
+    pair = support.make_pair(policies=Policies(), translate=translate or {})
+    return support.judge("network", production, recovery, pair)
+
+
+def without(facts: dict[str, Any], part: str, reason: str, *keys: str) -> dict[str, Any]:
+    """The facts of a host that could not read ``part`` (as facts.network.parse leaves them)."""
+    kept = {key: value for key, value in copy.deepcopy(facts).items() if key not in (part, *keys)}
+    return {**kept, "errors": {part: reason}}
+
+
+@pytest.mark.parametrize(
+    ("part", "keys", "item", "reason", "left"),
+    [
+        ("listeners", ("ephemeral_ports",), "listeners", "ss: command not found",
+         ["address 198.51.100.22", "route 203.0.113.128/26 via 198.51.100.1"]),
+        ("routes", (), "routes", "ip-route6: timed out",
+         ["address 198.51.100.22", "listener tcp/2222"]),
+        ("interfaces", (), "addresses", "ip-addr: exit status 255: Cannot open netlink socket",
+         ["listener tcp/2222", "route 203.0.113.128/26 via 198.51.100.1"]),
+    ],
+)
+@pytest.mark.parametrize("role", ["production", "recovery"])
+def test_a_part_one_side_could_not_read_is_unverified_and_the_rest_compared(part, keys, item, reason, left, role):
+    production = changed(PRODUCTION, interfaces={"eth0": ["198.51.100.10/24", "198.51.100.12/24"]},
+                         routes=[route("203.0.113.128/26", "198.51.100.1")],
+                         listeners=[listener("tcp", "0.0.0.0", 2222, "sshd")])
+    sides = {"production": production, "recovery": changed(RECOVERY, routes=[], listeners=[])}
+    sides[role] = without(sides[role], part, reason, *keys)
+    outcome = judge(sides["production"], sides["recovery"])
+    assert [(u.item, u.host, u.reason) for u in outcome.unverified] == [(item, role, reason)]
+    assert [r.item for r in outcome.drift] == left
+
+
+def test_every_part_unreadable_on_both_sides_gives_six_unverified_items_and_no_drift():
+    reasons = {"interfaces": "ip: x", "routes": "ip: y", "listeners": "ss: z"}
+    outcome = judge({"errors": reasons}, {"errors": reasons})
+    assert outcome.drift == ()
+    assert [(u.item, u.host) for u in outcome.unverified] == [
+        (item, role) for item in ("addresses", "routes", "listeners")
+        for role in ("production", "recovery")]
+
+
+def test_a_snapshot_without_a_part_is_unverified_not_a_key_error():
+    recovery = {key: value for key, value in RECOVERY.items() if key != "routes"}
+    outcome = judge(PRODUCTION, recovery)
+    assert outcome.drift == ()
+    assert [(u.item, u.host, u.reason) for u in outcome.unverified] == [
+        ("routes", "recovery", "not in the facts (a snapshot older than the inventory?)")]

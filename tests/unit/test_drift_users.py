@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import support
+from support import only
 
 from drverify.drift import users
 from drverify.drift.records import Context, Severity
@@ -225,3 +226,85 @@ def test_records_are_sorted_by_item():
     recovery = facts(users__root=None, users__zed=user(5000), groups__alice=None)
     assert [r.item for r in users.compare(facts(), recovery, context())] == [
         "group alice", "user root", "user zed"]
+
+
+def judge(production: dict[str, Any], recovery: dict[str, Any]):
+    pair = support.make_pair(service_accounts=["mftsvc"], service_groups=["mftgrp"])
+    return support.judge("users", production, recovery, pair)
+
+
+def unverified(outcome) -> list[tuple[str, str, str]]:
+    return [(u.item, u.host, u.reason) for u in outcome.unverified]
+
+
+GROUP_DENIED = "group: exit status 1: cut: /etc/group: Permission denied"
+
+
+@pytest.mark.parametrize("role", ["production", "recovery"])
+def test_groups_unreadable_on_one_side_are_unverified_and_users_still_compared(role):
+    sides = {"production": facts(), "recovery": facts(users__alice=None)}
+    sides[role] = {"users": sides[role]["users"], "errors": {"groups": GROUP_DENIED}}
+    outcome = judge(sides["production"], sides["recovery"])
+    assert unverified(outcome) == [("/etc/group", role, GROUP_DENIED)]
+    assert [(r.item, r.severity) for r in outcome.drift] == [("user alice", MAJOR)]
+
+
+def test_passwd_unreadable_leaves_groups_compared():
+    production = {"groups": BASE["groups"], "errors": {"users": "passwd: no entries listed"}}
+    outcome = judge(production, facts(groups__mftgrp=group(2002, "mftsvc", "alice")))
+    assert unverified(outcome) == [("/etc/passwd", "production", "passwd: no entries listed")]
+    assert [(r.item, r.severity) for r in outcome.drift] == [("group mftgrp gid", CRITICAL)]
+
+
+def test_recorded_unreachable_home_is_unverified_and_the_rest_compared():
+    """Production recorded as nobody: mftsvc's home lies below a directory of mode 700."""
+    production = recorded("home-unreadable")
+    recovery = copy.deepcopy(production)
+    recovery["users"]["mftsvc"] = {**recovery["users"]["mftsvc"], "home_exists": True, "shell": "/bin/bash"}
+    del recovery["users"]["mftsvc"]["home_error"]
+    del recovery["users"]["alice"]
+    outcome = judge(production, recovery)
+    assert unverified(outcome) == [
+        ("user mftsvc home", "production",
+         "cannot tell whether the home directory /srv/private/mft exists (stat: Permission denied)")]
+    assert [(r.item, r.severity) for r in outcome.drift] == [
+        ("user alice", MAJOR), ("user mftsvc shell", MINOR)]
+
+
+def unknown_home(entry: dict[str, Any], error: str = "stat: Permission denied") -> dict[str, Any]:
+    return {**entry, "home_exists": None, "home_error": error}
+
+
+def test_a_service_home_missing_on_recovery_is_critical_even_if_production_cannot_tell():
+    production = facts(users__mftsvc=unknown_home(user(2001, home="/srv/mft", shell="/bin/sh")))
+    recovery = facts(users__mftsvc=user(2001, home="/srv/mft", shell="/bin/sh", exists=False))
+    outcome = judge(production, recovery)
+    only(outcome.drift, item="user mftsvc home", severity=CRITICAL,
+         message="the home directory of service account mftsvc is missing: /srv/mft on recovery")
+    assert [u[:2] for u in unverified(outcome)] == [("user mftsvc home", "production")]
+
+
+@pytest.mark.parametrize(
+    ("recovery", "drift"),
+    [
+        (unknown_home(user(1001, home="/home/alice")), []),
+        (unknown_home(user(1001, home="/srv/alice")), [("user alice home", MINOR)]),  # path still compared
+    ],
+)
+def test_an_unknown_home_on_recovery_is_unverified_never_missing(recovery, drift):
+    outcome = judge(facts(), facts(users__alice=recovery))
+    assert [(r.item, r.severity) for r in outcome.drift] == drift
+    assert unverified(outcome) == [
+        ("user alice home", "recovery",
+         f"cannot tell whether the home directory {recovery['home']} exists (stat: Permission denied)")]
+
+
+def test_a_snapshot_without_groups_or_home_checks_is_unverified_not_a_key_error():
+    production = facts()
+    del production["users"]["alice"]["home_exists"]
+    outcome = judge(production, {"users": facts()["users"]})
+    assert unverified(outcome) == [
+        ("user alice home", "production",
+         "cannot tell whether the home directory /home/alice exists (not in the facts)"),
+        ("/etc/group", "recovery", "not in the facts (a snapshot older than the inventory?)")]
+    assert outcome.drift == ()

@@ -22,8 +22,9 @@ def recorded(case: str) -> dict[str, Output]:
 def test_commands_are_the_same_for_both_roles_and_machine_readable():
     production = disks.commands(None, "production")  # type: ignore[arg-type]
     assert production == disks.commands(None, "recovery")  # type: ignore[arg-type]
-    assert set(production) == {"findmnt", "cpus", "meminfo", "loadavg"}
+    assert set(production) == {"findmnt", "statfs", "cpus", "meminfo", "loadavg"}
     assert production["findmnt"].startswith("findmnt -J -b -l ")
+    assert production["statfs"].startswith("findmnt -rn -o TARGET,SIZE | ")
 
 
 def test_debian12_host_keeps_every_mount_with_bytes():
@@ -56,22 +57,74 @@ def test_lab_production_sized_tmpfs():
     assert mounts["/srv/archive"]["size"] == 2**30
 
 
-def test_statfs_refused_gives_unknown_sizes():
-    mounts = disks.parse(recorded("statfs-refused"))["mounts"]
-    assert mounts["/srv/private/data"] == {
+def test_statfs_refused_gives_unknown_sizes_and_statfs_own_error():
+    """Recorded as nobody: /srv/private/data is mounted below a directory of mode 700."""
+    facts = disks.parse(recorded("statfs-refused"))
+    assert facts["mounts"]["/srv/private/data"] == {
         "source": "tmpfs", "fstype": "tmpfs", "size": None, "used": None, "avail": None,
+        "error": "statfs: Permission denied",
     }
+    assert "error" not in facts["mounts"]["/srv"] and "errors" not in facts
 
 
-def test_findmnt_missing_makes_the_area_unverified():
-    with pytest.raises(FactError, match=r"^findmnt: command not found$"):
-        disks.parse(recorded("findmnt-missing"))
+def test_a_mount_hidden_under_a_later_mount_cannot_be_sized():
+    """Recorded as root (see MOUNT_HIDDEN in record.py): /srv/mft/data was mounted, then /srv/mft
+    again over it; a bind mount whose source directory is gone is sized all the same."""
+    mounts = disks.parse(recorded("mount-hidden"))["mounts"]
+    assert mounts["/srv/mft/data"] == {
+        "source": "tmpfs", "fstype": "tmpfs", "size": None, "used": None, "avail": None,
+        "error": "statfs: No such file or directory",
+    }
+    assert mounts["/srv/mft"]["size"] == 32 * 2**20
+    assert mounts["/srv/bind"] == {"source": "tmpfs[/bind-source//deleted]", "fstype": "tmpfs",
+                                   "size": 16 * 2**20, "used": 0, "avail": 16 * 2**20}
 
 
-def test_a_command_that_did_not_come_back():
+@pytest.mark.parametrize(
+    "statfs", [None, Output(127, "", "sh: 1: stat: not found\n"), Output(0, "", "")])
+def test_an_unsized_mount_without_statfs_words_keeps_the_generic_reason(statfs):
+    outputs = recorded("mount-hidden")
+    if statfs is None:
+        del outputs["statfs"]  # collected before the statfs command existed
+    else:
+        outputs["statfs"] = statfs
+    mounts = disks.parse(outputs)["mounts"]
+    assert mounts["/srv/mft/data"]["error"] == "findmnt printed no size (statfs failed)"
+
+
+def test_parse_statfs_reads_tab_separated_errors_only():
+    stdout = "/srv/a\tPermission denied\n/srv/b c\tStale file handle\ngarbage\n/srv/d\t\n"
+    assert disks.parse_statfs(Output(0, stdout, "")) == {
+        "/srv/a": "Permission denied", "/srv/b c": "Stale file handle"}
+
+
+def test_findmnt_missing_leaves_the_mounts_out_and_keeps_the_sizing():
+    facts = disks.parse(recorded("findmnt-missing"))
+    assert facts["errors"] == {"mounts": "findmnt: command not found"}
+    assert "mounts" not in facts
+    assert set(facts["sizing"]) == {"cpus", "memory_total", "memory_available", "load"}
+
+
+def test_a_command_that_did_not_come_back_costs_its_part_only():
     outputs = recorded("debian12-host")
     del outputs["meminfo"]
-    with pytest.raises(FactError, match=r"^meminfo: no output came back$"):
+    facts = disks.parse(outputs)
+    assert facts["errors"] == {"memory": "meminfo: no output came back"}
+    assert facts["sizing"] == {"cpus": 2, "load": [0.04, 0.09, 0.04]}
+    assert "/" in facts["mounts"]
+
+
+def test_loadavg_unreadable_costs_the_cpus_part():
+    outputs = {**recorded("debian12-host"), "loadavg": Output(1, "", "cat: /proc/loadavg: EIO\n")}
+    facts = disks.parse(outputs)
+    assert facts["errors"] == {"cpus": "loadavg: exit status 1: cat: /proc/loadavg: EIO"}
+    assert set(facts["sizing"]) == {"memory_total", "memory_available"}
+
+
+def test_nothing_readable_makes_the_area_unverified_with_the_first_reason():
+    missing = Output(127, "", "")
+    outputs = {name: missing for name in disks.commands(None, "production")}  # type: ignore[arg-type]
+    with pytest.raises(FactError, match=r"^findmnt: command not found$"):
         disks.parse(outputs)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from drverify.errors import FactError
-from drverify.facts import firewall
+from drverify.facts import firewall, nftables
 from drverify.facts.batch import Output, split_output
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "firewall"
@@ -162,17 +162,35 @@ def test_no_tool_at_all_is_an_error():
         firewall.parse(outputs)
 
 
-def test_legacy_tables_warned_on_stderr_are_an_error():
+def test_legacy_tables_warned_on_stderr_leave_that_view_out():
     production = recorded("production")
     warned = Output(0, production["iptables-save"].stdout,
                     "# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n")
-    with pytest.raises(FactError, match="iptables-save: iptables-legacy tables are present as well"):
-        firewall.parse({**production, "iptables-save": warned})
+    facts = firewall.parse({**production, "iptables-save": warned})
+    assert facts["errors"] == {
+        "iptables-save": "iptables-save: iptables-legacy tables are present as well, not read"}
+    assert facts["source"] == ["ip6tables-save", "nft"]
+    # nft's own view of ip4 filter (opaque xt matches) is kept: drift compares no ip4 table then
+    assert facts["tables"]["ip4 filter"]["sets"] == {}
 
 
-def test_one_failing_tool_is_an_error_even_if_others_work():
-    outputs = {**recorded("production"), "nft": recorded("nobody")["nft"]}
-    with pytest.raises(FactError, match="nft: exit status 1: .*Operation not permitted"):
+def test_one_failing_tool_leaves_its_view_out_and_keeps_the_others():
+    """nft refused (as recorded for nobody) beside iptables-save views that work."""
+    facts = firewall.parse({**recorded("production"), "nft": recorded("nobody")["nft"]})
+    assert list(facts["errors"]) == ["nft"]
+    assert re.match(r"^nft: exit status 1: .*Operation not permitted$", facts["errors"]["nft"])
+    assert facts["source"] == ["iptables-save", "ip6tables-save"]
+    assert list(facts["tables"]) == ["ip4 filter", "ip6 filter"]
+    assert facts["tables"]["ip4 filter"]["chains"]["INPUT"]["rules"] == LAB_INPUT
+
+
+def test_a_readable_host_has_no_errors():
+    assert "errors" not in firewall.parse(recorded("production"))
+
+
+def test_refused_views_beside_a_missing_tool_are_an_error_naming_the_first_cause():
+    outputs = {**recorded("nobody"), "nft": Output(127, "", "sh: 1: nft: not found\n")}
+    with pytest.raises(FactError, match=r"^iptables-save: exit status 4: .*\(you must be root\)$"):
         firewall.parse(outputs)
 
 
@@ -195,13 +213,13 @@ def test_unusable_iptables_save_output(text, reason):
 @pytest.mark.parametrize("text", ["", "<html>", '{"tables": []}', '{"nftables": [1]}'])
 def test_unusable_nft_output(text):
     with pytest.raises(FactError, match="nft: output is not nft's JSON ruleset"):
-        firewall.parse_nft(text)
+        nftables.parse_nft(text)
 
 
 def test_an_nft_object_without_its_keys_is_an_error():
     text = '{"nftables": [{"rule": {"family": "inet", "chain": "input", "expr": []}}]}'
     with pytest.raises(FactError, match="nft: cannot read a rule"):
-        firewall.parse_nft(text)
+        nftables.parse_nft(text)
 
 
 @pytest.mark.parametrize(
@@ -218,12 +236,12 @@ def test_an_nft_object_without_its_keys_is_an_error():
     ],
 )
 def test_set_element(value, text):
-    assert firewall.set_element(value) == text
+    assert nftables.set_element(value) == text
 
 
 def test_statistics_leave_a_rule_but_named_counters_stay():
     rule = {"expr": [{"counter": {"packets": 5, "bytes": 300}}, {"last": {"used": 1200}},
                      {"quota": {"val": 10, "val_unit": "mbytes", "used": 3, "used_unit": "kbytes"}},
                      {"counter": "partners"}, {"accept": None}], "handle": 7}
-    assert json.loads(firewall.nft_rule(rule)) == [
+    assert json.loads(nftables.nft_rule(rule)) == [
         {"quota": {"val": 10, "val_unit": "mbytes"}}, {"counter": "partners"}, {"accept": None}]

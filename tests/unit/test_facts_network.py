@@ -7,6 +7,7 @@ namespace: production (198.51.100.10 and .12, sshd on 22 and 2222), recovery (19
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -126,28 +127,57 @@ def test_a_truncated_ss_line_is_an_error():
         network.parse_listeners("tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:*\ntcp LISTEN 0\n")
 
 
+#: which part of the facts each command feeds
+PART = {"ip-addr": "interfaces", "ip-route4": "routes", "ip-route6": "routes", "ss": "listeners",
+        "port-range": "listeners"}
+#: the keys of the facts each part fills
+KEYS = {"interfaces": {"interfaces"}, "routes": {"routes"}, "listeners": {"listeners", "ephemeral_ports"}}
+
+
+def assert_only_part_lost(outputs: dict[str, Output], name: str, reason: str) -> None:
+    """The part ``name`` feeds is left out with its reason; every other part is read as usual."""
+    facts = network.parse(outputs)
+    whole = network.parse(recorded("production"))
+    part = PART[name]
+    assert list(facts["errors"]) == [part]
+    assert re.search(reason, facts["errors"][part]), facts["errors"][part]
+    kept = set(whole) - KEYS[part]
+    assert set(facts) == kept | {"errors"}
+    assert {key: facts[key] for key in kept} == {key: whole[key] for key in kept}
+
+
 @pytest.mark.parametrize(
     ("name", "output", "reason"),
     [
-        ("ip-addr", Output(127, "", "sh: 1: ip: not found\n"), "ip-addr: command not found"),
-        ("ip-addr", Output(0, "<html>", ""), "ip-addr: output is not JSON"),
-        ("ip-route4", Output(0, '{"dst": "default"}', ""), "ip-route4: expected a JSON list"),
+        ("ip-addr", Output(127, "", "sh: 1: ip: not found\n"), "^ip-addr: command not found$"),
+        ("ip-addr", Output(0, "<html>", ""), "^ip-addr: output is not JSON"),
+        ("ip-route4", Output(0, '{"dst": "default"}', ""), "^ip-route4: expected a JSON list"),
+        ("ip-route6", Output(124, "", ""), "^ip-route6: timed out$"),
+        ("ss", Output(127, "", "sh: 1: ss: not found\n"), "^ss: command not found$"),
         ("ss", Output(1, "", "Cannot open netlink socket: Permission denied\n"),
-         "ss: exit status 1: Cannot open netlink socket: Permission denied"),
-        ("port-range", Output(0, "32768\n", ""), "port-range: expected two port numbers"),
+         "^ss: exit status 1: Cannot open netlink socket: Permission denied$"),
+        ("port-range", Output(0, "32768\n", ""), "^port-range: expected two port numbers"),
     ],
 )
-def test_unusable_output_names_the_command_and_cause(name, output, reason):
-    outputs = {**recorded("production"), name: output}
-    with pytest.raises(FactError, match=reason):
-        network.parse(outputs)
+def test_one_unusable_command_costs_only_its_part(name, output, reason):
+    assert_only_part_lost({**recorded("production"), name: output}, name, reason)
 
 
-def test_a_command_that_did_not_come_back_is_an_error():
+def test_a_command_that_did_not_come_back_costs_its_part():
     outputs = recorded("production")
     del outputs["ss"]
-    with pytest.raises(FactError, match="ss: no output came back"):
+    assert_only_part_lost(outputs, "ss", "^ss: no output came back$")
+
+
+def test_every_part_unreadable_makes_the_area_unverified_with_the_first_reason():
+    outputs = {name: Output(127, "", "") for name in recorded("production")}
+    with pytest.raises(FactError, match="^ip-addr: command not found$"):
         network.parse(outputs)
+
+
+def test_a_readable_host_has_no_errors():
+    assert "errors" not in network.parse(recorded("production"))
+    assert "errors" not in network.parse(recorded("nobody"))
 
 
 @pytest.mark.parametrize(
@@ -162,8 +192,6 @@ def test_a_command_that_did_not_come_back_is_an_error():
         ("ss", Output(0, "raw UNCONN 0 0 0.0.0.0:255 0.0.0.0:*\n", ""), "ss: line 1: 'raw' is not tcp or udp"),
     ],
 )
-def test_empty_or_incomplete_output_of_a_command_that_succeeded_is_an_error(name, output, reason):
+def test_empty_or_incomplete_output_of_a_command_that_succeeded_is_unreadable(name, output, reason):
     """An idle host still has lo and the sshd the check came in through: "nothing" is not a fact."""
-    outputs = {**recorded("production"), name: output}
-    with pytest.raises(FactError, match=reason):
-        network.parse(outputs)
+    assert_only_part_lost({**recorded("production"), name: output}, name, reason)

@@ -57,17 +57,34 @@ def test_last_passwd_line_without_newline_is_kept():
     }
 
 
+def test_a_home_the_account_cannot_reach_is_unknown_with_the_reason():
+    """Recorded as nobody: mftsvc's home lies below a directory of mode 700 (HOME_UNREADABLE)."""
+    found = users.parse(recorded("home-unreadable"))["users"]
+    assert found["mftsvc"] == {
+        "uid": 2001, "gid": 2001, "home": "/srv/private/mft", "shell": "/bin/sh",
+        "home_exists": None, "home_error": "stat: Permission denied",
+    }
+    assert found["alice"]["home_exists"] is True and found["gone"]["home_exists"] is False
+    assert "home_error" not in found["gone"]
+
+
 @pytest.mark.parametrize(
-    ("case", "reason"),
+    ("case", "part", "kept", "reason"),
     [
-        ("group-unreadable", "group: exit status 1: cut: /etc/group: Permission denied"),
-        ("passwd-empty", "passwd: no entries listed"),
+        ("group-unreadable", "groups", "users", "group: exit status 1: cut: /etc/group: Permission denied"),
+        ("passwd-empty", "users", "groups", "passwd: no entries listed"),
     ],
 )
-def test_unusable_outputs(case, reason):
-    with pytest.raises(FactError) as error:
-        users.parse(recorded(case))
-    assert str(error.value) == reason
+def test_one_unusable_file_costs_only_its_part(case, part, kept, reason):
+    facts = users.parse(recorded(case))
+    assert facts["errors"] == {part: reason}
+    assert set(facts) == {kept, "errors"} and facts[kept]
+
+
+def test_both_files_unusable_make_the_area_unverified_with_the_first_reason():
+    outputs = {**recorded("group-unreadable"), "passwd": Output(1, "", "sh: 1: cannot open /etc/passwd\n")}
+    with pytest.raises(FactError, match="^passwd: exit status 1: sh: 1: cannot open /etc/passwd$"):
+        users.parse(outputs)
 
 
 @pytest.mark.parametrize(
@@ -84,6 +101,10 @@ def test_unusable_outputs(case, reason):
         # NIS compat lines name no local user
         ("+::::::no\nroot:0:0:/root:/bin/bash:yes\n-bob:::::no\n",
          {"root": {"uid": 0, "gid": 0, "home": "/root", "shell": "/bin/bash", "home_exists": True}}),
+        # a home the account cannot tell about
+        ("s:2:2:/srv/s:/bin/sh:unknown Input/output error\n",
+         {"s": {"uid": 2, "gid": 2, "home": "/srv/s", "shell": "/bin/sh", "home_exists": None,
+                "home_error": "stat: Input/output error"}}),
     ],
 )
 def test_parse_passwd(stdout, expected):
@@ -98,6 +119,8 @@ def test_parse_passwd(stdout, expected):
         ("root:zero:0:/root:/bin/bash:yes\n", "line 1: uid 'zero' is not a number"),
         ("root:0:-1:/root:/bin/bash:yes\n", "line 1: gid '-1' is not a number"),
         ("root:0:0:/root:/bin/bash:maybe\n", "line 1: home check 'maybe' is not yes/no"),
+        ("root:0:0:/root:/bin/bash:unknown\n", "line 1: home check 'unknown' is not yes/no"),
+        ("root:0:0:/root:/bin/bash:unknown \n", "line 1: home check 'unknown ' is not yes/no"),
         ("\n\n", "no entries listed"),
     ],
 )

@@ -1,6 +1,8 @@
 """Re-record the disks parser test data on a real Debian 12 host (as root, from the repository root).
 
-    PYTHONPATH=. python tests/data/disks/record.py
+    PYTHONPATH=. python tests/data/disks/record.py [CASE...]
+
+(no case named: every case).
 
 Each case runs the area's real commands through the real batch script (:mod:`drverify.facts.batch`)
 inside a throwaway mount namespace (``unshare --mount --propagation private``), after a setup
@@ -42,6 +44,19 @@ mount -t tmpfs -o size=16M tmpfs /srv && mkdir -m 700 /srv/private && mkdir /srv
 mount -t tmpfs -o size=8M tmpfs /srv/private/data
 """
 
+#: a mount hidden under a later mount on its parent: findmnt still lists /srv/mft/data (the
+#: kernel's mount table has it) but its statfs("/srv/mft/data") now looks inside the new /srv/mft,
+#: where there is no such directory: ENOENT, and findmnt prints null sizes. Beside it, a bind
+#: mount whose source directory was removed afterwards: findmnt sizes it all the same (statfs
+#: on the mount point still reaches the filesystem), so that case needs nothing of drverify.
+MOUNT_HIDDEN = """
+mount -t tmpfs -o size=16M tmpfs /srv && mkdir /srv/mft /srv/bind-source /srv/bind
+mount -t tmpfs -o size=8M tmpfs /srv/mft && mkdir /srv/mft/data
+mount -t tmpfs -o size=4M tmpfs /srv/mft/data
+mount --bind /srv/bind-source /srv/bind && rmdir /srv/bind-source
+mount -t tmpfs -o size=32M tmpfs /srv/mft
+"""
+
 #: a /usr/bin without findmnt: hard links of the real one, minus findmnt, bound over it
 FINDMNT_MISSING = """
 cp -al /usr/bin "$SCRATCH/bin" && rm "$SCRATCH/bin/findmnt"
@@ -54,6 +69,7 @@ CASES = {
     "lab-production": (LAB_PRODUCTION, False),
     "lab-recovery": (LAB_RECOVERY, False),
     "statfs-refused": (STATFS_REFUSED, True),
+    "mount-hidden": (MOUNT_HIDDEN, False),
     "findmnt-missing": (FINDMNT_MISSING, False),
 }
 
@@ -63,12 +79,13 @@ def record(case: str, setup: str, as_nobody: bool, scratch: Path) -> None:
     record_case(HERE / case, commands, setup, as_nobody, scratch)
 
 
-def main() -> None:
-    for case, (setup, as_nobody) in CASES.items():
+def main(cases: list[str]) -> None:
+    for case in cases or CASES:
+        setup, as_nobody = CASES[case]
         with tempfile.TemporaryDirectory(dir="/var/tmp", prefix="drvrec-") as scratch:
             record(case, setup, as_nobody, Path(scratch))
         print(f"recorded {HERE / case}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -1,6 +1,8 @@
 """Re-record the users parser test data on a real Debian 12 host (as root, from the repository root).
 
-    PYTHONPATH=. python tests/data/users/record.py
+    PYTHONPATH=. python tests/data/users/record.py [CASE...]
+
+(no case named: every case).
 
 Each case runs the area's real commands through the real batch script (:mod:`drverify.facts.batch`)
 inside a throwaway mount namespace (``unshare --mount --propagation private``), where crafted
@@ -43,6 +45,15 @@ LAB_RECOVERY = (
     "mftgrp:x:2001:mftsvc\nalice:x:1001:\ntempadmin:x:1002:\n",
 )
 
+#: mftsvc's home lies below a directory of mode 700: run as nobody, the check cannot tell whether
+#: it exists (stat: Permission denied), while alice's home and a missing one are told apart
+HOME_UNREADABLE = (
+    "mftsvc:x:2001:2001:MFT service:/srv/private/mft:/bin/sh\n"
+    "alice:x:1001:1001:Alice:/home/alice:/bin/bash\ngone:x:1003:1003::/home/gone:/bin/sh\n",
+    "mftgrp:x:2001:mftsvc,alice\n",
+    CRAFTED + "mkdir -m 700 /srv/private && mkdir /srv/private/mft\n",
+)
+
 #: case name -> (lines added to the real passwd, to the real group, setup, run as nobody?)
 CASES = {
     "debian12-host": ("", "", "", False),
@@ -50,6 +61,7 @@ CASES = {
     "lab-recovery": (*LAB_RECOVERY, CRAFTED, False),
     "group-unreadable": ("", "", 'chmod 600 "$SCRATCH/group"' + CRAFTED, True),
     "passwd-empty": (None, "", CRAFTED, False),
+    "home-unreadable": (*HOME_UNREADABLE, True),
 }
 
 
@@ -65,8 +77,9 @@ def record(case: str, setup: str, as_nobody: bool, scratch: Path) -> None:
     record_case(HERE / case, commands, setup, as_nobody, scratch)
 
 
-def main() -> None:
-    for case, (passwd, group, setup, as_nobody) in CASES.items():
+def main(cases: list[str]) -> None:
+    for case in cases or CASES:
+        passwd, group, setup, as_nobody = CASES[case]
         with tempfile.TemporaryDirectory(dir="/var/tmp", prefix="drvrec-") as scratch:
             write_files(Path(scratch), passwd, group)
             record(case, setup, as_nobody, Path(scratch))
@@ -74,4 +87,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
