@@ -14,7 +14,8 @@ from drverify.errors import FactError, FactsUnavailable
 from drverify.facts.batch import run_batch
 from drverify.facts.gather import Commands, Gathered, Probe
 from drverify.facts.hostfacts import HostFacts, load_snapshot
-from drverify.facts.transport import Connection
+from drverify.facts.transport import Transport
+from drverify.facts.transport import connect as open_transport
 from drverify.facts.vantage import Vantage
 from drverify.inventory import Pair, ssh_options
 from drverify.inventory.model import ROLES
@@ -26,10 +27,11 @@ PROBES_PER_HOST = 4
 
 
 def collect_host(pair: Pair, role: str, areas: Iterable[Gathered], workdir: Path,
-                 connect=Connection) -> HostFacts:
+                 connect=open_transport) -> HostFacts:
     """One side of a pair: from its snapshot, or live over one reused connection.
 
-    ``connect(host, ssh_options, sudo, workdir)`` opens the transport (tests pass a fake).
+    ``connect(host, ssh_options, sudo, workdir)`` opens the transport (tests pass a fake); a
+    host it cannot open makes every area unverified with the reason.
     """
     spec = pair.host(role)
     wanted = [area for area in areas if area.applies(pair)]
@@ -39,22 +41,26 @@ def collect_host(pair: Pair, role: str, areas: Iterable[Gathered], workdir: Path
         except FactsUnavailable as error:
             return _all_unverified(HostFacts(pair.name, role, spec.label, source="snapshot"), wanted, str(error))
     facts = HostFacts(pair.name, role, spec.label)
-    connection = connect(spec.host, ssh_options(pair, spec), spec.sudo, workdir)
+    try:
+        transport = connect(spec.host, ssh_options(pair, spec), spec.sudo, workdir)
+    except FactsUnavailable as error:
+        return _all_unverified(facts, wanted, str(error))
     try:
         commands = [area for area in wanted if isinstance(area.gather, Commands)]
         probes = [area for area in wanted if isinstance(area.gather, Probe)]
-        unreachable = _collect_commands(facts, connection, pair, commands)
+        unreachable = _collect_commands(facts, transport, pair, commands)
         if unreachable is not None:
             _all_unverified(facts, probes, unreachable)
         elif probes:
-            _collect_probes(facts, Vantage(connection, role, spec.label), pair, probes)
+            _collect_probes(facts, Vantage(transport, role, spec.label), pair, probes)
     finally:
-        connection.close()
-        facts.round_trips = connection.round_trips
+        transport.close()
+        facts.round_trips = transport.round_trips
     return facts
 
 
-def _collect_commands(facts: HostFacts, connection, pair: Pair, areas: Sequence[Gathered]) -> str | None:
+def _collect_commands(facts: HostFacts, transport: Transport, pair: Pair,
+                      areas: Sequence[Gathered]) -> str | None:
     """Run every command area's commands in one script; the reason when the host was not reached."""
     commands = {
         f"{area.name}.{command}": text
@@ -64,7 +70,7 @@ def _collect_commands(facts: HostFacts, connection, pair: Pair, areas: Sequence[
     if not commands:
         return None
     try:
-        outputs = run_batch(connection, commands, COMMAND_TIMEOUT)
+        outputs = run_batch(transport, commands, COMMAND_TIMEOUT)
     except (FactsUnavailable, FactError) as error:
         _all_unverified(facts, areas, str(error))
         return str(error)

@@ -15,7 +15,7 @@ import selectors
 import socket
 import subprocess
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 
 import paramiko
 
@@ -33,19 +33,23 @@ def _bracket(host: str) -> str:
 
 
 @contextlib.contextmanager
-def openssh_forward(ssh_argv: Sequence[str], destination: str, host: str, port: int) -> Iterator[tuple[str, int]]:
-    """A forward added to (and removed from) the running ControlMaster of ``destination``."""
+def openssh_forward(ssh_argv: Callable[..., list[str]], host: str, port: int) -> Iterator[tuple[str, int]]:
+    """A forward added to (and removed from) the running ControlMaster.
+
+    ``ssh_argv(*options)`` is the whole ssh command line for those options, ending with ``--``
+    and the destination.
+    """
     local = free_local_port()
     spec = f"127.0.0.1:{local}:{_bracket(host)}:{port}"
-    added = subprocess.run([*ssh_argv, "-O", "forward", "-L", spec, destination],
+    added = subprocess.run(ssh_argv("-O", "forward", "-L", spec),
                            capture_output=True, text=True, timeout=30, check=False)
     if added.returncode != 0:
-        raise FactsUnavailable(f"cannot forward to {host}:{port}: {added.stderr.strip() or added.returncode}")
+        why = (added.stderr.strip().splitlines() or [f"ssh exit status {added.returncode}"])[-1]
+        raise FactsUnavailable(f"cannot forward to {host}:{port}: {why}")
     try:
         yield "127.0.0.1", local
     finally:
-        subprocess.run([*ssh_argv, "-O", "cancel", "-L", spec, destination],
-                       capture_output=True, timeout=30, check=False)
+        subprocess.run(ssh_argv("-O", "cancel", "-L", spec), capture_output=True, timeout=30, check=False)
 
 
 @contextlib.contextmanager

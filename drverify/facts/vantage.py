@@ -15,7 +15,7 @@ from typing import ContextManager
 
 from drverify.errors import FactError
 from drverify.facts.batch import Output, run_batch
-from drverify.facts.transport import Connection
+from drverify.facts.transport import Transport
 
 #: what bash prints when /dev/tcp cannot connect, and what it means for a person
 _CONNECT_FAILURES = {
@@ -31,9 +31,9 @@ _CONNECT_FAILURES = {
 
 
 class Vantage:
-    """Probe the network from one side of a pair, through that host's connection."""
+    """Probe the network from one side of a pair, through that host's connection (its transport)."""
 
-    def __init__(self, connection: Connection, role: str, label: str) -> None:
+    def __init__(self, connection: Transport, role: str, label: str) -> None:
         self.connection = connection
         self.role = role
         self.label = label

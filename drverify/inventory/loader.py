@@ -115,6 +115,8 @@ def _key_path(raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
             parts.append(f"[{key}]" + (f"({name})" if name else ""))
         elif key in ("function-after[_from_string(), HostSpec]", "str"):
             continue
+        elif key == "host" and isinstance(node, str):
+            continue  # a host written as a plain string: the error is about that string
         else:
             parts.append(("." if parts else "") + str(key))
         node = node[key] if isinstance(node, (dict, list)) and _has(node, key) else None

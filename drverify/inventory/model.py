@@ -15,16 +15,13 @@ from pydantic import Field, field_validator, model_validator
 
 from drverify.inventory.base import Name, Strict, no_password_in_url
 from drverify.inventory.base import resolve_path as _resolve
+from drverify.inventory.connection import parse_connection_string
 from drverify.inventory.keys import KeyChecks
 from drverify.inventory.network import NetworkChecks
 from drverify.inventory.translate import Translation
 
 #: the two sides of every pair, in report order
 ROLES = ("production", "recovery")
-
-#: testinfra backends a host may be reached through (``pytest-testinfra`` connection strings).
-BACKENDS = ("ssh", "safe-ssh", "paramiko", "local", "ansible", "docker", "podman", "kubectl",
-            "openshift", "winrm", "salt", "lxc", "chroot")
 
 #: Filesystems that describe the kernel, not data a recovery host must hold.
 PSEUDO_FSTYPES = ("autofs", "binfmt_misc", "bpf", "cgroup", "cgroup2", "configfs", "debugfs",
@@ -48,7 +45,7 @@ class SshOptions(Strict):
 
 
 class HostSpec(Strict):
-    """A live host (testinfra connection string) or a snapshot file of its facts."""
+    """A live host (connection string ``scheme://[user@]host[:port]``) or a snapshot of its facts."""
 
     host: str | None = None
     snapshot: Path | None = None
@@ -64,16 +61,13 @@ class HostSpec(Strict):
 
     @field_validator("host")
     @classmethod
-    def _known_backend(cls, value: str | None) -> str | None:
+    def _connection_string(cls, value: str | None) -> str | None:
+        """A known backend and a host that cannot turn into an option; no query parameters that
+        would bypass the inventory's ``ssh:`` options or ``sudo:``."""
         if value is None:
             return None
         no_password_in_url(value)
-        scheme = value.split("://", 1)[0] if "://" in value else ""
-        if scheme not in BACKENDS:
-            raise ValueError(
-                "expected a pytest-testinfra connection string such as ssh://user@host "
-                f"(backends: {', '.join(BACKENDS)})"
-            )
+        parse_connection_string(value)
         return value
 
     @model_validator(mode="after")

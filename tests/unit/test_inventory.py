@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from drverify.errors import InventoryError
-from drverify.inventory import load_inventory, ssh_options
+from drverify.inventory import HostSpec, load_inventory, ssh_options
+from drverify.inventory.connection import Destination, parse_connection_string
 
 VALID = """\
 version: 1
@@ -62,6 +63,8 @@ def test_paths_are_relative_to_the_inventory_file(tmp_path):
     [
         ("pairs: [{name: a, production: ssh://x}]", "pairs[0](a).recovery: required key is missing"),
         ("pairs: [{name: a, production: ftp://x, recovery: ssh://y}]",
+         "pairs[0](a).production: expected a pytest-testinfra connection string"),
+        ("pairs: [{name: a, production: {host: ftp://x}, recovery: ssh://y}]",
          "pairs[0](a).production.host: expected a pytest-testinfra connection string"),
         ("pairs: [{name: a, production: ssh://x, recovery: ssh://y, polices: {}}]",
          "pairs[0](a).polices: unknown key (expected one of: ssh, sudo, translate, service_accounts,"),
@@ -142,3 +145,54 @@ def test_translations_that_cannot_work_are_refused(tmp_path, source, target, exp
             f"    translate: {{'{source}': '{target}'}}\n")
     with pytest.raises(InventoryError, match=expected):
         load_inventory(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("ssh://h?ssh_config=/etc/other", "production: '?ssh_config=' is not read from connection strings:"
+                                          " use the inventory's `ssh: {config: PATH}` instead"),
+        ("ssh://h?sudo=true", "production: '?sudo=' is not read from connection strings: use the"
+                              " inventory's `sudo: true` instead"),
+        ("paramiko://h?timeout=5", "use the inventory's `ssh: {connect_timeout: SECONDS}` instead"),
+        ("ssh://h?ssh_identity_file=~/.ssh/k", "use the inventory's `ssh: {identity_file: PATH}` instead"),
+        ("docker://web?sudo=true", "use the inventory's `sudo: true` instead"),
+        ("ssh://h?Compression=yes", "'?Compression=' is not an option drverify reads: ssh:// takes no"
+                                    " query parameters"),
+        ("kubectl://pod?sudo_user=app", "`sudo: true` (commands run as root through `sudo -n`)"),
+        ("ssh://-oProxyCommand=x", "production: a host may not start with '-'"),
+        ("ssh://-lroot@h", "production: a user may not start with '-'"),
+        ("'ssh://root@mft prod'", "production: a host may not hold whitespace or control characters"),
+        ('"ssh://ro\\tot@h"', "production: a user may not hold whitespace or control characters"),
+        ('"ssh://h\\x07"', "production: a host may not hold whitespace or control characters"),
+        ("ssh://h:70000", "expected a port from 1 to 65535 after the host (got '70000')"),
+        ("ssh://2001:db8::1", "expected an IPv6 address in brackets"),
+        ("ssh://h/srv", "expected ssh://[user@]host[:port] with nothing after the host"),
+        ("local://elsewhere", "local:// means this machine"),
+        ("{host: 'ssh://h?sudo=true', sudo: true}", "production.host: '?sudo=' is not read"),
+    ],
+)
+def test_connection_strings_carry_only_what_drverify_validates(tmp_path, host, expected):
+    text = f"pairs:\n  - name: a\n    production: {host}\n    recovery: ssh://y\n"
+    with pytest.raises(InventoryError) as caught:
+        load_inventory(write(tmp_path, text))
+    message = str(caught.value)
+    assert expected in message
+    assert "pairs[0](a).production" in message and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("host", "scheme", "user", "address", "port"),
+    [
+        ("ssh://root@198.51.100.10", "ssh", "root", "198.51.100.10", None),
+        ("paramiko://drverify@mft-dr-01.example.com:2222", "paramiko", "drverify", "mft-dr-01.example.com", 2222),
+        ("ssh://[2001:db8::10]:22", "ssh", None, "2001:db8::10", 22),
+        ("local://", "local", None, "", None),
+        ("kubectl://mft-0?namespace=mft&container=sftp", "kubectl", None, "mft-0", None),
+        ("ansible://mft-prod?ansible_inventory=hosts.ini", "ansible", None, "mft-prod", None),
+    ],
+)
+def test_connection_strings_drverify_reads(host, scheme, user, address, port):
+    spec = HostSpec.model_validate(host)
+    assert spec.host == host
+    assert parse_connection_string(host) == Destination(host, scheme, address, user, port)
