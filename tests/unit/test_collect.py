@@ -27,12 +27,12 @@ COMMAND_AREAS = ("disks", "network", "firewall", "users")
 REFUSED = "cannot connect: ssh: connect to host mft-dr-01 port 22: Connection refused"
 
 
-def recordings(users: str = "lab-production") -> dict[str, dict[str, Output]]:
+def recordings(users: str = "lab-production", firewall: str = "production.txt") -> dict[str, dict[str, Output]]:
     """One recorded host: each command area's outputs as the parsers' tests read them."""
     return {
         "disks": recorded_outputs(DATA / "disks" / "lab-production"),
         "network": script_recording(DATA / "network" / "production.txt"),
-        "firewall": script_recording(DATA / "firewall" / "production.txt"),
+        "firewall": script_recording(DATA / "firewall" / firewall),
         "users": recorded_outputs(DATA / "users" / users),
     }
 
@@ -63,15 +63,21 @@ def test_collection_gives_the_facts_the_parsers_give_in_one_round_trip(tmp_path)
     assert fake.opened == [("ssh://drverify@mft-prod-01", True)] and fake.closed
 
 
-def test_a_failing_command_costs_its_own_area_only(tmp_path):
-    recorded = recordings(users="group-unreadable")
+def test_an_area_whose_every_command_fails_costs_that_area_only(tmp_path):
+    recorded = recordings(firewall="nobody.txt")
     facts = collect(FakeTransport(for_areas(recorded)), tmp_path)
     with pytest.raises(FactError) as parsed:
-        AREAS["users"].gather.parse(recorded["users"])
-    assert facts.areas["users"] == {"status": "unverified", "reason": str(parsed.value)}
-    assert str(parsed.value) == "group: exit status 1: cut: /etc/group: Permission denied"
-    assert [name for name in COMMAND_AREAS if facts.areas[name]["status"] == "ok"] == ["disks", "network",
-                                                                                       "firewall"]
+        AREAS["firewall"].gather.parse(recorded["firewall"])
+    assert facts.areas["firewall"] == {"status": "unverified", "reason": str(parsed.value)}
+    assert "you must be root" in str(parsed.value)
+    assert [name for name in COMMAND_AREAS if facts.areas[name]["status"] == "ok"] == ["disks", "network", "users"]
+
+
+def test_a_failing_command_of_several_costs_its_own_part_only(tmp_path):
+    facts = collect(FakeTransport(for_areas(recordings(users="group-unreadable"))), tmp_path)
+    users = facts.data("users")
+    assert users["errors"] == {"groups": "group: exit status 1: cut: /etc/group: Permission denied"}
+    assert users["users"] and "groups" not in users
 
 
 def test_probes_run_after_the_batch_over_the_same_connection(tmp_path):
