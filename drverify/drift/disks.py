@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
-from drverify.drift.parts import both, unreadable
+from drverify.drift.parts import both
 from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.model import DiskPolicy
 
@@ -264,5 +264,5 @@ def _readings(facts: Mapping[str, Any], item: str, role: str, ctx: Context[Any])
     sizing = facts.get("sizing")
     if isinstance(sizing, Mapping) and all(key in sizing for key in _SIZING[item]):
         return sizing
-    unreadable(facts, item, role, item, ctx)
+    ctx.unread(facts, item, role, item)
     return None

@@ -14,27 +14,10 @@ from typing import Any
 
 from drverify.drift.records import Context
 
-NOT_IN_FACTS = "not in the facts (a snapshot older than the inventory?)"
-
-
-def part(facts: Mapping[str, Any], key: str, role: str, item: str, ctx: Context[Any]) -> Any | None:
-    """``facts[key]``, or None after recording ``item`` unverified on ``role``'s side."""
-    if key in facts:
-        return facts[key]
-    unreadable(facts, key, role, item, ctx)
-    return None
-
 
 def both(production: Mapping[str, Any], recovery: Mapping[str, Any], key: str, item: str,
          ctx: Context[Any]) -> tuple[Any, Any] | None:
-    """Both sides' ``key``, or None when either side lacks it (each lacking side recorded)."""
-    sides = (part(production, key, "production", item, ctx), part(recovery, key, "recovery", item, ctx))
+    """Both sides' ``key``, or None when either side lacks it (each lacking side recorded as
+    unverified through :meth:`Context.listed`, with the host's reason when it gave one)."""
+    sides = (ctx.listed(production, key, "production", item), ctx.listed(recovery, key, "recovery", item))
     return None if sides[0] is None or sides[1] is None else sides
-
-
-def unreadable(facts: Mapping[str, Any], key: str, role: str, item: str, ctx: Context[Any]) -> None:
-    """Record ``item`` unverified on ``role``'s side: the host's reason for part ``key``, or
-    that the facts do not hold it."""
-    errors = facts.get("errors")
-    reason = errors.get(key) if isinstance(errors, Mapping) else None
-    ctx.unverified(item, role, NOT_IN_FACTS if reason is None else str(reason))

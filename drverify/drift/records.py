@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from drverify.errors import FactsUnavailable
 from drverify.inventory.model import ROLES, Pair
 from drverify.inventory.translate import Translation
 
@@ -85,6 +84,8 @@ class Unverified:
 
 P = TypeVar("P")
 
+NOT_IN_FACTS = "not in the facts (a snapshot older than the inventory?)"
+
 
 @dataclass
 class Context(Generic[P]):
@@ -119,20 +120,23 @@ class Context(Generic[P]):
         return item not in self.unusable
 
     def listed(self, facts: Mapping[str, Any], key: str, role: str, item: str) -> Any | None:
-        """``facts[key]``, or None after recording ``item`` as unverified: an item the inventory
-        lists is never skipped silently (a snapshot may predate the item in the inventory)."""
+        """``facts[key]``, or None after recording ``item`` as unverified: with the host's reason
+        when its facts say why the part could not be read (``facts["errors"][key]``), else because
+        the facts do not hold it (a snapshot may predate the item in the inventory). An item is
+        never skipped silently."""
         if key in facts:
             return facts[key]
-        self.unverified(item, role, "not in the facts (a snapshot older than the inventory?)")
+        self.unread(facts, key, role, item)
         return None
+
+    def unread(self, facts: Mapping[str, Any], key: str, role: str, item: str) -> None:
+        """Record ``item`` unverified because ``role``'s facts lack part ``key``: the host's own
+        reason when it gave one, else that the facts do not hold it."""
+        errors = facts.get("errors")
+        reason = errors.get(key) if isinstance(errors, Mapping) else None
+        self.unverified(item, role, NOT_IN_FACTS if reason is None else str(reason))
 
 
 def worst(records: Iterable[Drift]) -> Severity | None:
     return max((record.severity for record in records), default=None)
 
-
-def listed(facts: Mapping[str, Any], key: str, side: str, what: str) -> Any:
-    """``facts[key]``, or FactsUnavailable for the whole area (being replaced by :meth:`Context.listed`)."""
-    if key not in facts:
-        raise FactsUnavailable(f"{side} facts have no {what} (snapshot older than the inventory?)")
-    return facts[key]
