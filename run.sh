@@ -9,10 +9,12 @@ cd "$(dirname "$0")"
 VENV=${DRVERIFY_VENV:-.venv}
 
 # Debian packages the lab and the report test use (installed only when missing): the hosts'
-# sshd and firewalls, the lab's servers (BIND, slapd, tinyproxy), gpg, and Chromium to look at
+# sshd and firewalls, the lab's servers (BIND, slapd, tinyproxy, ProFTPD with mod_sftp, HAProxy and
+# socat for its Runtime API), gpg, and Chromium to look at
 # the HTML report as a person would.
 DEBS=(openssh-server openssh-client iptables nftables iproute2 procps util-linux mount openssl
-      ca-certificates gnupg sudo bind9 bind9-dnsutils slapd ldap-utils tinyproxy chromium)
+      ca-certificates gnupg sudo bind9 bind9-dnsutils slapd ldap-utils tinyproxy chromium
+      proftpd-core proftpd-mod-crypto haproxy socat)
 
 python_env() {
   local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
