@@ -17,6 +17,7 @@ from drverify.inventory.base import Name, Strict, no_password_in_url
 from drverify.inventory.base import resolve_path as _resolve
 from drverify.inventory.connection import parse_connection_string
 from drverify.inventory.keys import KeyChecks
+from drverify.inventory.mft import LoadBalancerChecks, MftChecks
 from drverify.inventory.network import NetworkChecks
 from drverify.inventory.translate import Translation
 
@@ -144,6 +145,12 @@ class PairFields(Strict):
     network: NetworkChecks = NetworkChecks()
     #: certificates, served TLS chains, SSH host keys and PGP keyrings
     keys: KeyChecks = KeyChecks()
+    #: the MFT service itself: configuration exports, software, failback state
+    mft: MftChecks | None = None
+    load_balancer: LoadBalancerChecks | None = None
+    #: takeover: recovery is compared with production (the reference); failback: the way back,
+    #: recovery being the reference (overridden by ``--direction``)
+    direction: Literal["takeover", "failback"] = "takeover"
 
 
     @field_validator("translate")
