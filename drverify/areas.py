@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from drverify.drift import (
     certificates as certificates_drift,
@@ -71,6 +71,13 @@ from drverify.inventory.model import Pair
 
 P = TypeVar("P")
 
+Direction = Literal["takeover", "failback"]
+#: host and MFT areas: checked for a takeover, and in reverse (recovery as the reference) for the way back
+BOTH_WAYS: frozenset[Direction] = frozenset({"takeover", "failback"})
+TAKEOVER: frozenset[Direction] = frozenset({"takeover"})
+#: what only failing back asks: transfers to drain, files to collect, transfers production must learn
+FAILBACK: frozenset[Direction] = frozenset({"failback"})
+
 #: (production facts, recovery facts, context) -> drift; unverified items go through the context
 Comparator = Callable[[Any, Any, Context[Any]], Iterable[Drift]]
 #: (production facts, context) -> {item: why production's answer cannot be the reference}
@@ -112,6 +119,8 @@ class Area(Generic[P]):
     origin: Origin | None = None
     #: whether a pair's inventory asks for this area (an area not asked for gets no check)
     applies: Callable[[Pair], bool] = field(default=always)
+    #: the directions it is checked in; a failback check of a BOTH_WAYS area swaps the roles
+    directions: frozenset[Direction] = BOTH_WAYS
 
     def context(self, pair: Pair, hosts: Mapping[str, str]) -> Context[P]:
         """The typed context of one comparison: built once per pair and area."""
