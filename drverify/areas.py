@@ -42,6 +42,7 @@ from drverify.drift import (
 from drverify.drift import (
     reachability as reachability_drift,
 )
+from drverify.drift import reverse
 from drverify.drift import (
     ssh_hostkeys as ssh_hostkeys_drift,
 )
@@ -68,6 +69,7 @@ from drverify.facts import (
 )
 from drverify.facts.gather import Commands, Origin, Probe
 from drverify.inventory.model import Pair
+from drverify.inventory.translate import Translation
 
 P = TypeVar("P")
 
@@ -122,21 +124,36 @@ class Area(Generic[P]):
     #: the directions it is checked in; a failback check of a BOTH_WAYS area swaps the roles
     directions: frozenset[Direction] = BOTH_WAYS
 
-    def context(self, pair: Pair, hosts: Mapping[str, str]) -> Context[P]:
+    def context(self, pair: Pair, hosts: Mapping[str, str], translate: Translation | None = None) -> Context[P]:
         """The typed context of one comparison: built once per pair and area."""
         return Context(pair=pair, area=self.name, policy=self.policy(pair),
-                       translate=pair.translation("recovery"), hosts=hosts)
+                       translate=translate or pair.translation("recovery"), hosts=hosts)
 
-    def judge(self, pair: Pair, production: Any, recovery: Any, hosts: Mapping[str, str]) -> Outcome:
-        """Production-is-the-reference first (one declared step), then the comparison proper.
+    def checked(self, pair: Pair, direction: Direction) -> bool:
+        """Whether this area is checked for the pair in that direction."""
+        return direction in self.directions and self.applies(pair)
+
+    def judge(self, pair: Pair, production: Any, recovery: Any, hosts: Mapping[str, str],
+              direction: Direction = "takeover") -> Outcome:
+        """Production-is-the-reference first (one declared step), then the comparison proper; when
+        failing back, an area that also serves the takeover is judged with recovery as the reference.
 
         Pure: the facts are plain data, nothing here touches a host.
         """
-        ctx = self.context(pair, hosts)
-        ctx.unusable = dict(self.reference(production, ctx))
+        if direction == "failback" and "takeover" in self.directions:
+            swapped = {"production": hosts.get("recovery", "recovery"), "recovery": hosts.get("production", "production")}
+            outcome = self._judge(pair, recovery, production, swapped, pair.back_translation())
+            return Outcome(tuple(reverse.drift_record(record) for record in outcome.drift),
+                           tuple(reverse.unverified_item(item) for item in outcome.unverified))
+        return self._judge(pair, production, recovery, hosts, None)
+
+    def _judge(self, pair: Pair, reference: Any, target: Any, hosts: Mapping[str, str],
+               translate: Translation | None) -> Outcome:
+        ctx = self.context(pair, hosts, translate)
+        ctx.unusable = dict(self.reference(reference, ctx))
         for item, reason in ctx.unusable.items():
             ctx.unverified(item, "production", reason)
-        records = tuple(self.compare(production, recovery, ctx))
+        records = tuple(self.compare(reference, target, ctx))
         return Outcome(records, tuple(ctx.found_unverified))
 
 
@@ -176,9 +193,10 @@ AREAS: dict[str, Area[Any]] = {area.name: area for area in (
 )}
 
 
-def applicable(pair: Pair, areas: Mapping[str, Area[Any]] = AREAS) -> list[Area[Any]]:
-    """The areas a pair's inventory asks for, in report order."""
-    return [area for area in areas.values() if area.applies(pair)]
+def applicable(pair: Pair, areas: Mapping[str, Area[Any]] = AREAS,
+               direction: Direction | None = None) -> list[Area[Any]]:
+    """The areas a pair's inventory asks for in that direction (the pair's own by default), in report order."""
+    return [area for area in areas.values() if area.checked(pair, direction or pair.direction)]
 
 
 __all__ = ["AREAS", "Area", "Outcome", "applicable"]

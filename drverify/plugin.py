@@ -36,6 +36,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--fail-on", metavar="SEVERITY", default="minor", type=_severity,
                     help="fail a check on drift at or above this severity: minor, major, critical "
                     "(default: minor)")
+    group.addoption("--direction", choices=("takeover", "failback"),
+                    help="takeover: recovery compared with production (the reference); failback: the "
+                    "way back, recovery the reference, with the failback areas (default: each pair's "
+                    "own 'direction', else takeover)")
     group.addoption("--snapshot-out", metavar="DIR", type=Path,
                     help="write each live host's facts as JSON snapshots into DIR")
     group.addoption("--drift-json", metavar="PATH", help="machine-readable results "
@@ -62,6 +66,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[RUN] = DriftRun(
         inventory_path=Path(inventory) if inventory else Path(),
         fail_on=config.getoption("fail_on"),
+        direction_override=config.getoption("direction"),
         snapshot_out=config.getoption("snapshot_out"),
     )
     if not hasattr(config, "workerinput"):
@@ -117,7 +122,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     marker = metafunc.definition.get_closest_marker("area")
     area = AREAS.get(marker.args[0]) if marker else None
     pairs = run.inventory.pairs if run.inventory else []
-    names = [pair.name for pair in pairs if area is None or area.applies(pair)]
+    names = [pair.name for pair in pairs if area is None or area.checked(pair, run.direction(pair))]
     metafunc.parametrize("pair_name", names, ids=names)
 
 
@@ -166,8 +171,9 @@ def area(request: pytest.FixtureRequest, pair_name: str) -> AreaCheck:
     if marker is None or marker.args[0] not in AREAS:
         raise pytest.UsageError(f"{request.node.nodeid}: a check needs @pytest.mark.area(NAME) "
                                 f"with one of {', '.join(AREAS)}")
-    check = AreaCheck(run.inventory.pair(pair_name), AREAS[marker.args[0]], run.pair_facts(pair_name),
-                      run.fail_on, request.node.nodeid)
+    pair = run.inventory.pair(pair_name)
+    check = AreaCheck(pair, AREAS[marker.args[0]], run.pair_facts(pair_name), run.fail_on,
+                      request.node.nodeid, run.direction(pair))
     request.node.stash[CHECK] = check
     check.compare()
     if check.unverified and not check.failing():

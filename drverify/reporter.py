@@ -58,7 +58,8 @@ class DriftReporter:
             by_pair.setdefault(result.pair, []).append(result)
         for pair, results in by_pair.items():
             cells = [f"{result.area} {_cell(result)}" for result in results]
-            terminalreporter.write_line(f"{pair}: " + ", ".join(cells))
+            way = " (failback: recovery is the reference)" if results[0].direction == "failback" else ""
+            terminalreporter.write_line(f"{pair}{way}: " + ", ".join(cells))
         if self._json_path is not None:
             terminalreporter.write_line(f"drift records: {self._json_path}")
 
@@ -87,7 +88,9 @@ class DriftReporter:
             "error": self.run.inventory_error,
             "pairs": [pair.name for pair in inventory.pairs] if inventory else [],
             "areas": [name for name, area in AREAS.items()
-                      if any(area.applies(pair) for pair in inventory.pairs)] if inventory else [],
+                      if any(area.checked(pair, self.run.direction(pair)) for pair in inventory.pairs)]
+            if inventory else [],
+            "direction": self.run.direction_override,
         }
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drverify.areas import AREAS, Area, Outcome
+from drverify.areas import AREAS, Area, Direction, Outcome
 from drverify.drift import Drift, Severity, Unverified
 from drverify.errors import FactsUnavailable
 from drverify.facts.collect import collect_pairs
@@ -32,6 +32,8 @@ class DriftRun:
     #: why the inventory could not be used (the run then stops with a usage error)
     inventory_error: str | None = None
     fail_on: Severity = Severity.MINOR
+    #: ``--direction``: overrides each pair's own
+    direction_override: Direction | None = None
     snapshot_out: Path | None = None
     selected_pairs: set[str] = field(default_factory=set)
     results: dict[str, AreaResult] = field(default_factory=dict)
@@ -47,11 +49,20 @@ class DriftRun:
                 self._collect(({pair_name} | self.selected_pairs) - done)
         return self.facts[(pair_name, "production")], self.facts[(pair_name, "recovery")]
 
+    def direction(self, pair: Pair) -> Direction:
+        """The direction a pair is checked in this run."""
+        return self.direction_override or pair.direction
+
     def _collect(self, names: set[str]) -> None:
         pairs = [pair for pair in self.inventory.pairs if pair.name in names]
         if self._workdir is None:
             self._workdir = Path(tempfile.mkdtemp(prefix="drv-"))
-        collected = collect_pairs(pairs, list(AREAS.values()), self._workdir)
+        collected = {}
+        for direction in ("takeover", "failback"):
+            these = [pair for pair in pairs if self.direction(pair) == direction]
+            areas = [area for area in AREAS.values() if direction in area.directions]
+            if these:
+                collected.update(collect_pairs(these, areas, self._workdir))
         self.facts.update(collected)
         if self.snapshot_out is not None:
             for facts in collected.values():
@@ -77,8 +88,9 @@ class AreaCheck:
     """One pair × area: load both sides' facts (or say why not), judge, weigh against the threshold."""
 
     def __init__(self, pair: Pair, area: Area[Any], sides: tuple[HostFacts, HostFacts],
-                 fail_on: Severity, nodeid: str) -> None:
+                 fail_on: Severity, nodeid: str, direction: Direction = "takeover") -> None:
         self.pair = pair
+        self.direction = direction
         self.area = area
         self.sides = sides
         self.fail_on = fail_on
@@ -109,7 +121,7 @@ class AreaCheck:
         """The area's outcome; a whole side missing raises :class:`FactsUnavailable`."""
         production, recovery = self.load()
         hosts = {facts.role: f"{facts.role} {facts.label}" for facts in self.sides}
-        self.outcome = self.area.judge(self.pair, production, recovery, hosts)
+        self.outcome = self.area.judge(self.pair, production, recovery, hosts, self.direction)
         return self.outcome
 
     def failing(self) -> list[Drift]:
@@ -119,11 +131,12 @@ class AreaCheck:
         hosts = tuple(host_info(facts, self.area.name) for facts in self.sides)
         name = self.area.name
         if unverified is not None:
-            return AreaResult(self.pair.name, name, "unverified", unverified, (), hosts, self.nodeid)
+            return AreaResult(self.pair.name, name, "unverified", unverified, (), hosts, self.nodeid,
+                              direction=self.direction)
         drift, items = tuple(self.drift or ()), tuple(self.unverified)
         status = "drift" if drift else "unverified" if items else "ok"
         reason = describe_unverified(items) if items and not drift else None
-        return AreaResult(self.pair.name, name, status, reason, drift, hosts, self.nodeid, items)
+        return AreaResult(self.pair.name, name, status, reason, drift, hosts, self.nodeid, items, self.direction)
 
 
 def describe_failure(records: list[Drift], fail_on: Severity, unverified: list[Unverified] = ()) -> str:

@@ -221,6 +221,10 @@ class Pair(PairFields):
         recovery, the identity on production (inventory values are written as production sees them)."""
         return _translation(self.translate if role == "recovery" else {})
 
+    def back_translation(self) -> Translation:
+        """Recovery's addresses and names as production's: the map of the way back."""
+        return _translation(self.translate).inverse()
+
 
 class Inventory(Strict):
     version: Literal[1] = 1

@@ -66,6 +66,13 @@ class Translation:
         alternatives = "|".join(re.escape(name) for name in longest_first)
         return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
 
+    def inverse(self) -> Translation:
+        """Recovery's addresses and names as production's: for checking the way back."""
+        mapping = {target: str(source) for source, target in self.addresses.items()}
+        mapping.update({str(target): str(source) for source, target in self.networks})
+        mapping.update({target: source for source, target in self.names.items()})
+        return Translation(mapping)
+
     def address(self, text: str) -> str:
         """Translate one address; anything that is not a mapped address comes back unchanged."""
         address = _as_address(text)

@@ -60,6 +60,8 @@ class AreaResult:
     nodeid: str | None = None
     #: items that could not be compared, each with the host and the reason
     unverified: tuple[Unverified, ...] = ()
+    #: ``takeover`` (production the reference) or ``failback`` (recovery the reference)
+    direction: str = "takeover"
 
     @property
     def worst(self) -> Severity | None:
@@ -76,6 +78,7 @@ class AreaResult:
             "hosts": [host.as_dict() for host in self.hosts],
             "nodeid": self.nodeid,
             "unverified": [item.as_dict() for item in self.unverified],
+            "direction": self.direction,
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -97,4 +100,5 @@ class AreaResult:
             hosts=tuple(HostInfo.from_dict(host) for host in data.get("hosts", [])),
             nodeid=data.get("nodeid"),
             unverified=tuple(Unverified(**item) for item in data.get("unverified", [])),
+            direction=data.get("direction", "takeover"),
         )

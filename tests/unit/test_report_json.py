@@ -109,6 +109,7 @@ def test_result_record_fields(report):
         "hosts": [PROD.as_dict(), DR.as_dict()],
         "nodeid": "checks/test_users.py::test_users[mft-b]",
         "unverified": [],
+        "direction": "takeover",
     }
     assert report["results"][1]["reason"] == "ip -j addr: command not found"
 
