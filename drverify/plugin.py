@@ -19,6 +19,7 @@ import pytest
 from drverify.areas import AREAS
 from drverify.drift import Severity
 from drverify.errors import FactsUnavailable, InventoryError
+from drverify.drill import load_drill_log
 from drverify.inventory import load_inventory
 from drverify.report import html
 from drverify.report.results import AreaResult
@@ -40,6 +41,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="takeover: recovery compared with production (the reference); failback: the "
                     "way back, recovery the reference, with the failback areas (default: each pair's "
                     "own 'direction', else takeover)")
+    group.addoption("--drill-log", metavar="CSV", type=Path,
+                    help="the drill's timed steps (step,started,ended): the report measures the recovery "
+                    "time against each pair's mft.rto_minutes")
     group.addoption("--snapshot-out", metavar="DIR", type=Path,
                     help="write each live host's facts as JSON snapshots into DIR")
     group.addoption("--drift-json", metavar="PATH", help="machine-readable results "
@@ -103,6 +107,8 @@ def _load(config: pytest.Config) -> DriftRun:
             if run.inventory_path == Path():
                 raise InventoryError("no inventory: give --inventory PATH or set drverify_inventory")
             run.inventory = load_inventory(_from_rootdir(config, run.inventory_path))
+            if config.getoption("drill_log"):
+                run.drill = load_drill_log(config.getoption("drill_log"))
         except InventoryError as error:
             run.inventory_error = str(error)
     return run

@@ -79,6 +79,14 @@ class DriftReporter:
     def results(self) -> list[AreaResult]:
         return list(self.run.results.values())
 
+    def _drill(self) -> dict | None:
+        """The drill log measured against each pair's recovery time objective."""
+        if self.run.drill is None or self.run.inventory is None:
+            return None
+        rto = {pair.name: pair.mft.rto_minutes for pair in self.run.inventory.pairs
+               if pair.mft is not None and pair.mft.rto_minutes is not None}
+        return self.run.drill.as_dict(rto)
+
     def meta(self) -> dict:
         inventory = self.run.inventory
         return {
@@ -91,6 +99,7 @@ class DriftReporter:
                       if any(area.checked(pair, self.run.direction(pair)) for pair in inventory.pairs)]
             if inventory else [],
             "direction": self.run.direction_override,
+            "drill": self._drill(),
         }
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from drverify.areas import AREAS, Area, Direction, Outcome
+from drverify.drill import DrillLog
 from drverify.drift import Drift, Severity, Unverified
 from drverify.errors import FactsUnavailable
 from drverify.facts.collect import collect_pairs
@@ -34,6 +35,8 @@ class DriftRun:
     fail_on: Severity = Severity.MINOR
     #: ``--direction``: overrides each pair's own
     direction_override: Direction | None = None
+    #: ``--drill-log``: the drill's timed steps, the RTO evidence
+    drill: DrillLog | None = None
     snapshot_out: Path | None = None
     selected_pairs: set[str] = field(default_factory=set)
     results: dict[str, AreaResult] = field(default_factory=dict)

@@ -193,6 +193,7 @@ def render_matrix(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> str
         areas=areas,
         rows=[_pair_view(pair, areas, per_pair[pair]) for pair in pairs],
         unverified=unverified,
+        drill=meta.get("drill"),
     )
 
 
