@@ -18,8 +18,8 @@ import pytest
 
 from drverify.areas import AREAS
 from drverify.drift import Severity
-from drverify.errors import FactsUnavailable, InventoryError
 from drverify.drill import load_drill_log
+from drverify.errors import FactsUnavailable, InventoryError
 from drverify.inventory import load_inventory
 from drverify.report import html
 from drverify.report.results import AreaResult

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from drverify.areas import AREAS, Area, Direction, Outcome
-from drverify.drill import DrillLog
 from drverify.drift import Drift, Severity, Unverified
+from drverify.drill import DrillLog
 from drverify.errors import FactsUnavailable
 from drverify.facts.collect import collect_pairs
 from drverify.facts.hostfacts import HostFacts, save_snapshot
