@@ -21,6 +21,7 @@ from drverify.drift import Severity
 from drverify.errors import FactsUnavailable, InventoryError
 from drverify.inventory import load_inventory
 from drverify.report import html
+from drverify.report.display import MAX_RECORDS
 from drverify.report.results import AreaResult
 from drverify.reporter import PROPERTY, DriftReporter
 from drverify.session import AreaCheck, DriftRun, describe_failure, describe_unverified
@@ -40,6 +41,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="write each live host's facts as JSON snapshots into DIR")
     group.addoption("--drift-json", metavar="PATH", help="machine-readable results "
                     "(default: the drverify_json ini value)")
+    group.addoption("--max-records", metavar="N", type=_positive, default=MAX_RECORDS,
+                    help="list at most N drift records per check (and N lines per value) in the HTML "
+                    "report and failure messages, then a count of the rest; drift.json keeps them all "
+                    f"(default: {MAX_RECORDS})")
     parser.addini("drverify_inventory", "default inventory for drverify checks")
     parser.addini("drverify_json", "default path of drverify's JSON report")
 
@@ -49,6 +54,12 @@ def _severity(text: str) -> Severity:
         return Severity.parse(text)
     except ValueError as error:
         raise pytest.UsageError(str(error)) from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise pytest.UsageError(f"--max-records: expected a whole number of at least 1, got {text[:20]!r}")
+    return int(text)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -167,7 +178,7 @@ def area(request: pytest.FixtureRequest, pair_name: str) -> AreaCheck:
         raise pytest.UsageError(f"{request.node.nodeid}: a check needs @pytest.mark.area(NAME) "
                                 f"with one of {', '.join(AREAS)}")
     check = AreaCheck(run.inventory.pair(pair_name), AREAS[marker.args[0]], run.pair_facts(pair_name),
-                      run.fail_on, request.node.nodeid)
+                      run.fail_on, request.node.nodeid, request.config.getoption("max_records"))
     request.node.stash[CHECK] = check
     check.compare()
     if check.unverified and not check.failing():
@@ -181,7 +192,7 @@ def assert_no_drift(check: AreaCheck) -> None:
         check.compare()
     failing = check.failing()
     if failing:
-        pytest.fail(describe_failure(failing, check.fail_on, check.unverified), pytrace=False)
+        pytest.fail(describe_failure(failing, check.fail_on, check.unverified, check.max_records), pytrace=False)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -197,7 +208,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     prop = (PROPERTY, json.dumps(result.to_json()))
     report.user_properties.append(prop)
     item.user_properties.append(prop)  # JUnit XML writes the properties of the item
-    report.extras = [*getattr(report, "extras", []), _html_extra(result)]
+    report.extras = [*getattr(report, "extras", []), _html_extra(result, item.config.getoption("max_records"))]
 
 
 def _result_of(report: pytest.TestReport, call: pytest.CallInfo[None], check: AreaCheck):
@@ -214,10 +225,10 @@ def _result_of(report: pytest.TestReport, call: pytest.CallInfo[None], check: Ar
     return None
 
 
-def _html_extra(result: AreaResult) -> dict:
+def _html_extra(result: AreaResult, max_records: int) -> dict:
     from pytest_html import extras
 
-    return extras.html(html.render_drift_table(result))
+    return extras.html(html.render_drift_table(result, max_records))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
