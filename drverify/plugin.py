@@ -22,6 +22,7 @@ from drverify.drill import load_drill_log
 from drverify.errors import FactsUnavailable, InventoryError
 from drverify.inventory import load_inventory
 from drverify.report import html
+from drverify.report.display import MAX_RECORDS
 from drverify.report.results import AreaResult
 from drverify.reporter import PROPERTY, DriftReporter
 from drverify.session import AreaCheck, DriftRun, describe_failure, describe_unverified
@@ -48,6 +49,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="write each live host's facts as JSON snapshots into DIR")
     group.addoption("--drift-json", metavar="PATH", help="machine-readable results "
                     "(default: the drverify_json ini value)")
+    group.addoption("--max-records", metavar="N", type=_positive, default=MAX_RECORDS,
+                    help="list at most N drift records per check (and N lines per value) in the HTML "
+                    "report and failure messages, then a count of the rest; drift.json keeps them all "
+                    f"(default: {MAX_RECORDS})")
     parser.addini("drverify_inventory", "default inventory for drverify checks")
     parser.addini("drverify_json", "default path of drverify's JSON report")
 
@@ -57,6 +62,12 @@ def _severity(text: str) -> Severity:
         return Severity.parse(text)
     except ValueError as error:
         raise pytest.UsageError(str(error)) from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise pytest.UsageError(f"--max-records: expected a whole number of at least 1, got {text[:20]!r}")
+    return int(text)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -179,7 +190,7 @@ def area(request: pytest.FixtureRequest, pair_name: str) -> AreaCheck:
                                 f"with one of {', '.join(AREAS)}")
     pair = run.inventory.pair(pair_name)
     check = AreaCheck(pair, AREAS[marker.args[0]], run.pair_facts(pair_name), run.fail_on,
-                      request.node.nodeid, run.direction(pair))
+                      request.node.nodeid, run.direction(pair), request.config.getoption("max_records"))
     request.node.stash[CHECK] = check
     check.compare()
     if check.unverified and not check.failing():
@@ -193,7 +204,7 @@ def assert_no_drift(check: AreaCheck) -> None:
         check.compare()
     failing = check.failing()
     if failing:
-        pytest.fail(describe_failure(failing, check.fail_on, check.unverified), pytrace=False)
+        pytest.fail(describe_failure(failing, check.fail_on, check.unverified, check.max_records), pytrace=False)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -209,7 +220,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     prop = (PROPERTY, json.dumps(result.to_json()))
     report.user_properties.append(prop)
     item.user_properties.append(prop)  # JUnit XML writes the properties of the item
-    report.extras = [*getattr(report, "extras", []), _html_extra(result)]
+    report.extras = [*getattr(report, "extras", []), _html_extra(result, item.config.getoption("max_records"))]
 
 
 def _result_of(report: pytest.TestReport, call: pytest.CallInfo[None], check: AreaCheck):
@@ -226,10 +237,10 @@ def _result_of(report: pytest.TestReport, call: pytest.CallInfo[None], check: Ar
     return None
 
 
-def _html_extra(result: AreaResult) -> dict:
+def _html_extra(result: AreaResult, max_records: int) -> dict:
     from pytest_html import extras
 
-    return extras.html(html.render_drift_table(result))
+    return extras.html(html.render_drift_table(result, max_records))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:

@@ -66,7 +66,8 @@ class DriftReporter:
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_summary(self, prefix: list, summary: list, postfix: list) -> None:
         if self.run.results:
-            prefix.append(html.render_matrix(self.results(), self.meta()))
+            meta = {**self.meta(), "max_records": self.config.getoption("max_records")}
+            prefix.append(html.render_matrix(self.results(), meta))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_report_title(self, report) -> None:

@@ -21,6 +21,7 @@ from drverify.errors import FactsUnavailable
 from drverify.facts.collect import collect_pairs
 from drverify.facts.hostfacts import HostFacts, save_snapshot
 from drverify.inventory import Inventory, Pair
+from drverify.report.display import MAX_RECORDS, left_out
 from drverify.report.results import AreaResult, HostInfo
 
 
@@ -91,13 +92,16 @@ class AreaCheck:
     """One pair × area: load both sides' facts (or say why not), judge, weigh against the threshold."""
 
     def __init__(self, pair: Pair, area: Area[Any], sides: tuple[HostFacts, HostFacts],
-                 fail_on: Severity, nodeid: str, direction: Direction = "takeover") -> None:
+                 fail_on: Severity, nodeid: str, direction: Direction = "takeover",
+                 max_records: int = MAX_RECORDS) -> None:
         self.pair = pair
         self.direction = direction
         self.area = area
         self.sides = sides
         self.fail_on = fail_on
         self.nodeid = nodeid
+        #: how many records (and unverified items) the failure message lists
+        self.max_records = max_records
         self.outcome: Outcome | None = None
 
     @property
@@ -142,23 +146,36 @@ class AreaCheck:
         return AreaResult(self.pair.name, name, status, reason, drift, hosts, self.nodeid, items, self.direction)
 
 
-def describe_failure(records: list[Drift], fail_on: Severity, unverified: list[Unverified] = ()) -> str:
+def describe_failure(records: list[Drift], fail_on: Severity, unverified: list[Unverified] = (),
+                     limit: int = MAX_RECORDS) -> str:
     """The assertion message: one line per difference at or above the threshold, worst first,
-    then each item that could not be compared (they were not verified either)."""
+    then each item that could not be compared (they were not verified either); at most
+    ``limit`` lines of each, then how many more there are."""
     lines = [f"{len(records)} difference(s) at or above {fail_on.label}:"]
-    for record in sorted(records, key=lambda r: (-r.severity, r.item)):
+    for record in sorted(records, key=lambda r: (-r.severity, r.item))[:limit]:
         lines.append(f"  {record.severity.label.upper():8} {record.item}: {record.message}")
+    lines += _rest(len(records), limit)
     if unverified:
         lines.append(f"{len(unverified)} item(s) not verified:")
-        lines += [f"  UNVERIFIED {item.line()}" for item in unverified]
+        lines += [f"  UNVERIFIED {item.line()}" for item in unverified[:limit]]
+        lines += _rest(len(unverified), limit)
     return "\n".join(lines)
 
 
-def describe_unverified(items: tuple[Unverified, ...] | list[Unverified]) -> str:
-    """The one-line reason of a check that found no drift but could not compare everything."""
+def _rest(count: int, limit: int) -> list[str]:
+    """The line after a list of ``count`` cut at ``limit``: how many more, and where (none if whole)."""
+    return [f"  {left_out(count - limit)}"] if count > limit else []
+
+
+def describe_unverified(items: tuple[Unverified, ...] | list[Unverified], limit: int = MAX_RECORDS) -> str:
+    """The one-line reason of a check that found no drift but could not compare everything
+    (at most ``limit`` items named, then how many more)."""
     if len(items) == 1:
         return items[0].line()
-    return f"{len(items)} items not verified: " + "; ".join(item.line() for item in items)
+    named = [item.line() for item in items[:limit]]
+    if len(items) > limit:
+        named.append(left_out(len(items) - limit))
+    return f"{len(items)} items not verified: " + "; ".join(named)
 
 
 __all__ = ["AreaCheck", "DriftRun", "describe_failure", "describe_unverified"]

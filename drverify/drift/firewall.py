@@ -17,6 +17,11 @@ A chain that accepts by default and holds no rule filters nothing, exactly like 
 (iptables-save lists every built-in chain of a table it shows): the two are treated as equal, and
 a chain that filters on one side only is one record, not one per rule.
 
+Chains that jump to one another in a loop (which the kernel refuses, so only a snapshot can
+hold them) are unverified on the side that has them, one item per loop named after its first
+chain; the rest is compared as usual. What a rule or chain does is judged once per chain
+(:class:`~drverify.drift.verdicts.Verdicts`), never path by path.
+
 Other missing, extra or changed rules, policies, sets and set elements are MAJOR. A set that
 exists on recovery only is MINOR: no rule production also has can use it (a rule names its
 sets), so any traffic it lets through comes with an extra rule, which is a record of its own.
@@ -32,7 +37,7 @@ table is compared as usual.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
@@ -40,7 +45,7 @@ from typing import Any
 from drverify.drift.nft_sets import Table, compare_sets
 from drverify.drift.parts import both
 from drverify.drift.records import Context, Drift, Severity
-from drverify.drift.verdicts import DROPPING, Chain, accepts, drops_by_default, guards_traffic, inert, summary
+from drverify.drift.verdicts import DROPPING, Chain, Verdicts, guards_traffic, inert, summary
 from drverify.inventory.model import FirewallPolicy
 from drverify.inventory.translate import Translation
 
@@ -48,6 +53,8 @@ SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 
 #: the family of the tables each iptables-save view reports (nft's view reports every family)
 _SAVE_FAMILIES = {"iptables-save": "ip4", "ip6tables-save": "ip6"}
+#: how many chains of a jump loop its unverified reason names
+_LOOP_NAMES = 5
 
 
 def compare(production: dict, recovery: dict, ctx: Context[FirewallPolicy]) -> list[Drift]:
@@ -124,28 +131,44 @@ def _ignored(table: str, chain: str, patterns: list[str]) -> bool:
 def _compare_table(table: Table, ctx: Context[FirewallPolicy]) -> list[Drift]:
     patterns = ctx.policy.ignore_chains
     production, recovery = table.production.get("chains", {}), table.recovery.get("chains", {})
+    verdicts = Verdicts(production), Verdicts(recovery)
+    _report_loops(table.key, verdicts, lambda name: _ignored(table.key, name, patterns), ctx)
     records: list[Drift] = []
     for name in sorted(production.keys() | recovery.keys()):
         if not _ignored(table.key, name, patterns):
-            chain = _Chain(f"{table.key}/{name}", name, production.get(name), recovery.get(name),
-                           production, recovery)
+            chain = _Chain(f"{table.key}/{name}", name, production.get(name), recovery.get(name), *verdicts)
             records += _compare_chain(chain, ctx)
-    return records + compare_sets(table, lambda name: _ignored(table.key, name, patterns), ctx)
+    return records + compare_sets(table, verdicts[1], lambda name: _ignored(table.key, name, patterns), ctx)
+
+
+def _report_loops(table: str, verdicts: tuple[Verdicts, Verdicts], ignored: Callable[[str], bool],
+                  ctx: Context[Any]) -> None:
+    """Chains that jump to one another in a loop: the kernel refuses such a rule set, so the facts
+    are not what the host runs (a snapshot edited by hand?). Unverified, never a silent pass."""
+    for role, side in zip(("production", "recovery"), verdicts):
+        for names in side.loops():
+            if all(ignored(name) for name in names):
+                continue
+            shown = ", ".join(names[:_LOOP_NAMES]) + (f" and {len(names) - _LOOP_NAMES} more"
+                                                      if len(names) > _LOOP_NAMES else "")
+            ctx.unverified(f"{table}/{names[0]}", role,
+                           f"chains {shown} jump to one another in a loop, which the kernel refuses: "
+                           "these rules cannot be what the host runs")
 
 
 # -- chains and rules ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class _Chain:
-    """One chain on both hosts (None where a host has no such chain), with the table's chains
-    on each host: where its jumps lead."""
+    """One chain on both hosts (None where a host has no such chain), with what the table's
+    chains do on each host: where its jumps lead."""
 
     item: str  #: ``ip4 filter/INPUT``
     name: str
     production: Chain | None
     recovery: Chain | None
-    production_chains: Mapping[str, Chain]
-    recovery_chains: Mapping[str, Chain]
+    production_verdicts: Verdicts
+    recovery_verdicts: Verdicts
 
 
 def _compare_chain(chain: _Chain, ctx: Context[Any]) -> list[Drift]:
@@ -161,9 +184,9 @@ def _one_sided_chain(chain: _Chain, ctx: Context[Any]) -> Drift:
     """A chain that filters on one side only: one record, not one per rule."""
     on_production = not inert(chain.production)
     present, absent = (chain.production, chain.recovery) if on_production else (chain.recovery, chain.production)
-    chains = chain.production_chains if on_production else chain.recovery_chains
+    verdicts = chain.production_verdicts if on_production else chain.recovery_verdicts
     side, missing = ("production", "recovery") if on_production else ("recovery", "production")
-    guards = guards_traffic(chain.name, present) and drops_by_default(present, chains)
+    guards = guards_traffic(chain.name, present) and verdicts.drops_by_default(present)
     # Only a recovery that *drops* what production lets through breaks the takeover; a recovery
     # that filters nothing works, but is exposed: a major finding, not a critical one.
     critical = guards and not on_production
@@ -198,7 +221,7 @@ def _compare_policy(item: str, production: Chain, recovery: Chain, ctx: Context[
 def _compare_rules(chain: _Chain, production: Chain, recovery: Chain, ctx: Context[Any]) -> list[Drift]:
     """Missing and extra rules as multisets, then the order of the rules both have."""
     production_rules, recovery_rules = Counter(production["rules"]), Counter(recovery["rules"])
-    recovery_drops = drops_by_default(recovery, chain.recovery_chains)
+    recovery_drops = chain.recovery_verdicts.drops_by_default(recovery)
     records = [_missing_rule(chain, rule, recovery_drops, ctx)
                for rule in _in_order(production, production_rules - recovery_rules)]
     records += [
@@ -231,7 +254,7 @@ def _in_order(chain: Chain, wanted: Counter[str]) -> list[str]:
 
 def _missing_rule(chain: _Chain, rule: str, recovery_drops: bool, ctx: Context[Any]) -> Drift:
     """``recovery_drops``: whether the chain drops by default on recovery."""
-    if recovery_drops and accepts(rule, chain.production_chains):
+    if recovery_drops and chain.production_verdicts.accepts(rule):
         return ctx.drift(
             f"{chain.item} {rule}", rule, None, Severity.CRITICAL,
             f"recovery lacks this rule of {chain.item} and drops by default there, so traffic "

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
-from drverify.drift.verdicts import Chain, accepts, drops_by_default
+from drverify.drift.verdicts import Verdicts
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,12 @@ class _Set:
         return f"{self.table} set {self.name}"
 
 
-def compare_sets(table: Table, ignored: Callable[[str], bool], ctx: Context[Any]) -> list[Drift]:
-    """Every set difference of a table; ``ignored`` tells the chains policy leaves out."""
+def compare_sets(table: Table, verdicts: Verdicts, ignored: Callable[[str], bool],
+                 ctx: Context[Any]) -> list[Drift]:
+    """Every set difference of a table; ``verdicts``: what recovery's chains of the table do,
+    ``ignored`` tells the chains policy leaves out."""
     production, recovery = table.production.get("sets", {}), table.recovery.get("sets", {})
-    users = _allowlist_users(table.key, table.recovery.get("chains", {}), ignored)
+    users = _allowlist_users(table.key, verdicts, ignored)
     records: list[Drift] = []
     for name in sorted(production.keys() | recovery.keys()):
         compared = _Set(table.key, name, production.get(name), recovery.get(name))
@@ -94,19 +96,18 @@ def _missing_element(item: str, element: str, users: list[str], ctx: Context[Any
                      f"{item} holds {element} on production, not on recovery")
 
 
-def _allowlist_users(table: str, chains: Mapping[str, Chain],
-                     ignored: Callable[[str], bool]) -> dict[str, list[str]]:
+def _allowlist_users(table: str, verdicts: Verdicts, ignored: Callable[[str], bool]) -> dict[str, list[str]]:
     """``{set: ["rule 2 of inet mft/input", ...]}``: for each set, the rules that accept on a
     match against it in a chain that drops by default, so the set is an allowlist whose gaps
     drop traffic. One pass over the table's rules serves every set."""
     users: dict[str, list[str]] = {}
-    for chain_name in sorted(chains):
-        chain = chains[chain_name]
-        if ignored(chain_name) or not drops_by_default(chain, chains):
+    for chain_name in sorted(verdicts.chains):
+        chain = verdicts.chains[chain_name]
+        if ignored(chain_name) or not verdicts.drops_by_default(chain):
             continue
         for number, rule in enumerate(chain.get("rules", []), 1):
             names = _matched_sets(rule)
-            if names and accepts(rule, chains):
+            if names and verdicts.accepts(rule):
                 for name in sorted(names):
                     users.setdefault(name, []).append(f"rule {number} of {table}/{chain_name}")
     return users

@@ -32,7 +32,7 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r}: expected one of {names}") from None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Drift:
     """One difference, with both values side by side and a message a person understands.
 
@@ -59,7 +59,7 @@ class Drift:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unverified:
     """One item that could not be compared, and why: never a pass, never a guess at drift.
 

@@ -5,11 +5,16 @@ Drift values are plain JSON-able data. People compare them by eye, so a mapping 
 or differs on it; whatever is too big for a line becomes pretty JSON. ``None`` means "absent on
 that side" and is said in words, never as an empty cell that could pass for an empty string.
 Times are shown in UTC, snapshot ages in minutes, hours or days.
+
+Snapshot-sized values stay readable and cheap: whether a line differs is a hash lookup, never a
+scan of the other side (a chain of 100,000 rules is marked in linear time), and a value shows
+at most ``max_lines`` lines, the count of the rest said after them (drift.json keeps them all).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +25,8 @@ from drverify.report.results import HostInfo
 SHORT_REASON = 60
 #: a mapping entry or list element longer than this (as compact JSON) turns the value into a block
 LINE_LIMIT = 120
+#: records per area and lines per value the HTML shows by default (``--max-records``)
+MAX_RECORDS = 500
 
 
 @dataclass(frozen=True)
@@ -33,11 +40,13 @@ class Line:
 @dataclass(frozen=True)
 class ValueView:
     """``kind`` is ``absent``, ``empty``, ``scalar``, ``lines`` or ``block``; ``note`` names an
-    empty value's type (an empty list and an empty string are different findings)."""
+    empty value's type (an empty list and an empty string are different findings); ``more``
+    counts the lines left out past the cap."""
 
     kind: str
     lines: tuple[Line, ...] = ()
     note: str = ""
+    more: int = 0
 
 
 def compact(value: Any) -> str:
@@ -47,9 +56,13 @@ def compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
 
 
-def _block(value: Any) -> ValueView:
+def _capped(kind: str, lines: list[Line], max_lines: int) -> ValueView:
+    return ValueView(kind, tuple(lines[:max_lines]), more=max(0, len(lines) - max_lines))
+
+
+def _block(value: Any, max_lines: int) -> ValueView:
     text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
-    return ValueView("block", tuple(Line(line) for line in text.splitlines()))
+    return _capped("block", [Line(line) for line in text.splitlines()], max_lines)
 
 
 def _empty(value: Any) -> ValueView | None:
@@ -60,45 +73,75 @@ def _empty(value: Any) -> ValueView | None:
     return None
 
 
-def _mapping(value: dict[Any, Any], other: Any) -> ValueView:
+def _mapping(value: dict[Any, Any], other: Any, max_lines: int) -> ValueView:
     entries = [(key, f"{key}: {compact(item)}") for key, item in value.items()]
     if any(len(text) > LINE_LIMIT for _, text in entries):
-        return _block(value)
+        return _block(value, max_lines)
     compare = isinstance(other, dict)
-    return ValueView(
-        "lines",
-        tuple(
-            Line(text, compare and (key not in other or other[key] != value[key]))
-            for key, text in entries
-        ),
-    )
+    lines = [Line(text, compare and (key not in other or other[key] != value[key]))
+             for key, text in entries[:max_lines]]
+    return ValueView("lines", tuple(lines), more=len(entries) - len(lines))
 
 
-def _sequence(value: list[Any] | tuple[Any, ...], other: Any) -> ValueView:
+def _sequence(value: list[Any] | tuple[Any, ...], other: Any, max_lines: int) -> ValueView:
     texts = [compact(item) for item in value]
     if any(len(text) > LINE_LIMIT or "\n" in text for text in texts):
-        return _block(list(value))
-    compare = isinstance(other, (list, tuple))
-    return ValueView(
-        "lines",
-        tuple(Line(text, compare and item not in other) for item, text in zip(value, texts)),
-    )
+        return _block(list(value), max_lines)
+    lacks = _lacked_by(other) if isinstance(other, (list, tuple)) else None
+    lines = [Line(text, lacks is not None and lacks(item)) for item, text in zip(value[:max_lines], texts)]
+    return ValueView("lines", tuple(lines), more=len(value) - len(lines))
 
 
-def value_view(value: Any, other: Any = None) -> ValueView:
-    """Prepare ``value`` for display beside ``other`` (the same item on the other host)."""
+@dataclass(frozen=True)
+class _Frozen:
+    """A list, tuple or dict as a hashable key, equal exactly when the values are equal."""
+
+    kind: str
+    parts: Hashable
+
+
+def _frozen(value: Any) -> Hashable:
+    """``value`` as a hashable key; TypeError for what is neither JSON-like nor hashable."""
+    if isinstance(value, dict):
+        return _Frozen("dict", frozenset((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, (list, tuple)):
+        return _Frozen("list" if isinstance(value, list) else "tuple", tuple(_frozen(item) for item in value))
+    hash(value)
+    return value
+
+
+def _lacked_by(other: list[Any] | tuple[Any, ...]) -> Callable[[Any], bool]:
+    """``item not in other`` by hash lookup: one pass over ``other``, not one per item. A value
+    that cannot be made a key (not JSON-like, or nested too deep) is looked for as before."""
+    try:
+        keys = {_frozen(item) for item in other}
+    except (TypeError, RecursionError):
+        return lambda item: item not in other
+
+    def lacks(item: Any) -> bool:
+        try:
+            return _frozen(item) not in keys
+        except (TypeError, RecursionError):
+            return item not in other
+
+    return lacks
+
+
+def value_view(value: Any, other: Any = None, max_lines: int = MAX_RECORDS) -> ValueView:
+    """Prepare ``value`` for display beside ``other`` (the same item on the other host): at
+    most ``max_lines`` lines, with the count of the rest."""
     if value is None:
         return ValueView("absent")
     empty = _empty(value)
     if empty is not None:
         return empty
     if isinstance(value, dict):
-        return _mapping(value, other)
+        return _mapping(value, other, max_lines)
     if isinstance(value, (list, tuple)):
-        return _sequence(value, other)
+        return _sequence(value, other, max_lines)
     text = compact(value)
     if "\n" in text:
-        return ValueView("block", tuple(Line(line) for line in text.splitlines()))
+        return _capped("block", [Line(line) for line in text.splitlines()], max_lines)
     return ValueView("scalar", (Line(text),))
 
 
@@ -143,6 +186,12 @@ def describe_source(host: HostInfo) -> str:
     if host.source == "snapshot":
         return f"snapshot, taken {when}, {format_age(host.age_seconds)}"
     return f"{host.source}, collected {when}"
+
+
+def left_out(count: int) -> str:
+    """``… and 1,234 more: all are in drift.json`` after a capped list (empty when none is left
+    out): a reader knows the list is not whole, and where the rest is."""
+    return f"… and {count:,} more: all are in drift.json" if count > 0 else ""
 
 
 def shorten(text: str, limit: int = SHORT_REASON) -> str:

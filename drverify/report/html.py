@@ -10,7 +10,13 @@ goes through Jinja2 with autoescape on, so a hostile value prints as text and ne
 - ``started_at`` (aware ``datetime`` or ISO 8601 string): when the run started, shown in UTC;
 - ``fail_on`` (``Severity`` or its label): the ``--fail-on`` threshold;
 - ``pairs`` / ``areas`` (sequences of names): row and column order of the matrix, so that a pair
-  or area with no result still shows (as "not run"); names only found in results follow, sorted.
+  or area with no result still shows (as "not run"); names only found in results follow, sorted;
+- ``max_records`` (int): how many unverified items the matrix lists per check (default
+  :data:`~drverify.report.display.MAX_RECORDS`).
+
+Past ``max_records`` records (or unverified items, or lines of one value) a fragment shows the
+first ones and says how many more there are: drift.json keeps them all, so a snapshot-sized
+result makes a readable page, not one of hundreds of megabytes.
 
 The matrix fragment carries the only ``<style>`` block; the drift tables attached to test rows use
 its classes, and they stay readable without it (every status is said in words, not just colour).
@@ -27,9 +33,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from drverify.drift.records import Severity
 from drverify.report.display import (
+    MAX_RECORDS,
     ValueView,
     describe_source,
     format_time,
+    left_out,
     plural,
     shorten,
     value_view,
@@ -50,6 +58,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["when"] = format_time
+    env.filters["count"] = "{:,}".format
+    env.filters["left_out"] = left_out
     return env
 
 
@@ -82,7 +92,7 @@ class Cell:
     severity: str | None = None
 
 
-def _cell(result: AreaResult | None) -> Cell:
+def _cell(result: AreaResult | None, max_records: int) -> Cell:
     if result is None:
         return Cell("missing", "– not run", title="no result for this pair and area in this run")
     if result.status == "ok":
@@ -91,10 +101,10 @@ def _cell(result: AreaResult | None) -> Cell:
         reason = result.reason or "no reason given"
         text = f"? {len(result.unverified)} unverified" if len(result.unverified) > 1 else "? unverified"
         return Cell("unverified", text, shorten(reason), reason, result.nodeid)
-    return _drift_cell(result)
+    return _drift_cell(result, max_records)
 
 
-def _drift_cell(result: AreaResult) -> Cell:
+def _drift_cell(result: AreaResult, max_records: int) -> Cell:
     worst, count = result.worst, len(result.drift)
     text = f"✗ {count} drift · {worst.label}" if worst else "✗ drift"
     where = f"the row of test {result.nodeid}" if result.nodeid else "the test rows below"
@@ -102,7 +112,9 @@ def _drift_cell(result: AreaResult) -> Cell:
     detail = ""
     if result.unverified:
         detail = f"+ {plural(len(result.unverified), 'item')} unverified"
-        title += f"; {detail}: " + "; ".join(item.line() for item in result.unverified)
+        lines = [item.line() for item in result.unverified[:max_records]]
+        more = left_out(len(result.unverified) - max_records)
+        title += f"; {detail}: " + "; ".join(lines + [more] if more else lines)
     return Cell("drift", text, detail, title=f"{title}; details in {where}", nodeid=result.nodeid,
                 severity=worst.label if worst else None)
 
@@ -163,11 +175,12 @@ def _totals(results: Sequence[AreaResult], threshold: Severity | None) -> dict[s
     }
 
 
-def _pair_view(pair: str, areas: Sequence[str], results: Sequence[AreaResult]) -> dict[str, Any]:
+def _pair_view(pair: str, areas: Sequence[str], results: Sequence[AreaResult],
+               max_records: int) -> dict[str, Any]:
     by_area = {result.area: result for result in results}
     return {
         "pair": pair,
-        "cells": [_cell(by_area.get(area)) for area in areas],
+        "cells": [_cell(by_area.get(area), max_records) for area in areas],
         "sources": _sources(results),
         "vantages": _vantages(results),
     }
@@ -178,11 +191,15 @@ def render_matrix(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> str
     pairs = _ordered(meta.get("pairs"), (r.pair for r in results))
     areas = _ordered(meta.get("areas"), (r.area for r in results))
     threshold = _threshold(meta)
-    per_pair = {pair: [r for r in results if r.pair == pair] for pair in pairs}
+    max_records = int(meta.get("max_records") or MAX_RECORDS)
+    per_pair: dict[str, list[AreaResult]] = {pair: [] for pair in pairs}
+    for result in results:
+        per_pair[result.pair].append(result)
+    column = {area: number for number, area in enumerate(areas)}
     unverified = [
         r
         for pair in pairs
-        for r in sorted(per_pair[pair], key=lambda r: areas.index(r.area))
+        for r in sorted(per_pair[pair], key=lambda r: column[r.area])
         if r.status == "unverified" or r.unverified
     ]
     return _environment().get_template("matrix.j2").render(
@@ -191,9 +208,10 @@ def render_matrix(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> str
         threshold=threshold.label if threshold else None,
         totals=_totals(results, threshold),
         areas=areas,
-        rows=[_pair_view(pair, areas, per_pair[pair]) for pair in pairs],
+        rows=[_pair_view(pair, areas, per_pair[pair], max_records) for pair in pairs],
         unverified=unverified,
         drill=meta.get("drill"),
+        max_records=max_records,
     )
 
 
@@ -211,14 +229,15 @@ class DriftRow:
     message: str
 
 
-def _drift_rows(result: AreaResult) -> list[DriftRow]:
-    records = sorted(result.drift, key=lambda d: (-d.severity, d.item))
+def _drift_rows(result: AreaResult, max_records: int) -> list[DriftRow]:
+    """The first ``max_records`` records, worst first, each value at most as many lines."""
+    records = sorted(result.drift, key=lambda d: (-d.severity, d.item))[:max_records]
     return [
         DriftRow(
             d.severity.label,
             d.item,
-            value_view(d.production, d.recovery),
-            value_view(d.recovery, d.production),
+            value_view(d.production, d.recovery, max_records),
+            value_view(d.recovery, d.production, max_records),
             d.message,
         )
         for d in records
@@ -231,12 +250,16 @@ def _severity_counts(result: AreaResult) -> list[tuple[str, int]]:
     return [(s.label, severities.count(s)) for s in sorted(Severity, reverse=True)]
 
 
-def render_drift_table(result: AreaResult) -> str:
-    """The fragment for one test row: its drift records, or why it is unverified, or "no drift"."""
+def render_drift_table(result: AreaResult, max_records: int = MAX_RECORDS) -> str:
+    """The fragment for one test row: its drift records, or why it is unverified, or "no drift";
+    past ``max_records`` records or unverified items, the first ones and a count of the rest."""
     hosts = sorted(result.hosts, key=lambda h: (_ROLE_ORDER.get(h.role, 9), h.role, h.label))
     return _environment().get_template("drift_table.j2").render(
         result=result,
-        rows=_drift_rows(result),
+        rows=_drift_rows(result, max_records),
+        more_rows=left_out(len(result.drift) - max_records),
+        unverified=result.unverified[:max_records],
+        more_unverified=left_out(len(result.unverified) - max_records),
         counts=_severity_counts(result),
         hosts=[(h, describe_source(h)) for h in hosts],
     )

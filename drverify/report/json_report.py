@@ -19,6 +19,10 @@ severity, zeros included, so a consumer never has to guess a missing key. ``resu
 (pair, area), ``drift`` by (pair, area, severity worst first, item): two runs over the same hosts
 give the same file apart from ``generated_at``.
 
+The file is written as it is encoded, record by record: a list element per line, everything
+else indented, so 200,000 records cost neither one giant string nor the pure-Python indenting
+encoder (the C encoder does each line).
+
 ``meta`` is copied in with values made JSON-able (datetimes as ISO 8601, severities as labels,
 paths as strings); the keys the plugin passes are ``inventory``, ``started_at``, ``fail_on``,
 ``pairs`` and ``areas``. ``meta["generated_at"]``, when given, is used instead of the current time.
@@ -30,7 +34,7 @@ import enum
 import json
 import os
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -100,12 +104,12 @@ def write(
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(build(results, meta), ensure_ascii=False, indent=2, default=str) + "\n"
+    report = build(results, meta)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
+            stream.writelines(_encoded(report))
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, target)
@@ -113,3 +117,23 @@ def write(
         temporary.unlink(missing_ok=True)
         raise
     return target
+
+
+def _dumps(value: Any) -> str:
+    """The one JSON encoding of the report (the C encoder: no indent)."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _encoded(report: Mapping[str, Any]) -> Iterator[str]:
+    """The report as text, piece by piece: top-level keys indented, list elements one a line."""
+    yield "{"
+    for number, (key, value) in enumerate(report.items()):
+        yield ("," if number else "") + f"\n  {_dumps(key)}: "
+        if isinstance(value, list) and value:
+            yield "["
+            for index, item in enumerate(value):
+                yield ("," if index else "") + "\n    " + _dumps(item)
+            yield "\n  ]"
+        else:
+            yield json.dumps(value, ensure_ascii=False, indent=2, default=str).replace("\n", "\n  ")
+    yield "\n}\n"

@@ -462,3 +462,89 @@ def test_allowlist_users_are_found_in_one_pass_for_every_set():
         ("inet mft set admins 198.51.100.5", CRITICAL), ("inet mft set partners 203.0.113.0/24", CRITICAL)]
     assert "rule 2 of inet mft/input" in records[0].message
     assert "rule 1 of inet mft/input" in records[1].message
+
+
+def chains_jumping_twice(count: int, last: str) -> dict[str, Any]:
+    """``C0`` .. ``C{count-1}``, each jumping to the next by two rules; the last one ends with
+    ``last``: 2**count jump paths, each chain judged once."""
+    chains = {f"C{i}": chain(None, f"-p tcp -j C{i + 1}", f"-p udp -j C{i + 1}") for i in range(count - 1)}
+    chains[f"C{count - 1}"] = chain(None, last)
+    return chains
+
+
+@pytest.mark.parametrize(("last", "severity"), [("-s 203.0.113.0/24 -j ACCEPT", CRITICAL), ("-j RETURN", MAJOR)])
+def test_forty_chains_jumping_twice_to_the_next_are_judged_once_each(last, severity):
+    """The old walk followed every path (2**40); the verdict is the same: whether any accepts."""
+    jump = "-p tcp -m tcp --dport 2222 -j C0"
+    production, recovery = host(chain("DROP", LO, jump)), host(chain("DROP", LO))
+    for side in (production, recovery):
+        side["tables"]["ip4 filter"]["chains"].update(chains_jumping_twice(40, last))
+    outcome = judge(production, recovery)
+    only(list(outcome.drift), item=f"ip4 filter/INPUT {jump}", severity=severity)
+    assert outcome.unverified == ()
+
+
+def test_a_jump_loop_is_unverified_on_the_side_that_has_it_and_the_rest_compared():
+    """The kernel refuses loops: a snapshot holding one is not a rule set any host runs."""
+    production, recovery = host(chain("DROP", LO, "-j C0")), host(chain("DROP", LO))
+    looping = chains_jumping_twice(3, "-j C0")
+    production["tables"]["ip4 filter"]["chains"].update(looping)
+    recovery["tables"]["ip4 filter"]["chains"].update(copy.deepcopy(looping))
+    recovery["tables"]["ip4 filter"]["chains"]["C2"] = chain(None, "-j RETURN")
+    outcome = judge(production, recovery)
+    assert [(r.item, r.severity) for r in outcome.drift] == [
+        ("ip4 filter/C2 -j C0", MAJOR), ("ip4 filter/C2 -j RETURN", MAJOR), ("ip4 filter/INPUT -j C0", MAJOR)]
+    [loop] = outcome.unverified
+    assert (loop.item, loop.host) == ("ip4 filter/C0", "production")
+    assert loop.reason.startswith("chains C0, C1, C2 jump to one another in a loop")
+
+
+@pytest.mark.parametrize(
+    ("chains", "loops"),
+    [
+        ({"A": chain(None, "-j A")}, [["A"]]),
+        ({"A": chain(None, "-j B"), "B": chain(None, "-j A"), "C": chain(None, "-j A")}, [["A", "B"]]),
+        ({"A": chain(None, "-j B"), "B": chain(None, "-j C"), "C": chain(None, "-j ACCEPT")}, []),
+        ({"A": chain(None, "-j B"), "B": chain(None, "-j A"), "C": chain(None, "-j D"),
+          "D": chain(None, "-j C")}, [["A", "B"], ["C", "D"]]),
+    ],
+    ids=["self", "two-and-a-caller", "none", "two-loops"],
+)
+def test_jump_loops_are_found(chains, loops):
+    assert verdicts.Verdicts(chains).loops() == loops
+
+
+def test_a_loop_among_ignored_chains_is_not_reported():
+    production = host()
+    production["tables"]["ip4 filter"]["chains"].update(chains_jumping_twice(2, "-j C0"))
+    outcome = judge(production, copy.deepcopy(production))
+    assert [u.item for u in outcome.unverified] == ["ip4 filter/C0", "ip4 filter/C0"]
+    pair = support.make_pair(policies=Policies(firewall=FirewallPolicy(ignore_chains=["C*"])))
+    assert support.judge("firewall", production, copy.deepcopy(production), pair).unverified == ()
+
+
+def test_a_chain_reaching_an_accept_through_a_loop_still_accepts():
+    chains = {"A": chain(None, "-j B"), "B": chain(None, "-j A", "-j C"), "C": chain(None, "-j ACCEPT")}
+    assert verdicts.Verdicts(chains).accepts("-j A")
+    assert not verdicts.Verdicts({**chains, "C": chain(None, "-j RETURN")}).accepts("-j A")
+
+
+def test_a_long_path_of_final_jumps_is_followed_without_recursion():
+    """5,000 chains (Python's recursion limit is 1,000), each ending with a jump to the next,
+    the last one dropping."""
+    count = 5_000
+    chains = {f"C{i}": chain(None, f"-j C{i + 1}") for i in range(count)}
+    chains[f"C{count}"] = chain(None, "-j DROP")
+    judged = verdicts.Verdicts(chains)
+    assert judged.drops_by_default(chain("ACCEPT", "-j C0"))
+    assert all(judged.drops_by_default(chains[f"C{i}"]) for i in range(0, count, 97))
+    assert judged.loops() == []
+    assert judged.accepts("-j C0") is False
+
+
+def test_a_reordered_chain_of_many_rules_is_one_minor_record():
+    rules = [f"-s 10.0.{i // 250}.{i % 250}/32 -p tcp -m tcp --dport 22 -j ACCEPT" for i in range(5000)]
+    swapped = rules[:4000] + rules[4001:] + rules[4000:4001]
+    records = compare(host(chain("DROP", *swapped)), host(chain("DROP", *rules)))
+    only(records, item="ip4 filter/INPUT", severity=MINOR, production=rules, recovery=swapped,
+         words=("same 5000 rules in another order", "from rule 4001 on"))

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from drverify.drift.records import Drift, Severity
+from drverify.drift.records import Drift, Severity, Unverified
 from drverify.report.display import (
     Line,
     ValueView,
@@ -23,6 +23,7 @@ from drverify.report.display import (
 )
 from drverify.report.html import render_drift_table, render_matrix
 from drverify.report.results import AreaResult, HostInfo
+from drverify.session import describe_failure, describe_unverified
 
 # --- a small DOM, enough to find tables and read their cells -------------------------------------
 
@@ -327,6 +328,31 @@ def test_value_view(value, other, expected):
     assert value_view(value, other) == expected
 
 
+MIXED = ["a", 1, 2.0, True, None, [1, 2], (1, 2), {"a": [1, {"b": 2}]}, {"a": [1, {"b": 3}]}, [[1]], [(1,)],
+         {"n": 1}, {"n": True}, [{"x": [None]}]]
+
+
+@pytest.mark.parametrize("other", [MIXED, MIXED[::-1], MIXED[::2], [1.0, (1, 2), {"a": (1, {"b": 2})}],
+                                   [[1.0, 2], {"n": 1.0}, [((1,),)]], []])
+def test_lines_are_marked_exactly_as_python_equality_says(other):
+    """Marked by hash lookup, not by scanning ``other`` per line: the same marks as ``not in``."""
+    view = value_view(MIXED, other)
+    assert [line.differs for line in view.lines] == [item not in other for item in MIXED]
+
+
+def test_lines_of_a_value_that_is_not_json_like_are_still_marked():
+    other = [{1, 2}, "a"]
+    view = value_view(["a", "b", {1, 2}], other)
+    assert [line.differs for line in view.lines] == [False, True, False]
+
+
+def test_a_reordered_sequence_of_100k_lines_marks_nothing_and_shows_the_first_lines():
+    rules = [f"-s 10.{i >> 16}.{(i >> 8) & 255}.{i & 255}/32 -j ACCEPT" for i in range(100_000)]
+    view = value_view(rules, rules[::-1], max_lines=50)
+    assert [line.text for line in view.lines] == rules[:50] and view.more == 99_950
+    assert not any(line.differs for line in view.lines)
+
+
 def test_value_too_wide_for_lines_becomes_pretty_json():
     rule = {"chain": "INPUT", "match": "x" * 150}
     view = value_view([rule], [])
@@ -423,3 +449,86 @@ def test_every_host_supplied_string_is_escaped(text):
         assert attributes <= {"class", "title", "data-nodeid", "scope", "aria-label"}
         assert "<script" not in html and "<img" not in html and "<b " not in html
         assert text in parsed.root.text() or text in str(parsed.tags)
+
+
+# --- caps: the first N records, and how many more ------------------------------------------------
+
+
+def many_missing_users(count: int) -> AreaResult:
+    records = tuple(
+        record("mft-a", "users", f"user u{i:06d}", {"uid": 10_000 + i, "gid": 100, "home": f"/home/u{i:06d}",
+                                                     "shell": "/bin/sh"},
+               None, Severity.MAJOR, f"user u{i:06d} exists on production but not on recovery")
+        for i in range(count))
+    return AreaResult("mft-a", "users", "drift", drift=records, hosts=(PROD, DR_SNAP))
+
+
+def test_drift_table_shows_the_first_records_and_counts_the_rest():
+    page = parse(render_drift_table(many_missing_users(1_234), max_records=200)).root
+    rows = drift_rows(render_drift_table(many_missing_users(1_234), max_records=200))
+    assert len(rows) == 1 + 200
+    assert [row[1] for row in rows[1:3]] == ["user u000000", "user u000001"]
+    assert page.find("p", "drv-more").text() == "… and 1,034 more: all are in drift.json"
+    assert "1,234 differences" in page.find("p", "drv-note").text()
+
+
+def test_drift_table_under_the_cap_says_nothing_more():
+    page = parse(render_drift_table(many_missing_users(3), max_records=3)).root
+    assert len(drift_rows(render_drift_table(many_missing_users(3), max_records=3))) == 4
+    assert not page.find_all("p", "drv-more")
+
+
+def test_worst_records_come_first_when_the_table_is_capped():
+    result = many_missing_users(50)
+    worst = record("mft-a", "users", "user zz-service", {"uid": 1}, None, Severity.CRITICAL, "missing")
+    capped = AreaResult(result.pair, result.area, "drift", drift=(*result.drift, worst))
+    rows = drift_rows(render_drift_table(capped, max_records=2))
+    assert [row[:2] for row in rows[1:]] == [["critical", "user zz-service"], ["major", "user u000000"]]
+
+
+def test_a_long_value_shows_its_first_lines_and_counts_the_rest():
+    rules = [f"-s 10.0.0.{i} -j ACCEPT" for i in range(40)]
+    result = AreaResult("mft-a", "firewall", "drift", drift=(
+        record("mft-a", "firewall", "ip4 filter/INPUT", rules, rules[::-1], Severity.MINOR, "reordered"),))
+    page = parse(render_drift_table(result, max_records=10)).root
+    production = page.find("td", "drv-production")
+    assert len(production.find_all("li")) == 10
+    assert production.find("span", "drv-more").text() == "… and 30 more lines: all are in drift.json"
+    assert value_view(rules, None, 10).more == 30 and value_view("a\nb\nc", None, 2).more == 1
+
+
+def test_unverified_items_are_capped_in_the_table_and_the_matrix():
+    items = tuple(Unverified("mft-a", "users", f"user u{i} home", "recovery dr", "stat: Permission denied")
+                  for i in range(30))
+    result = AreaResult("mft-a", "users", "unverified", reason="30 items", hosts=(PROD, DR_SNAP), unverified=items)
+    page = parse(render_drift_table(result, max_records=5)).root
+    assert len(table_rows(page.find("table", "drv-unverified-items"))) == 1 + 5
+    assert page.find("p", "drv-more").text() == "… and 25 more: all are in drift.json"
+    matrix = parse(render_matrix([result], {**META, "max_records": 5})).root
+    listed = [li.text() for li in matrix.find("ul", "drv-unverified-list").find_all("li")]
+    assert len(listed) == 6 and listed[-1] == "mft-a · users : … and 25 more: all are in drift.json"
+
+
+def test_html_size_does_not_grow_with_the_number_of_records():
+    """A snapshot-sized result (200,000 missing users) makes a page of the first records."""
+    small = render_drift_table(many_missing_users(1_000))
+    large = render_drift_table(many_missing_users(20_000))
+    assert len(large) - len(small) < 100
+    assert len(large) < 400_000
+
+
+def test_failure_message_lists_at_most_n_lines_then_how_many_more():
+    result = many_missing_users(12)
+    items = [Unverified("mft-a", "users", f"user u{i} home", "recovery dr", "stat: Permission denied")
+             for i in range(4)]
+    lines = describe_failure(list(result.drift), Severity.MINOR, items, limit=3).splitlines()
+    assert lines[0] == "12 difference(s) at or above minor:"
+    assert [line.split()[1:3] for line in lines[1:4]] == [["user", "u000000:"], ["user", "u000001:"],
+                                                          ["user", "u000002:"]]
+    assert lines[4:] == ["  … and 9 more: all are in drift.json", "4 item(s) not verified:",
+                         "  UNVERIFIED recovery dr: users: user u0 home: stat: Permission denied",
+                         "  UNVERIFIED recovery dr: users: user u1 home: stat: Permission denied",
+                         "  UNVERIFIED recovery dr: users: user u2 home: stat: Permission denied",
+                         "  … and 1 more: all are in drift.json"]
+    assert "more" not in describe_failure(list(result.drift), Severity.MINOR, items, limit=12)
+    assert describe_unverified(items, limit=2).endswith("; … and 2 more: all are in drift.json")
