@@ -6,7 +6,8 @@ operator can move it to production or have it collected before the switch:
 
 - a file under ``inbound_paths`` whose last word in the transfer log is not a download or a
   deletion made after it was written (an aborted upload's partial file included: the message
-  says so);
+  says so); a file written in the last two minutes with nothing logged since is still arriving
+  (an upload in progress: the active-transfers area reports it) and is not listed;
 - a complete upload in the transfer log with no later download or deletion, unless it lay under
   ``inbound_paths`` and is gone from there (moved on by the back office); outside the inbound
   tree the log is the only witness, so the file is listed with its logged name (ProFTPD writes
@@ -30,6 +31,8 @@ from drverify.inventory.mft import MftChecks
 
 SEVERITIES = (Severity.MAJOR,)
 _COLLECTED = ("o", "d")
+#: a file written this recently, with nothing logged since, is still arriving
+ARRIVING_SECONDS = 120
 
 
 def compare(production: Mapping[str, Any], recovery: Mapping[str, Any], ctx: Context[MftChecks]) -> list[Drift]:
@@ -39,7 +42,7 @@ def compare(production: Mapping[str, Any], recovery: Mapping[str, Any], ctx: Con
         return []
     files = _tree(recovery, ctx)
     uploads = _log(recovery, ctx)
-    records = [_file_record(entry, now, ctx) for entry in files or [] if _waiting(entry)]
+    records = [_file_record(entry, now, ctx) for entry in files or [] if _waiting(entry, now)]
     if uploads is not None:
         on_disk = {entry["log_path"] for entry in files or []}
         inbound = [ctx.translate.text(path) for path in ctx.policy.inbound_paths]
@@ -77,10 +80,15 @@ def _log(recovery: Mapping[str, Any], ctx: Context[MftChecks]) -> list[dict[str,
     return uploads
 
 
-def _waiting(entry: Mapping[str, Any]) -> bool:
-    """Not collected: no download or deletion logged since the file was last written."""
+def _waiting(entry: Mapping[str, Any], now: int) -> bool:
+    """Not collected (no download or deletion logged since the file was last written), and not
+    still arriving (written in the last minutes with nothing logged since: an upload in progress,
+    which the server logs when it ends and :mod:`~drverify.drift.active_transfers` reports)."""
     event = entry.get("last_event")
-    return not (event and event["direction"] in _COLLECTED and event["time"] >= entry["mtime"])
+    logged_since = event is not None and event["time"] >= entry["mtime"]
+    if not logged_since:
+        return now - entry["mtime"] >= ARRIVING_SECONDS
+    return event["direction"] not in _COLLECTED
 
 
 def _file_record(entry: Mapping[str, Any], now: int, ctx: Context[MftChecks]) -> Drift:

@@ -149,13 +149,14 @@ def _file(path, mtime, last_event=None):
             "last_event": last_event}
 
 
-def test_collected_files_and_uploads_moved_on_are_not_pending():
+def test_collected_arriving_and_moved_on_files_are_not_pending():
     facts = {
         "now": 10000, "log": _log(), "tree_errors": [], "tree_nomatch": [],
         "files": [_file("/srv/mft/acme/inbound/fetched.csv", 2000, {"direction": "o", "user": "backoffice",
                                                                    "time": 2100, "complete": True}),
                   _file("/srv/mft/acme/inbound/rewritten.csv", 3000, {"direction": "o", "user": "backoffice",
-                                                                     "time": 2100, "complete": True})],
+                                                                     "time": 2100, "complete": True}),
+                  _file("/srv/mft/acme/inbound/arriving.bin", 9950)],  # an upload in progress: not logged yet
         "uploads": [{"path": "/srv/mft/acme/inbound/moved.csv", "user": "acme", "size": 5, "time": 1500},
                     {"path": "/srv/mft/acme/outbound/for_acme.pdf", "user": "backoffice", "size": 7, "time": 2500}],
     }
