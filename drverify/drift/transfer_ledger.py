@@ -41,7 +41,10 @@ def compare(production: Mapping[str, Any], recovery: Mapping[str, Any], ctx: Con
     """Recovery's complete transfers that production's log does not hold."""
     for role, facts in (("production", production), ("recovery", recovery)):
         _window(role, facts.get("log") or {}, ctx)
-    known = Counter(_key(row, ctx.translate.text) for row in production["transfers"])
+    # only production's rows that could match one of recovery's have their path translated
+    wanted = {(user, size, direction) for _time, direction, user, _path, size in recovery["transfers"]}
+    known = Counter(_key(row, ctx.translate.text) for row in production["transfers"]
+                    if (row[2], row[4], row[1]) in wanted)
     unknown = [row for row in recovery["transfers"] if not _known(known, _key(row, str))]
     window = production.get("log") or {}
     start = window.get("from") if window.get("cut") else None

@@ -14,9 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from support import DATA, make_pair, recorded_outputs
 
-from drverify.errors import FactError
+from drverify.errors import FactError, InventoryError
 from drverify.facts import active_transfers, pending_files, transfer_ledger
 from drverify.facts.mft import generic, proftpd, sftpgo
+from drverify.inventory import load_inventory
 from drverify.inventory.mft import SftpgoSource
 
 MFT = DATA / "mft"
@@ -199,7 +200,7 @@ class _Api(BaseHTTPRequestHandler):
 @pytest.fixture
 def api():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Api)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield server.server_address
     server.shutdown()
@@ -260,3 +261,15 @@ def test_the_ledger_keeps_complete_transfers_as_rows():
     assert len(facts["transfers"]) == 12  # 13 lines, one aborted upload
     assert transfer_ledger.commands(make_pair(mft=PROFTPD), "production")["log"].startswith(
         "s=$(stat -L -c %s -- /var/log/proftpd/xferlog)")
+
+
+@pytest.mark.parametrize(("mft", "expected"), [
+    ("{transfer_log_format: json}", "pairs[0](a).mft.transfer_log_format: input should be 'xferlog' or 'csv'"),
+    ("{transfer_log_max_mib: 0}", "pairs[0](a).mft.transfer_log_max_mib: input should be greater than 0"),
+])
+def test_the_transfer_log_keys_are_validated_with_one_line(tmp_path, mft, expected):
+    path = tmp_path / "inventory.yaml"
+    path.write_text(f"pairs: [{{name: a, production: ssh://x, recovery: ssh://y, mft: {mft}}}]\n")
+    with pytest.raises(InventoryError) as caught:
+        load_inventory(path)
+    assert expected in str(caught.value) and "\n" not in str(caught.value)

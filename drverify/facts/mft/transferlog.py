@@ -23,6 +23,7 @@ change may be an hour off). Lines that cannot be read are counted, and the first
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import shlex
 from collections.abc import Mapping
@@ -130,6 +131,7 @@ def _csv_line(line: str, tz: timezone) -> dict[str, Any]:
     return _transfer(_epoch(when, tz), user, _DIRECTIONS[direction.lower()], path, int(size), _STATUS[state])
 
 
+@functools.lru_cache(maxsize=4096)
 def _epoch(text: str, tz: timezone) -> int:
     """Epoch seconds of an ISO 8601 time (the host's offset when it has none) or of epoch text."""
     if text.isdigit():
