@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
 from drverify.drift import (
+    active_transfers as active_transfers_drift,
+)
+from drverify.drift import (
     certificates as certificates_drift,
 )
 from drverify.drift import (
@@ -37,6 +40,9 @@ from drverify.drift import (
     network as network_drift,
 )
 from drverify.drift import (
+    pending_files as pending_files_drift,
+)
+from drverify.drift import (
     pgp as pgp_drift,
 )
 from drverify.drift import (
@@ -50,10 +56,14 @@ from drverify.drift import (
     tls as tls_drift,
 )
 from drverify.drift import (
+    transfer_ledger as transfer_ledger_drift,
+)
+from drverify.drift import (
     users as users_drift,
 )
 from drverify.drift.records import Context, Drift, Severity, Unverified
 from drverify.facts import (
+    active_transfers,
     certificates,
     disks,
     dns,
@@ -61,10 +71,12 @@ from drverify.facts import (
     firewall,
     ldap,
     network,
+    pending_files,
     pgp,
     reachability,
     ssh_hostkeys,
     tls,
+    transfer_ledger,
     users,
 )
 from drverify.facts.gather import Commands, Origin, Probe
@@ -190,6 +202,15 @@ AREAS: dict[str, Area[Any]] = {area.name: area for area in (
     Area("pgp", "PGP keyrings", Commands(pgp.commands, pgp.parse), pgp_drift.compare,
          pgp_drift.SEVERITIES, lambda pair: pair.keys.pgp, pgp_drift.reference, None,
          pgp.applies),
+    Area("active_transfers", "Transfers in flight on recovery", Probe(active_transfers.probe),
+         active_transfers_drift.compare, active_transfers_drift.SEVERITIES, lambda pair: pair.mft,
+         applies=active_transfers.applies, directions=FAILBACK),
+    Area("pending_files", "Files waiting on recovery", Commands(pending_files.commands, pending_files.parse),
+         pending_files_drift.compare, pending_files_drift.SEVERITIES, lambda pair: pair.mft,
+         applies=pending_files.applies, directions=FAILBACK),
+    Area("transfer_ledger", "Transfers production does not know", Commands(transfer_ledger.commands, transfer_ledger.parse),
+         transfer_ledger_drift.compare, transfer_ledger_drift.SEVERITIES, lambda pair: pair.mft,
+         applies=transfer_ledger.applies, directions=FAILBACK),
 )}
 
 

@@ -87,6 +87,10 @@ class MftChecks(Strict):
     inbound_paths: list[str] = []
     #: the transfer log in xferlog(5) format (ProFTPD's TransferLog, mod_sftp included)
     transfer_log: str | None = None
+    #: xferlog, or csv (time,user,direction,path,size[,status]) exported from another product
+    transfer_log_format: Literal["xferlog", "csv"] = "xferlog"
+    #: only the log's last MiB are read on the host (the facts say when the log was cut)
+    transfer_log_max_mib: float = Field(16.0, gt=0, le=4096)
     #: ProFTPD's ScoreboardFile, read with ``ftpwho -o json -f``
     scoreboard: str | None = None
     #: the port partners connect to (generic adapter: established connections count as sessions)

@@ -49,6 +49,18 @@ described the chains the listeners present; ``ssh_hostkeys.parse_keyscan`` finge
 ``ssh-keygen`` host keys given as ssh-keyscan lines; ``pgp.txt`` is the area's real command
 (``pgp.command``, gpg 2.2.40) run through the batch script over keyrings made with gpg (key
 dates set with ``--faked-system-time``), with the keyring path replaced by the host's.
+
+The failback areas' raw files were written in the formats recorded from real ProFTPD 1.3.8
+servers under ``tests/data/mft`` (see its ``record.py``: xferlog lines as mod_sftp and FTP write
+them, ``ls -lb`` listings, ``ftpwho -o json`` with each session's ``/proc/PID/fd``), then framed by
+the batch script running ``cat``: ``transfer_ledger.txt`` (both sides' clock and bounded log: the
+DR drill of 17-18 November moved partners to recovery, and its history was shipped back into
+production's log, except acme's download of its November report), ``pending_files.txt``
+(recovery only: production runs no command for it, so its facts are parsed from no output, as a
+live collection does) and ``active_transfers.json`` (a probe area: the facts
+``active_transfers.parse`` makes of recovery's framed ``sessions`` and ``growth``; production's
+are ``{}``, never read). Those three areas are checked when failing back, with recovery as the
+reference; ``tests/unit/test_example.py`` judges them so.
 """
 
 from __future__ import annotations
@@ -65,7 +77,7 @@ sys.path.insert(0, str(HERE.parents[1]))  # run from a checkout without installi
 from drverify.areas import AREAS  # noqa: E402
 from drverify.errors import FactError, InventoryError  # noqa: E402
 from drverify.facts.batch import Output, split_output  # noqa: E402
-from drverify.facts.gather import Probe  # noqa: E402
+from drverify.facts.gather import Commands, Probe  # noqa: E402
 from drverify.facts.hostfacts import HostFacts, save_snapshot  # noqa: E402
 from drverify.inventory import Pair, load_inventory  # noqa: E402
 
@@ -161,7 +173,17 @@ def host_facts(role: str, raw: Path, pair: Pair) -> HostFacts:
         if name in facts.areas:
             raise BuildError(f"{path}: area {name} is given twice")
         _add_area(facts, name, path, pair)
+    _without_commands(facts, pair)
     return facts
+
+
+def _without_commands(facts: HostFacts, pair: Pair) -> None:
+    """A command area with no command for this role (the failback areas on production) is
+    parsed from no output, as a live collection does: it needs no raw file."""
+    for name, area in AREAS.items():
+        if (name not in facts.areas and isinstance(area.gather, Commands) and area.applies(pair)
+                and not area.gather.commands(pair, facts.role)):
+            facts.set_ok(name, area.gather.parse({}))
 
 
 def _add_area(facts: HostFacts, name: str, path: Path, pair: Pair) -> None:

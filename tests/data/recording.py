@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from drverify.facts.batch import build_script, new_boundary, split_output
+from drverify.facts.batch import Output, build_script, new_boundary, split_output
 
 
 def record_case(target: Path, commands: dict[str, str], setup: str, as_nobody: bool, scratch: Path) -> None:
@@ -26,9 +26,14 @@ def record_case(target: Path, commands: dict[str, str], setup: str, as_nobody: b
         ["unshare", "--mount", "--propagation", "private", "sh", "-c", inner],
         capture_output=True, text=True, check=True, env={"SCRATCH": str(scratch), "PATH": "/usr/bin:/bin"},
     )
+    store(target, split_output(result.stdout, boundary))
+
+
+def store(target: Path, outputs: dict[str, Output]) -> None:
+    """Replace ``target`` with one ``COMMAND.out`` per output (``.err``/``.rc`` when not empty/0)."""
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir()
-    for name, output in split_output(result.stdout, boundary).items():
+    for name, output in outputs.items():
         (target / f"{name}.out").write_text(output.stdout)
         if output.stderr:
             (target / f"{name}.err").write_text(output.stderr)

@@ -32,6 +32,8 @@ NETWORK_AREAS = ("dns", "ldap", "egress", "reachability")
 #: the pair's ``keys:``; pgp is framed command output (gpg runs on the host), the rest are probes
 KEY_AREAS = ("certificates", "tls", "ssh_hostkeys", "pgp")
 AREAS = CORE_AREAS + NETWORK_AREAS + KEY_AREAS
+#: checked when failing back, recovery being the reference (the pair's ``mft:`` keys)
+FAILBACK_AREAS = ("active_transfers", "pending_files", "transfer_ledger")
 
 CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
 INITECH = ('-s 203.0.113.160/29 -p tcp -m tcp --dport 2222 -m comment '
@@ -112,6 +114,24 @@ SEEDED = {
     ("pgp", f"mftsvc key {GLOBEX_PGP}", CRITICAL),
     # ...and mftsvc's own key pair came without its secret part (primary and encryption subkey)
     ("pgp", f"mftsvc key {MFTSVC_PGP} secret", CRITICAL),
+}
+
+
+#: the way back: the DR drill of 17-18 November moved partners to recovery, its transfer history
+#: was shipped back into production's log, and recovery was snapshotted on 26 November
+SEEDED_FAILBACK = {
+    # partner initech, still pointed at the DR address, is uploading its invoices to recovery
+    # (mod_sftp shows it idle: the session process holds the file open for writing, and it grows)
+    ("active_transfers", "transfer /srv/mft/initech/inbound/invoices 2026-11.zip", CRITICAL),
+    # globex left an SFTP session open on recovery since the evening before
+    ("active_transfers", "session globex from 203.0.113.230", MAJOR),
+    # two uploads of the drill were never fetched by the back office on recovery
+    # (ProFTPD logged the first as orders_2026-11-18.csv: its whitespace as _)
+    ("pending_files", "file /srv/mft/acme/inbound/orders 2026-11-18.csv", MAJOR),
+    ("pending_files", "file /srv/mft/globex/inbound/ship-5521.edi", MAJOR),
+    # acme fetched its November report from recovery; that line was lost when the drill's history
+    # was merged into production's log, so production would send the report again
+    ("transfer_ledger", "download /srv/mft/acme/outbound/report-2026-11.pdf", CRITICAL),
 }
 
 
@@ -215,6 +235,22 @@ def test_comparing_the_snapshots_gives_exactly_the_seeded_drift(inventory, sides
     found = {(record.area, record.item, record.severity)
              for area in AREAS for record in _compare(pair, area, *sides)}
     assert sorted(found) == sorted(SEEDED)
+
+
+def test_failing_back_with_recovery_as_the_reference_gives_exactly_the_seeded_drift(inventory, sides):
+    """The failback areas are checked only in the failback direction: judged here explicitly."""
+    pair = inventory.pair("mft-eu")
+    assert all(REGISTRY[area].directions == {"failback"} for area in FAILBACK_AREAS)
+    found = {(record.area, record.item, record.severity)
+             for area in FAILBACK_AREAS for record in _compare(pair, area, *sides)}
+    assert sorted(found) == sorted(SEEDED_FAILBACK)
+
+
+def test_the_failback_areas_read_recovery_and_production_only_for_the_ledger(sides):
+    production, recovery = sides
+    assert {area: production.areas[area]["status"] for area in FAILBACK_AREAS} == dict.fromkeys(FAILBACK_AREAS, "ok")
+    assert production.data("active_transfers") == production.data("pending_files") == {}
+    assert production.data("transfer_ledger")["transfers"] and recovery.data("pending_files")["files"]
 
 
 def test_every_area_has_seeded_drift_the_core_areas_of_several_severities():

@@ -1,0 +1,1 @@
+"""Product adapters and parsers for the MFT areas (ProFTPD, SFTPGo, generic)."""
