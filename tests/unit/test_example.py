@@ -170,6 +170,12 @@ def test_the_example_inventory_loads_with_its_snapshot_pair(inventory):
     assert pair.keys.ssh_hostkeys.ports == [2222]
 
 
+def test_the_failback_pair_is_the_same_hosts_checked_the_other_way(inventory):
+    takeover, failback = inventory.pair("mft-eu"), inventory.pair("mft-eu-failback")
+    assert (takeover.direction, failback.direction) == ("takeover", "failback")
+    assert failback.model_dump(exclude={"name", "direction"}) == takeover.model_dump(exclude={"name", "direction"})
+
+
 def test_snapshots_are_exactly_what_build_py_makes_of_raw(tmp_path):
     written = _build_module().build(tmp_path)
     assert sorted(path.name for path in written) == ["mft-eu.production.json", "mft-eu.recovery.json"]
