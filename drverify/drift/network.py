@@ -203,6 +203,20 @@ class _Listener:
         return ", ".join(sorted(self.processes)) or "a process"
 
 
+def _port_ranges(entries: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+    """``tcp/2222`` and ``udp/32768-60999`` as (low, high) ranges per protocol."""
+    ranges: dict[str, list[tuple[int, int]]] = {}
+    for entry in entries:
+        proto, _, ports = entry.partition("/")
+        low, _, high = ports.partition("-")
+        ranges.setdefault(proto, []).append((int(low), int(high or low)))
+    return ranges
+
+
+def _in_ranges(listener: Mapping[str, Any], ranges: Mapping[str, list[tuple[int, int]]]) -> bool:
+    return any(low <= listener["port"] <= high for low, high in ranges.get(listener["proto"], ()))
+
+
 def _ephemeral(listener: Mapping[str, Any], ports: Iterable[int] | None) -> bool:
     low, high = ports or (0, -1)
     return listener["proto"] == "udp" and low <= listener["port"] <= high
@@ -211,11 +225,11 @@ def _ephemeral(listener: Mapping[str, Any], ports: Iterable[int] | None) -> bool
 def _listeners(facts: Mapping[str, Any], policy: NetworkPolicy,
                translate: Translation | None = None) -> dict[str, _Listener]:
     found: dict[str, _Listener] = {}
-    ignored = set(policy.ignore_listeners)
+    ignored = _port_ranges(policy.ignore_listeners)
     for listener in facts["listeners"]:
         name = f"{listener['proto']}/{listener['port']}"
         address = listener["address"]
-        if name in ignored or _ephemeral(listener, facts.get("ephemeral_ports")):
+        if _in_ranges(listener, ignored) or _ephemeral(listener, facts.get("ephemeral_ports")):
             continue
         if _link_local(address):
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -110,8 +110,8 @@ class SizingPolicy(Strict):
 
 class NetworkPolicy(Strict):
     ignore_interfaces: list[str] = ["lo"]
-    #: listeners not compared, as ``tcp/2222`` or ``udp/68``
-    ignore_listeners: list[str] = []
+    #: listeners not compared, as ``tcp/2222``, ``udp/68`` or a range ``tcp/32768-60999``
+    ignore_listeners: list[Annotated[str, Field(pattern=r"^(tcp|udp)/\d{1,5}(-\d{1,5})?$")]] = []
 
 
 class FirewallPolicy(Strict):
