@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 
 from drverify.errors import InventoryError
-from drverify.inventory.shown import cut, escaped
+from drverify.inventory.shown import KEY_LIMIT, cut, escaped
 
 #: an inventory of hundreds of pairs is a few hundred kilobytes
 MAX_BYTES = 4 * 1024 * 1024
@@ -38,7 +38,7 @@ def expand_user(path: Path) -> Path:
         return path.expanduser()
     except RuntimeError:
         raise InventoryError(f"{escaped(str(path))}: cannot read the inventory: "
-                             f"{cut(path.parts[0], 60)} names no user of this machine") from None
+                             f"{cut(path.parts[0], KEY_LIMIT)} names no user of this machine") from None
 
 
 def _read_bytes(path: Path) -> bytes:
