@@ -14,6 +14,8 @@ from pydantic import (
     model_validator,
 )
 
+from drverify.inventory.shown import KEY_LIMIT, quoted
+
 Name = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")]
 Port = Annotated[int, Field(ge=1, le=65535)]
 
@@ -25,13 +27,19 @@ class Strict(BaseModel):
 
 
 def resolve_path(value: Path | None, info: ValidationInfo) -> Path | None:
-    """Paths in an inventory are relative to the inventory file, as a reader expects."""
+    """Paths in an inventory are relative to the inventory file, as a reader expects; ``~`` and
+    ``~user`` are expanded as the shell would."""
     if value is None:
         return None
+    if not str(value).isprintable():
+        raise ValueError(f"expected a path without control characters (got {quoted(str(value))})")
     base = (info.context or {}).get("base_dir")
-    value = value.expanduser()
+    try:
+        value = value.expanduser()
+    except RuntimeError:
+        raise ValueError(f"expected a path, ~/PATH or ~USER/PATH for a user of this machine "
+                         f"({quoted(value.parts[0], KEY_LIMIT)} names no user here)") from None
     return value if value.is_absolute() or base is None else (Path(base) / value)
-
 
 
 class SecretRef(Strict):

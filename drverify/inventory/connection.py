@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote
 
+from drverify.inventory.shown import KEY_LIMIT, cut, quoted
+
 #: pytest-testinfra backends a host may be reached through (``pytest-testinfra`` connection strings).
 BACKENDS = ("ssh", "safe-ssh", "paramiko", "local", "ansible", "docker", "podman", "kubectl",
             "openshift", "winrm", "salt", "lxc", "chroot")
@@ -38,6 +40,10 @@ _BACKEND_PARAMETERS = {
     "openshift": ("namespace", "container", "kubeconfig"),
     "winrm": ("ssl", "no_ssl", "no_verify_ssl", "read_timeout_sec", "operation_timeout_sec"),
 }
+
+
+#: never part of a host or user name; each means something to a shell
+_SHELL_CHARACTERS = frozenset(";&|$`'\"<>(){}[]*?!\\")
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,7 @@ def _check_query(scheme: str, query: str) -> None:
 
 def _shown(key: str) -> str:
     """A parameter name as the one-line message can show it."""
-    return key if key.isprintable() else repr(key)[1:-1]
+    return cut(key, KEY_LIMIT)
 
 
 def _backend_parameters(scheme: str) -> str:
@@ -113,12 +119,13 @@ def _split_port(hostport: str) -> tuple[str, int | None]:
 
 def _port(text: str) -> int:
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise ValueError(f"expected a port from 1 to 65535 after the host (got {text!r})")
+        raise ValueError(f"expected a port from 1 to 65535 after the host (got {quoted(text)})")
     return int(text)
 
 
 def _check_name(part: str, value: str | None) -> None:
-    """No option injection (``-oProxyCommand=...``) and nothing that splits a command line."""
+    """No option injection (``-oProxyCommand=...``), nothing that splits a command line, nothing
+    a shell would interpret were the name ever to reach one (``$(...)``, ``;``, backquotes)."""
     if not value:
         return
     for text in (value, unquote(value)):  # testinfra's backends unquote %XX
@@ -126,3 +133,6 @@ def _check_name(part: str, value: str | None) -> None:
             raise ValueError(f"a {part} may not start with '-' (it would read as a command-line option)")
         if any(char.isspace() or unicodedata.category(char) == "Cc" for char in text):
             raise ValueError(f"a {part} may not hold whitespace or control characters")
+        shell = sorted(set(text) & _SHELL_CHARACTERS)
+        if shell:
+            raise ValueError(f"a {part} may not hold characters a shell would read ({''.join(shell)})")

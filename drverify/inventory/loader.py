@@ -7,15 +7,23 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from yaml.reader import ReaderError
 
 from drverify.errors import InventoryError
+from drverify.inventory import yamlsafe
+from drverify.inventory.base import SecretRef
 from drverify.inventory.model import HostSpec, Inventory, Pair, SshOptions
+from drverify.inventory.shown import KEY_LIMIT, cut, escaped, secret_key, shown
+from drverify.inventory.source import expand_user, read_text
+
+#: the most characters of a message from a validator or from YAML (its values are cut already)
+_PROBLEM_LIMIT = 240
 
 
 def load_inventory(path: str | Path) -> Inventory:
     """Read ``path``; raise :class:`InventoryError` with a one-line reason if it is unusable."""
-    path = Path(path)
-    raw = _read_yaml(path)
+    path = expand_user(Path(path))
+    raw = _parse_yaml(path, read_text(path))
     context = {"base_dir": path.resolve().parent}
     try:
         Inventory.model_validate(raw, context=context)
@@ -38,24 +46,36 @@ def _set_fields(model: BaseModel | None) -> dict[str, Any]:
     return {} if model is None else model.model_dump(exclude_unset=True)
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def _parse_yaml(path: Path, text: str) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InventoryError(f"{path}: cannot read the inventory: {error.strerror}") from None
-    try:
-        raw = yaml.safe_load(text)
+        raw = yamlsafe.load(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise InventoryError(f"{where}: not valid YAML: {problem}") from None
+        raise InventoryError(_describe_yaml_error(path, text, error)) from None
     if not isinstance(raw, dict):
-        raise InventoryError(f"{path}: expected a mapping with a 'pairs' list at the top level")
+        raise InventoryError(f"{escaped(str(path))}: expected a mapping with a 'pairs' list at the top level")
     if not isinstance(raw.get("pairs"), list):
-        raise InventoryError(f"{path}: pairs: expected a list of pairs (each with name, "
+        raise InventoryError(f"{escaped(str(path))}: pairs: expected a list of pairs (each with name, "
                              "production and recovery)")
     return raw
+
+
+def _describe_yaml_error(path: Path, text: str, error: yaml.YAMLError) -> str:
+    """``FILE:LINE:COLUMN: not valid YAML: PROBLEM``; a construct the loader refuses says why by
+    itself, at its line or at its key path."""
+    where = escaped(str(path))
+    if isinstance(error, yamlsafe.InventoryYamlError) and error.key is not None:
+        return f"{where}: {error.key}: {error.problem}"
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        where += f":{error.problem_mark.line + 1}:{error.problem_mark.column + 1}"
+    elif isinstance(error, ReaderError):  # a character YAML refuses: marked by offset only
+        line, column = text.count("\n", 0, error.position) + 1, error.position - text.rfind("\n", 0, error.position)
+        where += f":{line}:{column}"
+    if isinstance(error, yamlsafe.InventoryYamlError):
+        return f"{where}: {error.problem}"
+    problem = (error.problem if isinstance(error, yaml.MarkedYAMLError) else None) or str(error).splitlines()[0]
+    if problem.startswith("but ") and isinstance(error, yaml.MarkedYAMLError) and error.context:
+        problem = f"{error.context}, {problem}"  # "expected a single document..., but found another"
+    return f"{where}: not valid YAML: {cut(problem, _PROBLEM_LIMIT)}"
 
 
 def _deep_merge(base: dict[str, Any], override: Any) -> Any:
@@ -79,20 +99,27 @@ def describe_validation_error(path: Path, raw: dict[str, Any], error: Validation
         allowed = _allowed_keys(first["loc"][:-1])
         if allowed:
             expected += f" (expected one of: {', '.join(allowed)})"
-    return f"{path}: {location}: {expected}{more}"
+    return f"{escaped(str(path))}: {location}: {expected}{more}"
+
+
+def _models_along(loc: tuple[Any, ...]) -> list[type[BaseModel]]:
+    """The models met walking the schema's annotations down ``loc``, the inventory first."""
+    models: list[type[BaseModel]] = [Inventory]
+    for key in loc:
+        if isinstance(key, int):
+            continue
+        field = models[-1].model_fields.get(key)
+        model = _model_in(field.annotation) if field is not None else None
+        if model is None:
+            break
+        models.append(model)
+    return models
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
-    """The keys the model at ``loc`` accepts, found by walking the schema's annotations."""
-    model: Any = Inventory
-    for key in loc:
-        if isinstance(key, int) or not (isinstance(model, type) and issubclass(model, BaseModel)):
-            continue
-        field = model.model_fields.get(key)
-        if field is None:
-            return []
-        model = _model_in(field.annotation)
-    return list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
+    """The keys the model at ``loc`` accepts (none if ``loc`` leads outside the schema)."""
+    models = _models_along(loc)
+    return list(models[-1].model_fields) if len(models) == 1 + sum(not isinstance(key, int) for key in loc) else []
 
 
 def _model_in(annotation: Any) -> Any:
@@ -106,19 +133,33 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
+def _secret(loc: tuple[Any, ...]) -> bool:
+    """Whether the value at ``loc`` could be a secret: under a key named like one, or a SecretRef."""
+    return any(secret_key(key) for key in loc if isinstance(key, str)) or SecretRef in _models_along(loc)
+
+
+#: entries of pydantic's error locations that name a validator, not a key of the inventory
+_VALIDATOR_STEPS = ("function-after[_from_string(), HostSpec]", "str")
+
+
 def _key_path(raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    """``pairs[0](eu).production.ssh``: keys cut and escaped; nothing shown below a secret's key."""
     parts: list[str] = []
     node: Any = raw
+    under_secret = False
     for key in loc:
+        if under_secret and key not in SecretRef.model_fields:
+            break  # a key typed inside a secret's mapping could be the secret itself
         if isinstance(key, int):
             name = node[key].get("name") if isinstance(node, list) and key < len(node) and isinstance(node[key], dict) else None
-            parts.append(f"[{key}]" + (f"({name})" if name else ""))
-        elif key in ("function-after[_from_string(), HostSpec]", "str"):
+            parts.append(f"[{key}]" + (f"({cut(str(name), KEY_LIMIT)})" if name else ""))
+        elif key in _VALIDATOR_STEPS:
             continue
         elif key == "host" and isinstance(node, str):
             continue  # a host written as a plain string: the error is about that string
         else:
-            parts.append(("." if parts else "") + str(key))
+            parts.append(("." if parts else "") + cut(str(key), KEY_LIMIT))
+            under_secret = under_secret or secret_key(key)
         node = node[key] if isinstance(node, (dict, list)) and _has(node, key) else None
     return "".join(parts) or "(top level)"
 
@@ -127,18 +168,12 @@ def _has(node: dict[str, Any] | list[Any], key: Any) -> bool:
     return key in node if isinstance(node, dict) else isinstance(key, int) and key < len(node)
 
 
-#: keys whose values are never echoed in an error message, in case a secret was typed there
-_SECRET_KEYS = ("password", "credentials", "secret")
-
-
 def _expectation(error: dict[str, Any]) -> str:
     kind, message = error["type"], error["msg"]
-    secret = any(word in str(key) for key in error["loc"] for word in _SECRET_KEYS)
     if kind == "extra_forbidden":
         return "unknown key"
     if kind == "missing":
         return "required key is missing"
     if kind in ("value_error", "assertion_error"):
-        return message.removeprefix("Value error, ")
-    shown = "(value hidden)" if secret else f"(got {error.get('input')!r})"
-    return f"{message[0].lower()}{message[1:]} {shown}"
+        return cut(message.removeprefix("Value error, "), _PROBLEM_LIMIT)
+    return f"{message[0].lower()}{message[1:]} {shown(error.get('input'), secret=_secret(error['loc']))}"

@@ -19,6 +19,7 @@ from drverify.inventory.connection import parse_connection_string
 from drverify.inventory.keys import KeyChecks
 from drverify.inventory.mft import LoadBalancerChecks, MftChecks
 from drverify.inventory.network import NetworkChecks
+from drverify.inventory.shown import quoted
 from drverify.inventory.translate import Translation
 
 #: the two sides of every pair, in report order
@@ -159,7 +160,7 @@ class PairFields(Strict):
         for source, target in mapping.items():
             problem = translation_problem(str(source), str(target))
             if problem:
-                raise ValueError(f"{source} -> {target}: {problem}")
+                raise ValueError(f"{quoted(str(source))} -> {quoted(str(target))}: {problem}")
         return mapping
 
 
@@ -180,6 +181,9 @@ _PLURAL = {"address": "addresses", "network": "networks", "name": "names",
 def translation_problem(source: str, target: str) -> str | None:
     """Why a translation entry cannot work, or None: both sides must be of one kind (address,
     network of the same prefix length, or name), or mapped values would fall outside the target."""
+    if any(not text.strip() or text != text.strip() or not text.isprintable() for text in (source, target)):
+        return ("expected an address, network or name on both sides, without surrounding spaces or "
+                "control characters (an empty name would match at every word boundary)")
     kinds = [_kind(source), _kind(target)]
     if kinds[0][0] != kinds[1][0]:
         return f"expected both sides to be {_PLURAL[kinds[0][0]]} (got {kinds[0][0]} and {kinds[1][0]})"
@@ -237,7 +241,7 @@ class Inventory(Strict):
         seen: set[str] = set()
         for pair in pairs:
             if pair.name in seen:
-                raise ValueError(f"pair names must be unique: {pair.name!r} appears twice")
+                raise ValueError(f"pair names must be unique: {quoted(pair.name)} appears twice")
             seen.add(pair.name)
         return pairs
 

@@ -1,11 +1,14 @@
 """The inventory loader: valid files load with defaults merged; every mistake is one clear line."""
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import yaml
 
 from drverify.errors import InventoryError
-from drverify.inventory import HostSpec, load_inventory, ssh_options
+from drverify.inventory import HostSpec, load_inventory, shown, ssh_options, yamlsafe
 from drverify.inventory.connection import Destination, parse_connection_string
 
 VALID = """\
@@ -165,6 +168,9 @@ def test_translations_that_cannot_work_are_refused(tmp_path, source, target, exp
         ("'ssh://root@mft prod'", "production: a host may not hold whitespace or control characters"),
         ('"ssh://ro\\tot@h"', "production: a user may not hold whitespace or control characters"),
         ('"ssh://h\\x07"', "production: a host may not hold whitespace or control characters"),
+        ("'ssh://h;touch${IFS}x'", "production: a host may not hold characters a shell would read ($;{})"),
+        ("'ssh://`id`@h'", "production: a user may not hold characters a shell would read (`)"),
+        ("ssh://h%7Cid", "production: a host may not hold characters a shell would read (|)"),
         ("ssh://h:70000", "expected a port from 1 to 65535 after the host (got '70000')"),
         ("ssh://2001:db8::1", "expected an IPv6 address in brackets"),
         ("ssh://h/srv", "expected ssh://[user@]host[:port] with nothing after the host"),
@@ -196,3 +202,215 @@ def test_connection_strings_drverify_reads(host, scheme, user, address, port):
     spec = HostSpec.model_validate(host)
     assert spec.host == host
     assert parse_connection_string(host) == Destination(host, scheme, address, user, port)
+
+
+# --- hostile and broken files (issue 8): one line naming the file, the key, what was expected ---
+
+PAIR = "pairs:\n  - name: a\n    production: ssh://x\n    recovery: ssh://y\n"
+BOMB = ('a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+        + "".join(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+                  for previous, name in zip("abcde", "bcdef"))
+        + "pairs: [*f]\n")
+
+
+def refused(path: Path) -> str:
+    """The one-line message loading ``path`` gives (it must be one line)."""
+    with pytest.raises(InventoryError) as caught:
+        load_inventory(path)
+    message = str(caught.value)
+    assert "\n" not in message and message.isprintable(), message
+    return message
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("pairs:\n  - name: café\n".encode("latin-1"), ":2:14: expected UTF-8 text (got byte 0xe9, as in Latin-1"),
+        (PAIR.encode("utf-16"), ": expected UTF-8 text (got UTF-16 with a byte-order mark): save the file as UTF-8"),
+        (PAIR.encode("utf-16-le"), ": expected UTF-8 text (got UTF-16 text)"),
+        (PAIR.encode("utf-16-be"), ": expected UTF-8 text (got UTF-16 text)"),
+        (PAIR.encode("utf-32"), ": expected UTF-8 text (got UTF-32 with a byte-order mark)"),
+        (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03pairs", ": expected UTF-8 text (got binary data)"),
+        (bytes(range(128, 256)), ":1:1: expected UTF-8 text (got byte 0x80"),
+        (b"pairs:\n  - name: a\x1b]0;TITLE\x07\n", ":2:12: not valid YAML: unacceptable character #x001b"),
+    ],
+    ids=["latin-1", "utf-16-bom", "utf-16-le", "utf-16-be", "utf-32-bom", "gzip", "binary", "escape"],
+)
+def test_text_that_is_not_utf8_yaml_is_refused_with_its_position(tmp_path, data, expected):
+    path = tmp_path / "inventory.yaml"
+    path.write_bytes(data)
+    assert refused(path).startswith(f"{path}{expected}")
+
+
+def test_utf8_with_a_byte_order_mark_loads(tmp_path):
+    path = tmp_path / "inventory.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + PAIR.encode())
+    assert load_inventory(path).pairs[0].name == "a"
+
+
+def test_special_files_are_refused_without_blocking_or_reading_forever(tmp_path):
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    large = tmp_path / "large.yaml"
+    with large.open("wb") as file:
+        file.truncate(5 * 1024 * 1024)  # sparse: no disk used
+    cases = {tmp_path: "a directory", fifo: "a FIFO", Path("/dev/zero"): "a character device",
+             Path("/dev/null"): "a character device"}
+    with ThreadPoolExecutor(1) as pool:  # a FIFO opened for reading would block: never wait forever
+        messages = pool.submit(lambda: [refused(path) for path in cases]).result(timeout=30)
+    assert messages == [f"{path}: expected an inventory file (got {kind})" for path, kind in cases.items()]
+    assert refused(large) == f"{large}: expected an inventory of at most 4 MiB (got a larger file)"
+
+
+def test_an_inventory_path_under_an_unknown_home_is_one_line():
+    assert refused(Path("~nosuchuser/inventory.yaml")) == (
+        "~nosuchuser/inventory.yaml: cannot read the inventory: ~nosuchuser names no user of this machine")
+
+
+@pytest.mark.parametrize(
+    ("fragment", "key"),
+    [
+        ("production: {snapshot: ~nosuchuser/p.json}", "pairs[0](a).production.snapshot"),
+        ("ssh: {identity_file: ~nosuchuser/.ssh/id_ed25519}", "pairs[0](a).ssh.identity_file"),
+        ("ssh: {config: ~nosuchuser/ssh_config}", "pairs[0](a).ssh.config"),
+        ("keys: {tls: {ca_bundle: ~nosuchuser/ca.pem}}", "pairs[0](a).keys.tls.ca_bundle"),
+        ("network: {ldap: {password: {file: ~nosuchuser/pw}}}", "pairs[0](a).network.ldap.password.file"),
+    ],
+)
+def test_paths_under_an_unknown_home_name_their_key(tmp_path, fragment, key):
+    base = "pairs:\n  - name: a\n    production: ssh://x\n    recovery: ssh://y\n"
+    text = base.replace("    production: ssh://x\n", "") if fragment.startswith("production") else base
+    path = write(tmp_path, text + f"    {fragment}\n")
+    assert refused(path) == (f"{path}: {key}: expected a path, ~/PATH or ~USER/PATH for a user of this "
+                             "machine ('~nosuchuser' names no user here)")
+
+
+def test_paths_with_control_characters_are_refused(tmp_path):
+    path = write(tmp_path, PAIR.replace("ssh://x", '{snapshot: "p\\0\\e[2J.json"}'))
+    assert refused(path) == (f"{path}: pairs[0](a).production.snapshot: expected a path without control "
+                             "characters (got 'p\\x00\\x1b[2J.json')")
+
+
+LOADERS = [yamlsafe.PythonInventoryLoader] + ([yamlsafe.CInventoryLoader] if yaml.__with_libyaml__ else [])
+
+
+@pytest.mark.parametrize("loader", LOADERS, ids=lambda loader: loader.__name__)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (BOMB, "YAML aliases repeat more than 100000 values (an alias bomb?)"),
+        ("a: &a x\nb: [" + ", ".join(["*a"] * 1001) + "]\n", "more than 1000 YAML aliases"),
+        ("a: &a [*a]\n", "an alias refers to the mapping or list it is in"),
+        ("a: &a {<<: *a}\n", "an alias refers to the mapping or list it is in"),
+        ("a: " + "[" * 65 + "]" * 65 + "\n", "mappings and lists nested more than 64 levels deep"),
+        ("".join(f"{' ' * level}k{level}:\n" for level in range(70)), "nested more than 64 levels deep"),
+        ("a: &a " + "[" * 40 + "]" * 40 + "\nb: " + "[" * 30 + "*a" + "]" * 30 + "\n", "nested more than 64"),
+        ("a: b: c", "mapping values are not allowed here"),
+        ("a: !!python/object/apply:os.system ['true']", "could not determine a constructor for the tag"),
+        ("a: 2020-13-45", "cannot read this value as a YAML timestamp (month must be in 1..12)"),
+        ("a: !!bool maybe", "cannot read this value as a YAML bool"),
+        ("a: !!int hunter2", "cannot read this value as a YAML int (invalid literal for int() with base 10)"),
+        ("a: 1" + "0" * 5000, "cannot read this value as a YAML int (Exceeds the limit (4300 digits)"),
+    ],
+    ids=["bomb", "aliases", "recursive", "recursive-merge", "flow-depth", "block-depth", "alias-depth",
+         "syntax", "python-tag", "timestamp", "bool", "int", "digits"],
+)
+def test_yaml_constructs_an_inventory_never_needs_are_refused(loader, text, expected):
+    with pytest.raises(yaml.MarkedYAMLError) as caught:
+        yamlsafe.load(text, loader)
+    assert expected in caught.value.problem and "hunter2" not in caught.value.problem
+
+
+def test_nesting_far_past_the_limit_is_refused_without_recursion_error(tmp_path):
+    path = write(tmp_path, "pairs: " + "[" * 20000 + "]" * 20000 + "\n")
+    assert refused(path) == f"{path}:1:71: mappings and lists nested more than 64 levels deep: expected an inventory"
+
+
+def test_an_alias_bomb_is_refused_in_one_short_line(tmp_path):
+    path = write(tmp_path, BOMB)
+    assert len(BOMB) < 600
+    assert refused(path) == (f"{path}:6:8: YAML aliases repeat more than 100000 values (an alias bomb?): "
+                             "expected an anchor used a few times")
+
+
+def test_anchors_aliases_and_merges_within_limits_load(tmp_path):
+    text = ("pairs:\n"
+            "  - &eu {name: eu, production: ssh://x, recovery: ssh://y, ssh: &ssh {known_hosts: kh}}\n"
+            "  - {<<: *eu, name: us, recovery: ssh://z}\n"  # merged keys are overridden, not duplicates
+            "  - {name: asia, production: ssh://p, recovery: ssh://q, ssh: *ssh}\n")
+    eu, us, asia = load_inventory(write(tmp_path, text)).pairs
+    assert (us.name, us.production.host, us.recovery.host) == ("us", "ssh://x", "ssh://z")
+    assert eu.ssh == us.ssh == asia.ssh and asia.ssh.known_hosts == tmp_path / "kh"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (PAIR + "pairs: [{name: b, production: ssh://x, recovery: ssh://y}]\n",
+         "pairs: key given twice (lines 1 and 5)"),
+        (PAIR + "    production: ssh://z\n", "pairs[0](a).production: key given twice (lines 3 and 5)"),
+        (PAIR + "    translate:\n      mft-prod: mft-dr\n      mft-prod: mft-dr2\n",
+         "pairs[0](a).translate.mft-prod: key given twice (lines 6 and 7)"),
+        ("pairs: [{name: a, production: ssh://x, recovery: ssh://y, sudo: true, sudo: false}]\n",
+         "pairs[0](a).sudo: key given twice (line 1, columns 59 and 71)"),
+        (PAIR + "    policies: {disks: {mounts: {1: equal, 1.0: at_least}}}\n",
+         "pairs[0](a).policies.disks.mounts.1.0: key given twice (line 5, columns 33 and 43)"),
+    ],
+    ids=["whole-pair-list", "pair-key", "translate", "flow", "equal-numbers"],
+)
+def test_duplicate_keys_are_refused_naming_both_lines(tmp_path, text, expected):
+    path = write(tmp_path, text)
+    assert refused(path) == f"{path}: {expected}: expected each key once (YAML would silently keep only the last)"
+
+
+@pytest.mark.parametrize(
+    ("translate", "shown"),
+    [("{'': mft-dr}", "'' -> 'mft-dr'"), ("{'  ': mft-dr}", "'  ' -> 'mft-dr'"),
+     ("{mft-prod: ''}", "'mft-prod' -> ''"), ("{' mft-prod': mft-dr}", "' mft-prod' -> 'mft-dr'"),
+     ('{"mft\\nprod": mft-dr}', "'mft\\nprod' -> 'mft-dr'")],
+)
+def test_empty_or_blank_translations_are_refused(tmp_path, translate, shown):
+    path = write(tmp_path, PAIR + f"    translate: {translate}\n")
+    assert refused(path) == (f"{path}: pairs[0](a).translate: {shown}: expected an address, network or name "
+                             "on both sides, without surrounding spaces or control characters (an empty name "
+                             "would match at every word boundary)")
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "network: {ldap: {bind_dn: {pass: hunter2}}}",
+        "network: {ldap: {password: {env: LDAP_PW, hunter2: x}}}",
+        "network: {ldap: {password: {file: [hunter2]}}}",
+        "network: {egress: {credentials: hunter2}}",
+        "keys: {certificates: {pkcs12_password: [hunter2]}}",
+        "keys: {certificates: {keys: '-----BEGIN OPENSSH PRIVATE KEY----- hunter2'}}",
+        "ssh: {identity_file: {key: hunter2}}",
+        "ssh: {connect_timeout: {token: hunter2}}",
+    ],
+)
+def test_values_that_could_be_secrets_are_never_echoed(tmp_path, fragment):
+    message = refused(write(tmp_path, PAIR + f"    {fragment}\n"))
+    assert "hunter2" not in message and message.startswith(f"{tmp_path}/inventory.yaml: pairs[0](a).")
+    assert "(value hidden)" in message or "(got a mapping)" in message or "unknown key" in message
+
+
+def test_echoed_values_are_cut_and_escaped(tmp_path):
+    long = "x" * 5000
+    message = refused(write(tmp_path, PAIR + f"    sudo: {long}\n"))
+    assert message.endswith(f"(got '{'x' * 118}…)") and len(message) < 300
+    message = refused(write(tmp_path, PAIR.replace("name: a", 'name: "a\\e]0;TITLE\\a\\e[2J"')))
+    assert "(got 'a\\x1b]0;TITLE\\x07\\x1b[2J')" in message and "pairs[0](a\\x1b]0;TITLE\\x07\\x1b[2J).name" in message
+    message = refused(write(tmp_path, PAIR + f"    {'k' * 1000}: 1\n"))  # YAML's longest plain key
+    assert f"pairs[0](a).{'k' * 59}…: unknown key" in message and len(message) < 400
+
+
+@pytest.mark.parametrize(
+    ("key", "secret"),
+    [("password", True), ("pkcs12_password", True), ("credentials", True), ("token", True),
+     ("api_key", True), ("key", True), ("private_key_file", True), ("pass", True),
+     ("ssh_key", True), ("keys", False), ("ssh_hostkeys", False), ("known_hosts", False), ("key_path", False),
+     ("strict_host_key_checking", False), ("bind_dn", False), ("name", False)],
+)
+def test_secret_key_names(key, secret):
+    assert shown.secret_key(key) is secret
