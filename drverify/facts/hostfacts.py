@@ -100,15 +100,16 @@ def load_snapshot(path: Path, pair: str, role: str) -> HostFacts:
 
     A file that cannot be a snapshot of ``role`` at all (not a regular file, too large, not
     JSON, another schema, another role, no usable collection time) raises
-    :class:`FactsUnavailable` naming the file and the cause. An area whose facts break their
-    schema is unverified, with the key path and what was expected; the other areas are used.
+    :class:`FactsUnavailable` with the cause; the collector makes every area of that side
+    unverified with it, and :meth:`HostFacts.data` names the file. An area whose facts break
+    their schema is unverified, with the key path and what was expected; the others are used.
     """
     label = f"snapshot:{path}"
     try:
         document = loads_strict(read_snapshot_text(path))
         collected_at = check_header(document, role)
     except Unreadable as error:
-        raise FactsUnavailable(f"{role} {label}: {error}") from None
+        raise FactsUnavailable(str(error)) from None
     facts = HostFacts(pair=pair, role=role, label=label, collected_at=collected_at, source="snapshot")
     for area, entry in document["areas"].items():
         problem = check_area(area, entry)

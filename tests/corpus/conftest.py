@@ -141,6 +141,14 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Batch:
                  outcome["returncode"], outcome["output"], text, directory / "report.html")
 
 
+@pytest.fixture
+def checks(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A pytester dir holding a copy of checks/ and a conftest that loads the plugin (for the
+    few cases that need a run of their own)."""
+    _project(pytester.path)
+    return pytester
+
+
 def _chromium_helper() -> Any:
     """tests/plugin/test_html_report.py's ``dump_dom`` and ``CHROMIUM``: one way to drive it."""
     path = REPO / "tests" / "plugin" / "test_html_report.py"

@@ -256,7 +256,7 @@ def test_a_fifo_is_refused_without_blocking(tmp_path):
     os.mkfifo(tmp_path / "p.json")
     reasons = []
     _finishes(lambda: reasons.append(_unusable(tmp_path / "p.json")))
-    assert reasons == [f"production snapshot:{tmp_path / 'p.json'}: the snapshot is a FIFO, not a regular file"]
+    assert reasons == ["the snapshot is a FIFO, not a regular file"]
 
 
 def test_a_device_is_refused_without_reading_it(tmp_path):
@@ -295,7 +295,7 @@ def test_a_file_over_the_size_cap_is_refused_unread(tmp_path):
 ])
 def test_text_that_is_no_strict_json_is_refused(tmp_path, content, reason):
     (tmp_path / "p.json").write_bytes(content)
-    assert _unusable(tmp_path / "p.json").startswith(f"production snapshot:{tmp_path / 'p.json'}: {reason}")
+    assert _unusable(tmp_path / "p.json").startswith(reason)
 
 
 def test_a_missing_file_says_so(tmp_path):
