@@ -55,8 +55,6 @@ Name = _string(MAX_NAME, NO_CONTROL)
 Text = _string(MAX_TEXT, NO_CONTROL_BUT_TAB_NEWLINE)
 #: one firewall rule: a tab allowed (inside an iptables comment), no newline
 Rule = _string(MAX_RULE, NO_CONTROL_BUT_TAB)
-#: a port number as a mapping key (``"443"``): compared and sorted as an integer
-PortKey = Annotated[str, Strict(), StringConstraints(pattern=r"^[0-9]{1,5}$")]
 
 V = TypeVar("V")
 #: a mapping keyed by :data:`Name`, of bounded size
@@ -69,6 +67,15 @@ def refuse(kind: str, expected: str, value: Any) -> PydanticCustomError:
     """A schema error saying what was ``expected``; the message formatter adds the value it got.
     Neither goes into the error's template, so no host text is ever formatted as one."""
     return PydanticCustomError(kind, "{expected}", {"expected": expected, "got": value})
+
+def _port_key(text: str) -> str:
+    if int(text) > 65535:
+        raise refuse("port", "expected a port number", text)
+    return text
+
+
+#: a port number as a mapping key (``"443"``): compared and sorted as an integer
+PortKey = Annotated[str, Strict(), StringConstraints(pattern=r"^[0-9]{1,5}$"), AfterValidator(_port_key)]
 
 
 def _whole(highest: int, expected: str) -> Callable[[Any], int]:
