@@ -16,8 +16,8 @@ from typing import Any
 
 from drverify import __version__
 from drverify.errors import FactsUnavailable
-
-SCHEMA = 1
+from drverify.facts.schemas import SCHEMA, check_area, check_header
+from drverify.facts.snapshot_file import Unreadable, loads_strict, read_snapshot_text
 
 
 def now_iso() -> str:
@@ -96,38 +96,25 @@ def save_snapshot(facts: HostFacts, directory: Path) -> Path:
 
 
 def load_snapshot(path: Path, pair: str, role: str) -> HostFacts:
-    """A snapshot as :class:`HostFacts`; an unreadable one raises :class:`FactsUnavailable`."""
+    """A snapshot as :class:`HostFacts`, each area checked against its schema.
+
+    A file that cannot be a snapshot of ``role`` at all (not a regular file, too large, not
+    JSON, another schema, another role, no usable collection time) raises
+    :class:`FactsUnavailable` with the cause; the collector makes every area of that side
+    unverified with it, and :meth:`HostFacts.data` names the file. An area whose facts break
+    their schema is unverified, with the key path and what was expected; the others are used.
+    """
     label = f"snapshot:{path}"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise FactsUnavailable(f"{role} {label}: cannot read the snapshot: {error.strerror}") from None
-    except ValueError as error:
-        raise FactsUnavailable(f"{role} {label}: the snapshot is not valid JSON: {error}") from None
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise FactsUnavailable(
-            f"{role} {label}: unsupported snapshot schema {data.get('schema') if isinstance(data, dict) else None!r}"
-            f" (this drverify reads schema {SCHEMA})"
-        )
-    try:
-        facts = HostFacts(pair=pair, role=role, label=label, collected_at=_aware(data["collected_at"]),
-                          source="snapshot", areas=dict(data["areas"]))
-    except (KeyError, TypeError) as error:
-        raise FactsUnavailable(f"{role} {label}: the snapshot lacks {error}") from None
-    except ValueError as error:
-        raise FactsUnavailable(f"{role} {label}: {error}") from None
-    if data.get("role") not in (None, role):
-        raise FactsUnavailable(f"{role} {label}: this snapshot is of the {data['role']} host"
-                               f" (of pair {data.get('pair')!r}), not of {role}")
+        document = loads_strict(read_snapshot_text(path))
+        collected_at = check_header(document, role)
+    except Unreadable as error:
+        raise FactsUnavailable(str(error)) from None
+    facts = HostFacts(pair=pair, role=role, label=label, collected_at=collected_at, source="snapshot")
+    for area, entry in document["areas"].items():
+        problem = check_area(area, entry)
+        if problem is None:
+            facts.areas[area] = entry
+        else:
+            facts.set_unverified(area, problem)
     return facts
-
-
-def _aware(text: object) -> str:
-    """A collection time must say its time zone, or its age means nothing."""
-    try:
-        moment = datetime.fromisoformat(str(text))
-    except ValueError:
-        raise ValueError(f"collected_at {text!r} is not an ISO 8601 time") from None
-    if moment.tzinfo is None:
-        raise ValueError(f"collected_at {text!r} has no time zone")
-    return str(text)
