@@ -74,6 +74,13 @@ def _write_snapshots(directory: Path, cases: list[Case]) -> dict[str, dict[str, 
     return sides
 
 
+class WithoutAliases(yaml.SafeDumper):
+    """Every pair written out in full: the loader refuses an inventory of a thousand aliases."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def _inventory(directory: Path, cases: list[Case], sides: dict[str, dict[str, Path]]) -> Path:
     """The example's pair once per case, both sides snapshots (absolute paths)."""
     example = example_inventory()
@@ -81,7 +88,7 @@ def _inventory(directory: Path, cases: list[Case], sides: dict[str, dict[str, Pa
               **{role: {"snapshot": str(path)} for role, path in sides[case.name].items()}}
              for case in cases]
     path = directory / "inventory.yaml"
-    path.write_text(yaml.safe_dump({"version": 1, "defaults": example["defaults"], "pairs": pairs}))
+    path.write_text(yaml.dump({"version": 1, "defaults": example["defaults"], "pairs": pairs}, Dumper=WithoutAliases))
     return path
 
 
