@@ -21,6 +21,7 @@ from drverify.facts.collect import collect_pairs
 from drverify.facts.hostfacts import HostFacts, save_snapshot
 from drverify.inventory import Inventory, Pair
 from drverify.report.results import AreaResult, HostInfo
+from drverify.report.terminal import printable
 
 
 @dataclass
@@ -112,8 +113,17 @@ class AreaCheck:
         self.outcome = self.area.judge(self.pair, production, recovery, hosts)
         return self.outcome
 
+    def sides(self) -> str:
+        """Both hosts (or snapshot files) this check reads, for a reason that names them."""
+        return " and ".join(f"{facts.role} {facts.label}" for facts in self.sides)
+
     def failing(self) -> list[Drift]:
         return [record for record in self.drift or [] if record.severity >= self.fail_on]
+
+    def crashed(self, error: BaseException) -> str:
+        """The one-line unverified reason when drverify itself failed on this check (a comparator
+        or a renderer raised): the hosts or snapshots, the area and the cause."""
+        return f"{self.sides()}: {self.area.name}: internal error: {type(error).__name__}: {error}"
 
     def result(self, unverified: str | None = None) -> AreaResult:
         hosts = tuple(host_info(facts, self.area.name) for facts in self.sides)
@@ -131,18 +141,18 @@ def describe_failure(records: list[Drift], fail_on: Severity, unverified: list[U
     then each item that could not be compared (they were not verified either)."""
     lines = [f"{len(records)} difference(s) at or above {fail_on.label}:"]
     for record in sorted(records, key=lambda r: (-r.severity, r.item)):
-        lines.append(f"  {record.severity.label.upper():8} {record.item}: {record.message}")
+        lines.append(f"  {record.severity.label.upper():8} {printable(record.item)}: {printable(record.message)}")
     if unverified:
         lines.append(f"{len(unverified)} item(s) not verified:")
-        lines += [f"  UNVERIFIED {item.line()}" for item in unverified]
+        lines += [f"  UNVERIFIED {printable(item.line())}" for item in unverified]
     return "\n".join(lines)
 
 
 def describe_unverified(items: tuple[Unverified, ...] | list[Unverified]) -> str:
     """The one-line reason of a check that found no drift but could not compare everything."""
     if len(items) == 1:
-        return items[0].line()
-    return f"{len(items)} items not verified: " + "; ".join(item.line() for item in items)
+        return printable(items[0].line())
+    return f"{len(items)} items not verified: " + "; ".join(printable(item.line()) for item in items)
 
 
 __all__ = ["AreaCheck", "DriftRun", "describe_failure", "describe_unverified"]
