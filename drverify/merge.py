@@ -43,9 +43,16 @@ class Run:
         return provenance.get("inventory_sha256") or f"path {self.meta.get('inventory')}"
 
 
+def _report_in(path: Path) -> Path:
+    """``path`` itself, or the drift.json in it (or in its reports/, where ``drverify check`` writes it)."""
+    if not path.is_dir():
+        return path
+    return next((c for c in (path / "drift.json", path / "reports" / "drift.json") if c.is_file()), path / "drift.json")
+
+
 def read_run(path: Path) -> Run:
     """A run's drift.json (``path`` may be the file or a directory holding it)."""
-    source = path / "drift.json" if path.is_dir() else path
+    source = _report_in(path)
     try:
         document = json.loads(source.read_text(encoding="utf-8"))
     except OSError as error:

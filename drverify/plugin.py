@@ -259,9 +259,9 @@ def _attach(report: pytest.TestReport, call: pytest.CallInfo[None], check: AreaC
     the xdist controller (a report's own attributes travel with it to the controller; its user
     properties would end up in JUnit)."""
     error = call.excinfo.value if call.excinfo is not None else None
-    if error is not None and not isinstance(error, (FactsUnavailable, pytest.fail.Exception)):
-        error = CheckCrashed(check.crashed(error))  # the test body itself raised
     try:
+        if error is not None and not isinstance(error, (FactsUnavailable, pytest.fail.Exception)):
+            error = CheckCrashed(check.crashed(error))  # the test body itself raised
         result = _result_of(report, error, check, debug)
     except Exception as failure:  # noqa: BLE001 - reporting a check must not take the run down
         error = CheckCrashed(check.crashed(failure))

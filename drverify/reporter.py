@@ -108,8 +108,9 @@ class DriftReporter:
         target = self._json_target()
         if target is None or not (summary.checked or summary.verdict is Verdict.ERROR):
             return
+        meta = {**summary.meta, "error": summary.why} if summary.verdict is Verdict.ERROR else summary.meta
         try:
-            self._json_path = json_report.write(target, summary.results, summary.meta, summary.verdict.value,
+            self._json_path = json_report.write(target, summary.results, meta, summary.verdict.value,
                                                 summary.checked)
             summary.written["json"] = self._json_path
         except Exception as error:  # noqa: BLE001 - say so, and leave no stale report behind

@@ -113,7 +113,7 @@ class AreaCheck:
         self.outcome = self.area.judge(self.pair, production, recovery, hosts)
         return self.outcome
 
-    def sides(self) -> str:
+    def hosts_named(self) -> str:
         """Both hosts (or snapshot files) this check reads, for a reason that names them."""
         return " and ".join(f"{facts.role} {facts.label}" for facts in self.sides)
 
@@ -123,7 +123,7 @@ class AreaCheck:
     def crashed(self, error: BaseException) -> str:
         """The one-line unverified reason when drverify itself failed on this check (a comparator
         or a renderer raised): the hosts or snapshots, the area and the cause."""
-        return f"{self.sides()}: {self.area.name}: internal error: {type(error).__name__}: {error}"
+        return f"{self.hosts_named()}: {self.area.name}: internal error: {type(error).__name__}: {error}"
 
     def result(self, unverified: str | None = None) -> AreaResult:
         hosts = tuple(host_info(facts, self.area.name) for facts in self.sides)
