@@ -7,7 +7,7 @@
 - facts collected once per host per process (under xdist: once per worker at most);
 - a check *fails* on drift at or above ``--fail-on`` and *errors* when a fact is unreadable;
 - reports: drift tables on each test row and a pairs × areas matrix in pytest-html's report,
-  ``reports/drift.json`` for machines, JUnit rewritten for CI widgets (:mod:`drverify.junit`);
+  ``reports/drift.json`` for machines, JUnit rewritten for CI widgets (:mod:`drverify.report.junit`);
   each check's result travels on its test report (:data:`RESULT`), also from xdist workers;
 - nothing inside a check can take the run down: an exception is that check's unverified reason.
 """
@@ -32,11 +32,11 @@ from drverify.reporter import FAILURE, RESULT, DriftReporter
 from drverify.session import AreaCheck, DriftRun, describe_failure, describe_unverified
 
 RUN = pytest.StashKey[DriftRun]()
+CHECK = pytest.StashKey[AreaCheck]()
 #: ldap3 2.9.1 (its latest release) imports names pyasn1 has deprecated: nothing a user can act on,
 #: so not in their warnings summary wherever drverify runs (with or without the repository's ini)
 IGNORED_WARNINGS = ("ignore:tagMap is deprecated:DeprecationWarning",
                     "ignore:typeMap is deprecated:DeprecationWarning")
-CHECK = pytest.StashKey[AreaCheck]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -182,11 +182,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def _keep_gate_checks(config: pytest.Config, items: list[pytest.Item]) -> None:
     """``--gate``: only the checks that can report critical drift (the others cannot block)."""
-    other = [item for item in items if item.get_closest_marker("area") is not None
-             and item.get_closest_marker("can_critical") is None]
+    kept, other = [], []
+    for item in items:
+        blocks = item.get_closest_marker("area") is None or item.get_closest_marker("can_critical") is not None
+        (kept if blocks else other).append(item)
     if other:
         config.hook.pytest_deselected(items=other)
-        items[:] = [item for item in items if item not in other]
+        items[:] = kept
 
 
 def _unconfigured(item: pytest.Item) -> bool:

@@ -13,6 +13,7 @@ the previous drift.json as it was; its HTML says why nothing was checked. A run 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -129,8 +130,9 @@ class DriftReporter:
             json_report.write(target, summary.results, {**summary.meta, "error": summary.why}, "error",
                               summary.checked)
         except Exception:  # noqa: BLE001 - the last resort is below
-            target.unlink(missing_ok=True)
             summary.written.pop("json", None)
+            with contextlib.suppress(OSError):
+                target.unlink(missing_ok=True)
 
     def _after_reports(self) -> None:
         """JUnit rewritten for CI widgets, then the evidence pack of everything written."""

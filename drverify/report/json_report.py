@@ -31,7 +31,8 @@ being written nor make it unreadable.
 
 ``meta`` is copied in with values made JSON-able (datetimes as ISO 8601, severities as labels,
 paths as strings); the keys the plugin passes are ``inventory``, ``started_at``, ``fail_on``,
-``pairs`` and ``areas``. ``meta["generated_at"]``, when given, is used instead of the current time.
+``pairs``, ``areas``, ``provenance`` and ``error`` (why the run failed, or the inventory error).
+``meta["generated_at"]``, when given, is used instead of the current time.
 """
 
 from __future__ import annotations

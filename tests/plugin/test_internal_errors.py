@@ -120,3 +120,54 @@ def test_host_text_is_escaped_in_the_terminal_and_every_report_stays_valid(tmp_p
     assert "nan" in json.dumps([r for r in drift["drift"] if r["area"] == "disks"])
     ET.parse(tmp_path / "reports" / "junit.xml")  # well-formed XML 1.0
     assert "\x1b" not in (tmp_path / "evidence" / "summary.md").read_text()
+
+
+RENDERER_BUG = '''
+import drverify.report.html as html
+
+pytest_plugins = ["drverify.plugin"]
+_real = html.render_drift_table
+
+
+def _broken(result):
+    raise RuntimeError("the template exploded")
+
+
+def pytest_configure(config):
+    html.render_drift_table = _broken
+
+
+def pytest_unconfigure(config):
+    html.render_drift_table = _real
+'''
+
+
+def twin_with_extra_user(tmp_path):
+    recovery = json.loads(production_as_recovery(tmp_path).read_text())
+    recovery["areas"]["users"]["data"]["users"]["tempadmin"] = {
+        "uid": 2999, "gid": 2999, "home": "/home/tempadmin", "shell": "/bin/bash", "home_exists": True}
+    (tmp_path / "r.json").write_text(json.dumps(recovery))
+    return inventory(tmp_path, {"name": "twin", "production": {"snapshot": str(SNAPSHOTS / "mft-eu.production.json")},
+                                "recovery": {"snapshot": str(tmp_path / "r.json")}})
+
+
+def test_a_renderer_that_raises_costs_its_table_not_the_results(checks, tmp_path):
+    checks.makeconftest(RENDERER_BUG)
+    result = checks.runpytest("checks", f"--inventory={twin_with_extra_user(tmp_path)}", "-k", "users",
+                              f"--drift-json={checks.path / 'drift.json'}", f"--html={checks.path / 'r.html'}")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["drverify error: rendering the table: *users: internal error: RuntimeError: "
+                                 "the template exploded"])
+    written = json.loads((checks.path / "drift.json").read_text())
+    assert written["verdict"] == "error" and [r["item"] for r in written["drift"]] == ["user tempadmin"]
+    assert "tempadmin" in (checks.path / "r.html").read_text()  # the matrix still says it
+
+
+def test_a_report_that_cannot_be_written_is_an_internal_error(checks, tmp_path):
+    blocker = checks.path / "not-a-directory"
+    blocker.write_text("")
+    result = checks.runpytest("checks", f"--inventory={twin_with_extra_user(tmp_path)}", "-k", "users",
+                              f"--drift-json={blocker / 'drift.json'}")
+    assert result.ret == pytest.ExitCode.INTERNAL_ERROR
+    result.stdout.fnmatch_lines([f"drverify error: writing {blocker / 'drift.json'}: *"])
+    assert "Traceback" not in result.stdout.str()
