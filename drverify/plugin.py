@@ -2,20 +2,25 @@
 
 - one test per pair × area (``checks/test_<area>.py`` use the ``area`` fixture; pairs come from
   the inventory as parameters, so ids read ``test_firewall[mft-eu]``);
-- markers per area and per severity the area can report (``-k firewall``, ``-m critical``);
+- markers per area and per severity the area can report (``-k firewall``, ``-m can_critical``;
+  ``-m critical`` is kept as an alias);
 - facts collected once per host per process (under xdist: once per worker at most);
 - a check *fails* on drift at or above ``--fail-on`` and *errors* when a fact is unreadable;
 - reports: drift tables on each test row and a pairs × areas matrix in pytest-html's report,
-  ``reports/drift.json`` for machines (JUnit gets the same result as a user property).
+  ``reports/drift.json`` for machines, JUnit rewritten for CI widgets (:mod:`drverify.report.junit`);
+  each check's result travels on its test report (:data:`RESULT`), also from xdist workers;
+- nothing inside a check can take the run down: an exception is that check's unverified reason.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from drverify import evidence
 from drverify.areas import AREAS
 from drverify.drift import Severity
 from drverify.drill import load_drill_log
@@ -24,11 +29,16 @@ from drverify.inventory import load_inventory
 from drverify.report import html
 from drverify.report.display import MAX_RECORDS
 from drverify.report.results import AreaResult
-from drverify.reporter import PROPERTY, DriftReporter
+from drverify.report.terminal import printable
+from drverify.reporter import FAILURE, RESULT, DriftReporter
 from drverify.session import AreaCheck, DriftRun, describe_failure, describe_unverified
 
 RUN = pytest.StashKey[DriftRun]()
 CHECK = pytest.StashKey[AreaCheck]()
+#: ldap3 2.9.1 (its latest release) imports names pyasn1 has deprecated: nothing a user can act on,
+#: so not in their warnings summary wherever drverify runs (with or without the repository's ini)
+IGNORED_WARNINGS = ("ignore:tagMap is deprecated:DeprecationWarning",
+                    "ignore:typeMap is deprecated:DeprecationWarning")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -45,16 +55,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--drill-log", metavar="CSV", type=Path,
                     help="the drill's timed steps (step,started,ended): the report measures the recovery "
                     "time against each pair's mft.rto_minutes")
-    group.addoption("--snapshot-out", metavar="DIR", type=Path,
-                    help="write each live host's facts as JSON snapshots into DIR")
-    group.addoption("--drift-json", metavar="PATH", help="machine-readable results "
-                    "(default: the drverify_json ini value)")
     group.addoption("--max-records", metavar="N", type=_positive, default=MAX_RECORDS,
                     help="list at most N drift records per check (and N lines per value) in the HTML "
                     "report and failure messages, then a count of the rest; drift.json keeps them all "
                     f"(default: {MAX_RECORDS})")
+    group.addoption("--snapshot-out", metavar="DIR", type=Path,
+                    help="write each live host's facts as JSON snapshots into DIR")
+    group.addoption("--drift-json", metavar="PATH", help="machine-readable results "
+                    "(default: the drverify_json ini value)")
+    group.addoption("--gate", action="store_true", help="readiness gate: only the checks that can "
+                    "report critical drift, failing on critical drift only")
+    group.addoption("--evidence", metavar="DIR", type=Path, help="write an evidence pack into DIR: "
+                    "HTML, drift.json, JUnit, a Markdown summary, the inventory, a SHA-256 manifest, "
+                    "one archive")
+    group.addoption("--drverify-debug", action="store_true", help="show tracebacks of drverify's own errors "
+                    "(a comparator or renderer that raised) instead of one line")
     parser.addini("drverify_inventory", "default inventory for drverify checks")
     parser.addini("drverify_json", "default path of drverify's JSON report")
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise pytest.UsageError(f"--max-records: expected a whole number of at least 1, got {text[:20]!r}")
+    return int(text)
 
 
 def _severity(text: str) -> Severity:
@@ -64,38 +87,48 @@ def _severity(text: str) -> Severity:
         raise pytest.UsageError(str(error)) from None
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise pytest.UsageError(f"--max-records: expected a whole number of at least 1, got {text[:20]!r}")
-    return int(text)
-
-
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    """Markers, the run's state, the reporter; first, so that ``--evidence`` can name the HTML
+    and JUnit files before pytest-html and junitxml open theirs."""
     config.addinivalue_line("markers", "area(name): the drift area a check compares")
     for name, area in AREAS.items():
         config.addinivalue_line("markers", f"{name}: drverify checks of the {name} area ({area.title})")
     for severity in Severity:
         config.addinivalue_line(
-            "markers", f"{severity.label}: drverify checks that can report {severity.label} drift")
+            "markers", f"can_{severity.label}: drverify checks that can report {severity.label} drift")
+        config.addinivalue_line("markers", f"{severity.label}: alias of can_{severity.label}")
+    for ignored in IGNORED_WARNINGS:
+        config.addinivalue_line("filterwarnings", ignored)
     inventory = config.getoption("inventory") or config.getini("drverify_inventory") or ""
+    gate = config.getoption("gate")
     config.stash[RUN] = DriftRun(
         inventory_path=Path(inventory) if inventory else Path(),
-        fail_on=config.getoption("fail_on"),
+        fail_on=Severity.CRITICAL if gate else config.getoption("fail_on"),
         direction_override=config.getoption("direction"),
         snapshot_out=config.getoption("snapshot_out"),
     )
     if not hasattr(config, "workerinput"):
+        if config.getoption("evidence") is not None:
+            evidence.prepare(config, config.getoption("evidence"))
         config.pluginmanager.register(DriftReporter(config, config.stash[RUN]), "drverify-reporter")
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """An xdist controller collects nothing: load an inventory given on the command line here,
-    so a broken one is still a usage error and the report still names its pairs."""
-    config = session.config
-    if config.pluginmanager.hasplugin("dsession") and _runs_checks(config):
-        if _load(config).inventory_error is not None:
-            raise pytest.UsageError(config.stash[RUN].inventory_error)
+    """Load an inventory the run checks before anything else, so the header names it and an
+    xdist controller (which collects nothing) still knows its pairs."""
+    if _runs_checks(session.config):
+        _load(session.config)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    """A broken inventory stops the run as a usage error, after the session started, so the
+    reporter still says in the HTML why nothing was checked."""
+    error = session.config.stash[RUN].inventory_error
+    if error is not None:
+        raise pytest.UsageError(error)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -143,13 +176,19 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("pair_name", names, ids=names)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object):
+    """A check of an area no pair configures is not made at all (not "deselected": nobody
+    chose to leave it out, there is nothing to check)."""
+    made = yield
+    if isinstance(made, list):
+        return [item for item in made if not (isinstance(item, pytest.Item) and _unconfigured(item))]
+    return made
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if config.stash[RUN].inventory_error is not None:
         raise pytest.UsageError(config.stash[RUN].inventory_error)
-    unconfigured = [item for item in items if _unconfigured(item)]
-    if unconfigured:
-        config.hook.pytest_deselected(items=unconfigured)
-        items[:] = [item for item in items if not _unconfigured(item)]
     for item in items:
         marker = item.get_closest_marker("area")
         if marker is None:
@@ -157,7 +196,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         area = AREAS[marker.args[0]]
         item.add_marker(area.name)
         for severity in area.severities:
+            item.add_marker(f"can_{severity.label}")
             item.add_marker(severity.label)
+    if config.getoption("gate"):
+        _keep_gate_checks(config, items)
+
+
+def _keep_gate_checks(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--gate``: only the checks that can report critical drift (the others cannot block)."""
+    kept, other = [], []
+    for item in items:
+        blocks = item.get_closest_marker("area") is None or item.get_closest_marker("can_critical") is not None
+        (kept if blocks else other).append(item)
+    if other:
+        config.hook.pytest_deselected(items=other)
+        items[:] = kept
 
 
 def _unconfigured(item: pytest.Item) -> bool:
@@ -192,10 +245,20 @@ def area(request: pytest.FixtureRequest, pair_name: str) -> AreaCheck:
     check = AreaCheck(pair, AREAS[marker.args[0]], run.pair_facts(pair_name), run.fail_on,
                       request.node.nodeid, run.direction(pair), request.config.getoption("max_records"))
     request.node.stash[CHECK] = check
-    check.compare()
+    try:
+        check.compare()
+    except FactsUnavailable:
+        raise
+    except Exception as error:  # noqa: BLE001 - a comparator bug costs this check, never the run
+        raise CheckCrashed(check.crashed(error)) from error
     if check.unverified and not check.failing():
         raise FactsUnavailable(describe_unverified(check.unverified))
     return check
+
+
+class CheckCrashed(FactsUnavailable):
+    """drverify itself failed on one check: the check is unverified with this reason, and the
+    run's verdict is ``error`` (a bug to report, not a fact about the hosts)."""
 
 
 def assert_no_drift(check: AreaCheck) -> None:
@@ -207,37 +270,56 @@ def assert_no_drift(check: AreaCheck) -> None:
         pytest.fail(describe_failure(failing, check.fail_on, check.unverified, check.max_records), pytrace=False)
 
 
-@pytest.hookimpl(hookwrapper=True)
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
-    outcome = yield
-    report = outcome.get_result()
+    report = yield
     check = item.stash.get(CHECK, None)
-    if check is None:
-        return
-    result = _result_of(report, call, check)
+    if check is not None:
+        _attach(report, call, check, item.config.getoption("drverify_debug"))
+    return report
+
+
+def _attach(report: pytest.TestReport, call: pytest.CallInfo[None], check: AreaCheck, debug: bool) -> None:
+    """Put the check's result on its report: the reporter reads it there, in this process or on
+    the xdist controller (a report's own attributes travel with it to the controller; its user
+    properties would end up in JUnit)."""
+    error = call.excinfo.value if call.excinfo is not None else None
+    try:
+        if error is not None and not isinstance(error, (FactsUnavailable, pytest.fail.Exception)):
+            error = CheckCrashed(check.crashed(error))  # the test body itself raised
+        result = _result_of(report, error, check, debug)
+    except Exception as failure:  # noqa: BLE001 - reporting a check must not take the run down
+        error = CheckCrashed(check.crashed(failure))
+        report.longrepr = f"unverified: {printable(error)}"
+        result = AreaResult(check.pair.name, check.area.name, "unverified", str(error), nodeid=check.nodeid)
+    if isinstance(error, CheckCrashed):
+        report.__dict__[FAILURE] = str(error)
     if result is None:
         return
-    prop = (PROPERTY, json.dumps(result.to_json()))
-    report.user_properties.append(prop)
-    item.user_properties.append(prop)  # JUnit XML writes the properties of the item
-    report.extras = [*getattr(report, "extras", []), _html_extra(result, item.config.getoption("max_records"))]
+    report.__dict__[RESULT] = json.dumps(result.to_json(), default=str)
+    try:
+        report.extras = [*getattr(report, "extras", []), _html_extra(result, check.max_records)]
+    except Exception as failure:  # noqa: BLE001 - a renderer bug costs this table, never the run
+        report.__dict__.setdefault(FAILURE, f"rendering the table: {check.crashed(failure)}")
 
 
-def _result_of(report: pytest.TestReport, call: pytest.CallInfo[None], check: AreaCheck):
+def _result_of(report: pytest.TestReport, error: BaseException | None, check: AreaCheck,
+               debug: bool) -> AreaResult | None:
     """The check's result for the reports; anything that stopped it unexpectedly is *unverified*
     (with the error), so no check can vanish from the matrix or the JSON."""
-    error = call.excinfo.value if call.excinfo is not None else None
     if isinstance(error, FactsUnavailable):
-        report.longrepr = f"unverified: {error}"
-        return check.result() if check.outcome is not None else check.result(unverified=str(error))
-    if error is not None and not isinstance(error, pytest.fail.Exception):
-        return check.result(unverified=f"internal error: {type(error).__name__}: {error}")
+        crashed = isinstance(error, CheckCrashed)
+        if not (crashed and debug):
+            report.longrepr = f"unverified: {printable(error)}"
+        if check.outcome is not None and not crashed:
+            return check.result()
+        return check.result(unverified=str(error))
     if report.when == "call" and check.drift is not None:
         return check.result()
     return None
 
 
-def _html_extra(result: AreaResult, max_records: int) -> dict:
+def _html_extra(result: AreaResult, max_records: int) -> dict[str, Any]:
     from pytest_html import extras
 
     return extras.html(html.render_drift_table(result, max_records))

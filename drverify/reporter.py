@@ -1,56 +1,171 @@
-"""The reporter: gathers every check's result and writes the reports.
+"""The reporter: gathers every check's result, concludes the run and writes the reports.
 
 Registered by the plugin only where reports are written — never on an xdist worker, whose results
-reach the controller as the ``drverify`` user property of each test report (which JUnit XML
-carries too). Rendering itself lives in :mod:`drverify.report`.
+reach the controller on each test report (:data:`RESULT`). Rendering lives in
+:mod:`drverify.report`, the verdict in :mod:`drverify.verdict`, JUnit for CI widgets in
+:mod:`drverify.junit`, the evidence pack in :mod:`drverify.evidence`.
+
+A run that checked nothing (``--collect-only``, a ``-k`` matching nothing, a usage error) leaves
+the previous drift.json as it was; its HTML says why nothing was checked. A run that failed itself
+(drverify crashed, was interrupted, or could not write a report) writes drift.json with the
+``error`` verdict, so an earlier run's report never stays in place looking current.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from drverify import evidence, provenance
 from drverify.areas import AREAS
-from drverify.report import html, json_report
+from drverify.report import html, json_report, junit, verdict_html
 from drverify.report.results import AreaResult
+from drverify.report.terminal import printable
+from drverify.report.verdict import RunSummary, Verdict, judge, why_nothing_ran
 from drverify.session import DriftRun
 
-#: the name of the user property that carries a check's result
-PROPERTY = "drverify"
+#: the test report attribute carrying a check's result (JSON text)
+RESULT = "drverify_result"
+#: the test report attribute carrying drverify's own failure on a check (one line)
+FAILURE = "drverify_failure"
+#: where the run's conclusion is kept for front ends (the ``drverify`` command reads it)
+SUMMARY = pytest.StashKey[RunSummary]()
 
 
 class DriftReporter:
     """Gathers every check's result and writes the reports; lives only where reports are written
-    (never on an xdist worker, whose results reach the controller as report properties)."""
+    (never on an xdist worker, whose results reach the controller on the test reports)."""
 
     def __init__(self, config: pytest.Config, run: DriftRun) -> None:
         self.config = config
         self.run = run
-        self.started_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+        self.started = datetime.now(UTC).replace(microsecond=0)
+        self.started_at = self.started.isoformat()
+        self.failures: list[str] = []
+        self.summary: RunSummary | None = None
         self._json_path: Path | None = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        for name, value in report.user_properties:
-            if name == PROPERTY:
-                self.run.record(AreaResult.from_json(json.loads(value)))
+        own = report.__dict__  # what xdist carries from a worker: the report's own attributes
+        if RESULT in own:
+            self.run.record(AreaResult.from_json(json.loads(own[RESULT])))
+        if FAILURE in own:
+            self.failures.append(own[FAILURE])
 
-    def pytest_sessionfinish(self) -> None:
-        """Written whenever checks were involved, even empty or after a usage error: a stale
-        drift.json from an earlier run must never be read as this run's result."""
-        if self.run.inventory is None and self.run.inventory_error is None:
+    def pytest_internalerror(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        self.failures.append(f"internal error: {excinfo.typename}: {excinfo.value}")
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        self.failures.append("interrupted before every selected check ran")
+
+    @pytest.hookimpl(wrapper=True, trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int):
+        """Conclude, write drift.json, let pytest-html and junitxml write theirs, then rewrite
+        JUnit for CI widgets and pack the evidence. The innermost wrapper: the terminal summary,
+        printed after it by an outer one, knows the verdict."""
+        if not self._involved():
+            return (yield)
+        self.summary = self._conclude(exitstatus)
+        self.config.stash[SUMMARY] = self.summary
+        self._write_json()
+        try:
+            outcome = yield
+        except Exception as error:  # noqa: BLE001 - another plugin's report writer failed
+            outcome = None
+            self._failed(f"writing the reports: {type(error).__name__}: {error}")
+        self._after_reports()
+        if self.summary.written_failed:
+            session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+        return outcome
+
+    def _involved(self) -> bool:
+        return self.run.inventory is not None or self.run.inventory_error is not None
+
+    def _conclude(self, exitstatus: int) -> RunSummary:
+        results = self.results()
+        failures = list(self.failures)
+        if exitstatus == pytest.ExitCode.INTERNAL_ERROR and not failures:
+            failures.append("internal error (see the output above)")
+        usage = self.run.inventory_error
+        if usage is None and exitstatus == pytest.ExitCode.USAGE_ERROR:
+            usage = "see the message above"
+        nothing_selected = exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and not results
+        checked = bool(results)
+        why = "; ".join(failures) or None
+        if not checked:
+            why = why_nothing_ran(usage, failures, nothing_selected, self.config.getoption("collectonly"))
+            usage = why if nothing_selected else usage  # selecting nothing is a usage mistake
+        return RunSummary(judge(results, self.run.fail_on, failures), checked, results, self.run.fail_on,
+                          self.started, datetime.now(UTC), why=why, failures=failures, usage_error=usage,
+                          gate=self.config.getoption("gate"), meta=self.meta())
+
+    def _write_json(self) -> None:
+        """drift.json, when checks ran or the run failed itself; never half a file."""
+        summary = self.summary
+        target = self._json_target()
+        if target is None or not (summary.checked or summary.verdict is Verdict.ERROR):
             return
+        meta = {**summary.meta, "error": summary.why} if summary.verdict is Verdict.ERROR else summary.meta
+        try:
+            self._json_path = json_report.write(target, summary.results, meta, summary.verdict.value,
+                                                summary.checked)
+            summary.written["json"] = self._json_path
+        except Exception as error:  # noqa: BLE001 - say so, and leave no stale report behind
+            self._failed(f"writing {target}: {type(error).__name__}: {error}")
+
+    def _failed(self, failure: str) -> None:
+        """A report could not be written: the verdict becomes ``error`` and drift.json says so
+        (if even that cannot be written, the old file is removed rather than left looking current)."""
+        summary = self.summary
+        summary.fail(failure)
+        summary.written_failed = True
+        target = self._json_target()
+        if target is None:
+            return
+        try:
+            json_report.write(target, summary.results, {**summary.meta, "error": summary.why}, "error",
+                              summary.checked)
+        except Exception:  # noqa: BLE001 - the last resort is below
+            summary.written.pop("json", None)
+            with contextlib.suppress(OSError):
+                target.unlink(missing_ok=True)
+
+    def _after_reports(self) -> None:
+        """JUnit rewritten for CI widgets, then the evidence pack of everything written."""
+        summary = self.summary
+        summary.finished_at = datetime.now(UTC)
+        html_path, xml_path = self.config.getoption("htmlpath", None), self.config.getoption("xmlpath")
+        if html_path and Path(html_path).is_file():
+            summary.written["html"] = Path(html_path)
+        try:
+            if xml_path and Path(xml_path).is_file():
+                junit.rewrite(Path(xml_path), summary, self.config.getoption("junitprefix"))
+                summary.written["junit"] = Path(xml_path)
+            directory = self.config.getoption("evidence")
+            if directory is not None and (summary.checked or summary.verdict is Verdict.ERROR):
+                summary.written["evidence"] = evidence.write(directory, summary, self.run.inventory_path)
+        except Exception as error:  # noqa: BLE001 - the run's outcome stands; say what is missing
+            self._failed(f"writing the JUnit or evidence reports: {type(error).__name__}: {error}")
+
+    def _json_target(self) -> Path | None:
         option = self.config.getoption("drift_json")
-        target = Path(option) if option else self._ini_path("drverify_json")
-        if target is not None:
-            self._json_path = json_report.write(target, self.results(), self.meta())
+        if option:
+            return Path(option)
+        directory = self.config.getoption("evidence")
+        return self._ini_path("drverify_json") or (directory / "drift.json" if directory else None)
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
-        """One line per pair, area by area: what a CI log reader wants first."""
-        if not self.run.results:
-            return
+        """One line per pair, area by area (what a CI log reader wants first), then the verdict."""
+        if self.run.results:
+            self._write_matrix(terminalreporter)
+        if self.summary is not None:
+            self._write_verdict(terminalreporter)
+
+    def _write_matrix(self, terminalreporter) -> None:
         terminalreporter.section("drverify: recovery hosts compared with production")
         by_pair: dict[str, list[AreaResult]] = {}
         order = list(AREAS)
@@ -59,12 +174,27 @@ class DriftReporter:
         for pair, results in by_pair.items():
             cells = [f"{result.area} {_cell(result)}" for result in results]
             way = " (failback: recovery is the reference)" if results[0].direction == "failback" else ""
-            terminalreporter.write_line(f"{pair}{way}: " + ", ".join(cells))
+            terminalreporter.write_line(printable(f"{pair}{way}: " + ", ".join(cells)))
         if self._json_path is not None:
             terminalreporter.write_line(f"drift records: {self._json_path}")
 
+    def _write_verdict(self, terminalreporter) -> None:
+        """drverify's own failures, why nothing was checked, the evidence pack and the verdict."""
+        summary = self.summary
+        for failure in summary.failures:
+            terminalreporter.write_line(f"drverify error: {printable(failure)}", red=True)
+        if not summary.checked:
+            kept = "" if summary.verdict is Verdict.ERROR else "; the previous drift.json is left as it was"
+            terminalreporter.write_line(f"drverify: no checks ran: {printable(summary.why)}{kept}")
+            return
+        if "evidence" in summary.written:
+            terminalreporter.write_line(f"evidence pack: {summary.written['evidence']}")
+        terminalreporter.write_line(f"drverify verdict: {summary.verdict.value}")
+
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_summary(self, prefix: list, summary: list, postfix: list) -> None:
+        if self.summary is not None:
+            prefix.append(verdict_html.render_banner(self.summary))
         if self.run.results:
             meta = {**self.meta(), "max_records": self.config.getoption("max_records")}
             prefix.append(html.render_matrix(self.results(), meta))
@@ -80,16 +210,9 @@ class DriftReporter:
     def results(self) -> list[AreaResult]:
         return list(self.run.results.values())
 
-    def _drill(self) -> dict | None:
-        """The drill log measured against each pair's recovery time objective."""
-        if self.run.drill is None or self.run.inventory is None:
-            return None
-        rto = {pair.name: pair.mft.rto_minutes for pair in self.run.inventory.pairs
-               if pair.mft is not None and pair.mft.rto_minutes is not None}
-        return self.run.drill.as_dict(rto)
-
     def meta(self) -> dict:
         inventory = self.run.inventory
+        path = self.run.inventory_path if self.run.inventory_path != Path() else None
         return {
             "inventory": str(self.run.inventory_path),
             "started_at": self.started_at,
@@ -101,7 +224,23 @@ class DriftReporter:
             if inventory else [],
             "direction": self.run.direction_override,
             "drill": self._drill(),
+            "provenance": provenance.collect(path, self._selection(), self.started),
         }
+
+    def _drill(self) -> dict | None:
+        """The drill log measured against each pair's recovery time objective."""
+        if self.run.drill is None or self.run.inventory is None:
+            return None
+        rto = {pair.name: pair.mft.rto_minutes for pair in self.run.inventory.pairs
+               if pair.mft is not None and pair.mft.rto_minutes is not None}
+        return self.run.drill.as_dict(rto)
+
+    def _selection(self) -> dict:
+        """What the operator selected, as given: part of every report's provenance."""
+        option = self.config.getoption
+        return {"keyword": option("keyword"), "markers": option("markexpr"), "fail_on": self.run.fail_on.label,
+                "direction": option("direction"),
+                "gate": option("gate"), "args": list(self.config.invocation_params.args)}
 
 
 def _cell(result: AreaResult) -> str:

@@ -23,6 +23,7 @@ from drverify.facts.hostfacts import HostFacts, save_snapshot
 from drverify.inventory import Inventory, Pair
 from drverify.report.display import MAX_RECORDS, left_out
 from drverify.report.results import AreaResult, HostInfo
+from drverify.report.terminal import printable
 
 
 @dataclass
@@ -131,8 +132,17 @@ class AreaCheck:
         self.outcome = self.area.judge(self.pair, production, recovery, hosts, self.direction)
         return self.outcome
 
+    def hosts_named(self) -> str:
+        """Both hosts (or snapshot files) this check reads, for a reason that names them."""
+        return " and ".join(f"{facts.role} {facts.label}" for facts in self.sides)
+
     def failing(self) -> list[Drift]:
         return [record for record in self.drift or [] if record.severity >= self.fail_on]
+
+    def crashed(self, error: BaseException) -> str:
+        """The one-line unverified reason when drverify itself failed on this check (a comparator
+        or a renderer raised): the hosts or snapshots, the area and the cause."""
+        return f"{self.hosts_named()}: {self.area.name}: internal error: {type(error).__name__}: {error}"
 
     def result(self, unverified: str | None = None) -> AreaResult:
         hosts = tuple(host_info(facts, self.area.name) for facts in self.sides)
@@ -153,11 +163,11 @@ def describe_failure(records: list[Drift], fail_on: Severity, unverified: list[U
     ``limit`` lines of each, then how many more there are."""
     lines = [f"{len(records)} difference(s) at or above {fail_on.label}:"]
     for record in sorted(records, key=lambda r: (-r.severity, r.item))[:limit]:
-        lines.append(f"  {record.severity.label.upper():8} {record.item}: {record.message}")
+        lines.append(f"  {record.severity.label.upper():8} {printable(record.item)}: {printable(record.message)}")
     lines += _rest(len(records), limit)
     if unverified:
         lines.append(f"{len(unverified)} item(s) not verified:")
-        lines += [f"  UNVERIFIED {item.line()}" for item in unverified[:limit]]
+        lines += [f"  UNVERIFIED {printable(item.line())}" for item in unverified[:limit]]
         lines += _rest(len(unverified), limit)
     return "\n".join(lines)
 
@@ -171,8 +181,8 @@ def describe_unverified(items: tuple[Unverified, ...] | list[Unverified], limit:
     """The one-line reason of a check that found no drift but could not compare everything
     (at most ``limit`` items named, then how many more)."""
     if len(items) == 1:
-        return items[0].line()
-    named = [item.line() for item in items[:limit]]
+        return printable(items[0].line())
+    named = [printable(item.line()) for item in items[:limit]]
     if len(items) > limit:
         named.append(left_out(len(items) - limit))
     return f"{len(items)} items not verified: " + "; ".join(named)

@@ -2,7 +2,8 @@
 
 Shape (``schema`` 1)::
 
-    {"schema": 1, "generated_at": "2026-11-26T08:00:00+00:00", "meta": {...},
+    {"schema": 1, "generated_at": "2026-11-26T08:00:00+00:00",
+     "verdict": "drift", "checked": true, "meta": {...},
      "summary": {"ok": 5, "drift": 3, "unverified": 1,
                  "by_severity": {"critical": 2, "major": 3, "minor": 1}},
      "results": [{"pair", "area", "status", "reason", "worst", "drift_count", "hosts", "nodeid",
@@ -19,22 +20,33 @@ severity, zeros included, so a consumer never has to guess a missing key. ``resu
 (pair, area), ``drift`` by (pair, area, severity worst first, item): two runs over the same hosts
 give the same file apart from ``generated_at``.
 
+``verdict`` is the run's one-word conclusion (``ok``, ``drift``, ``unverified``, ``error``: see
+:mod:`drverify.verdict`); ``checked`` is false only in the report of a run that failed before
+checking anything (a run that checked nothing for another reason writes no report at all).
+
+The file is always strict JSON (RFC 8259): a number that is not finite (NaN, infinity) becomes
+its name as a string, a lone surrogate in host text becomes its ``\\udXXX`` escape as text, and
+anything else JSON cannot hold becomes its string form, so no host value can stop the report
+being written nor make it unreadable.
+
 The file is written as it is encoded, record by record: a list element per line, everything
 else indented, so 200,000 records cost neither one giant string nor the pure-Python indenting
 encoder (the C encoder does each line).
 
 ``meta`` is copied in with values made JSON-able (datetimes as ISO 8601, severities as labels,
 paths as strings); the keys the plugin passes are ``inventory``, ``started_at``, ``fail_on``,
-``pairs`` and ``areas``. ``meta["generated_at"]``, when given, is used instead of the current time.
+``pairs``, ``areas``, ``provenance`` and ``error`` (why the run failed, or the inventory error).
+``meta["generated_at"]``, when given, is used instead of the current time.
 """
 
 from __future__ import annotations
 
 import enum
 import json
+import math
 import os
 import secrets
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -63,6 +75,21 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def strict(value: Any) -> Any:
+    """``value`` made fit for strict JSON (see the module docstring); linear in its size."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, float) and not isinstance(value, enum.Enum):
+        return value if math.isfinite(value) else str(value)
+    if value is None or isinstance(value, (bool, int)) and not isinstance(value, enum.Enum):
+        return value
+    if isinstance(value, Mapping):
+        return {strict(str(key)): strict(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict(item) for item in value]
+    return strict(_plain(value))  # enums, dates, paths, sets; anything else as its string
+
+
 def _summary(results: Sequence[AreaResult]) -> dict[str, Any]:
     statuses = [result.status for result in results]
     severities = [record.severity for result in results for record in result.drift]
@@ -75,7 +102,8 @@ def _summary(results: Sequence[AreaResult]) -> dict[str, Any]:
     }
 
 
-def build(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> dict[str, Any]:
+def build(results: Sequence[AreaResult], meta: Mapping[str, Any], verdict: str | None = None,
+          checked: bool = True) -> dict[str, Any]:
     """The report as a dict, sorted deterministically (see the module docstring)."""
     ordered = sorted(results, key=lambda r: (r.pair, r.area))
     records = sorted(
@@ -86,6 +114,8 @@ def build(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> dict[str, A
     return {
         "schema": SCHEMA,
         "generated_at": _plain(generated),
+        "verdict": verdict,
+        "checked": checked,
         "meta": _plain({key: value for key, value in meta.items() if key != "generated_at"}),
         "summary": _summary(results),
         "results": [result.as_dict() for result in ordered],
@@ -95,33 +125,21 @@ def build(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> dict[str, A
 
 
 def write(
-    path: str | os.PathLike[str], results: Sequence[AreaResult], meta: Mapping[str, Any]
+    path: str | os.PathLike[str], results: Sequence[AreaResult], meta: Mapping[str, Any],
+    verdict: str | None = None, checked: bool = True,
 ) -> Path:
-    """Write the report to ``path`` atomically: readers see the old file or the new, never half.
-
-    The temporary file sits beside the target (same filesystem, so the rename is atomic) and is
-    created with mode 0644 minus the umask, like any other report file.
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    report = build(results, meta)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.writelines(_encoded(report))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return target
+    """Write the report to ``path`` atomically: readers see the old file or the new, never half."""
+    return write_chunks(path, _encoded(strict(build(results, meta, verdict, checked))))
 
 
-def _dumps(value: Any) -> str:
-    """The one JSON encoding of the report (the C encoder: no indent)."""
-    return json.dumps(value, ensure_ascii=False, default=str)
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` to ``path`` atomically (UTF-8)."""
+    return write_chunks(path, [text])
+
+
+def _dumps(value: Any, indent: int | None = None) -> str:
+    """The one JSON encoding of the report: strict (no NaN), UTF-8 kept as it is."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, indent=indent)
 
 
 def _encoded(report: Mapping[str, Any]) -> Iterator[str]:
@@ -135,5 +153,27 @@ def _encoded(report: Mapping[str, Any]) -> Iterator[str]:
                 yield ("," if index else "") + "\n    " + _dumps(item)
             yield "\n  ]"
         else:
-            yield json.dumps(value, ensure_ascii=False, indent=2, default=str).replace("\n", "\n  ")
+            yield _dumps(value, indent=2).replace("\n", "\n  ")
     yield "\n}\n"
+
+
+def write_chunks(path: str | os.PathLike[str], chunks: Iterable[str]) -> Path:
+    """Write the text ``chunks`` make to ``path`` atomically (UTF-8).
+
+    The temporary file sits beside the target (same filesystem, so the rename is atomic) and is
+    created with mode 0644 minus the umask, like any other report file.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            stream.writelines(chunks)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target

@@ -29,12 +29,11 @@ from schema_walk import slots
 
 from drverify.areas import AREAS
 from drverify.facts.schemas import AREA_SCHEMAS, check_area
-
-#: the areas a takeover checks: the corpus pairs are checked in that direction
-TAKEOVER_AREAS = [name for name, area in AREAS.items() if "takeover" in area.directions]
 from drverify.facts.snapshot_file import MAX_SNAPSHOT_BYTES
 
 REPO = Path(__file__).resolve().parents[2]
+#: the areas a takeover checks: the corpus pairs are checked in that direction
+TAKEOVER_AREAS = [name for name, area in AREAS.items() if "takeover" in area.directions]
 EXAMPLE = REPO / "inventories" / "example.yaml"
 SNAPSHOTS = REPO / "inventories" / "example-snapshots"
 ROLES = ("production", "recovery")

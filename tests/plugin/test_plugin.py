@@ -113,12 +113,15 @@ def test_unreachable_host_errors_naming_host_and_cause_and_other_pairs_go_on(che
 def test_broken_inventory_is_a_usage_error_without_traceback(checks):
     inventory = checks.path / "broken.yaml"
     inventory.write_text("pairs:\n  - name: eu\n    production: ssh://root@198.51.100.10\n")
-    result = run_checks(checks, inventory)
+    previous = '{"schema": 1, "verdict": "ok", "note": "the previous run"}\n'
+    (checks.path / "drift.json").write_text(previous)
+    result = run_checks(checks, inventory, f"--html={checks.path / 'report.html'}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"ERROR: {inventory}: pairs[0](eu).recovery: required key is missing"])
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
-    report = json.loads((checks.path / "drift.json").read_text())  # never a stale one
-    assert report["results"] == [] and "required key is missing" in report["meta"]["error"]
+    assert (checks.path / "drift.json").read_text() == previous  # a run that checked nothing keeps it
+    html = (checks.path / "report.html").read_text()
+    assert "No checks ran" in html and "required key is missing" in html
     under_xdist = run_checks(checks, inventory, "-n", "2")
     assert under_xdist.ret == pytest.ExitCode.USAGE_ERROR
     under_xdist.stderr.fnmatch_lines([f"ERROR: {inventory}: pairs[0](eu).recovery: required key is missing"])

@@ -57,7 +57,8 @@ def report() -> dict:
 
 
 def test_top_level_shape(report):
-    assert list(report) == ["schema", "generated_at", "meta", "summary", "results", "drift", "unverified"]
+    assert list(report) == ["schema", "generated_at", "verdict", "checked", "meta", "summary", "results", "drift",
+                            "unverified"]
     assert report["schema"] == 1
     assert report["generated_at"] == "2026-11-26T08:06:30+00:00"
 

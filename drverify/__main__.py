@@ -1,0 +1,5 @@
+"""``python -m drverify``: the ``drverify`` command."""
+
+from drverify.cli import main
+
+raise SystemExit(main())

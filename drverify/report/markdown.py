@@ -1,0 +1,124 @@
+"""The run summarised in Markdown, fit to paste into a change ticket or a CI job summary:
+verdict, matrix, blocking items (with remediation hints when the records carry them), what could
+not be verified, and provenance.
+
+Every value is escaped: a host string can neither break the tables nor become a link, an image
+or HTML in the renderer (GitHub renders HTML in job summaries). Control characters are shown as
+escapes, as in the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from drverify.drift.records import Severity
+from drverify.report.display import plural
+from drverify.report.results import AreaResult
+from drverify.report.terminal import printable
+from drverify.report.verdict import RunSummary
+from drverify.report.verdict_html import sentence
+
+#: blocking or unverified items listed in full; the rest are counted (drift.json has them all)
+MAX_ITEMS = 200
+#: what could start emphasis, code, a link, an autolink or HTML, an entity, or end a table cell
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+
+
+def md(value: Any) -> str:
+    """One table cell or inline text: printable, every Markdown metacharacter escaped."""
+    return _SPECIAL.sub(r"\\\1", printable("" if value is None else value))
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(md(cell) for cell in header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(md(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def cell(result: AreaResult | None) -> str:
+    """A matrix cell in words (the same words as the HTML matrix)."""
+    if result is None:
+        return "– not run"
+    if result.status == "ok":
+        return "✓ ok"
+    unverified = f", {len(result.unverified)} unverified" if result.unverified else ""
+    if result.status == "unverified":
+        return f"? unverified{unverified if len(result.unverified) > 1 else ''}"
+    return f"✗ {len(result.drift)} drift · {result.worst.label if result.worst else 'unknown'}{unverified}"
+
+
+def _matrix(summary: RunSummary) -> list[str]:
+    pairs = list(dict.fromkeys([*summary.meta.get("pairs", []), *(r.pair for r in summary.results)]))
+    areas = list(dict.fromkeys([*summary.meta.get("areas", []), *(r.area for r in summary.results)]))
+    by_key = {(r.pair, r.area): r for r in summary.results}
+    rows = [[pair, *(cell(by_key.get((pair, area))) for area in areas)] for pair in pairs]
+    return _table(["Pair", *areas], rows)
+
+
+def _capped(lines: list[str], total: int, shown: int) -> list[str]:
+    return lines + (["", f"… and {total - shown} more: see drift.json."] if total > shown else [])
+
+
+def _blocking(summary: RunSummary) -> list[str]:
+    records = summary.blocking()
+    if not records:
+        return [f"None: no drift at or above {md(summary.fail_on.label)}."]
+    rows = [[r.severity.label, r.pair, r.area, r.item, r.message, r.as_dict().get("hint") or ""]
+            for r in records[:MAX_ITEMS]]
+    table = _table(["Severity", "Pair", "Area", "Item", "Difference", "Remediation"], rows)
+    return _capped(table, len(records), len(rows))
+
+
+def _unverified(summary: RunSummary) -> list[str]:
+    whole = [(r.pair, r.area, "(whole check)", "", r.reason or "") for r in summary.results
+             if r.status == "unverified" and not r.unverified]
+    items = [(i.pair, i.area, i.item, i.host, i.reason) for r in summary.results for i in r.unverified]
+    rows = (whole + items)[:MAX_ITEMS]
+    if not rows:
+        return ["None: everything selected was compared."]
+    return _capped(_table(["Pair", "Area", "Item", "Host", "Reason"], rows), len(whole + items), len(rows))
+
+
+def _provenance(summary: RunSummary) -> list[str]:
+    prov = summary.meta.get("provenance") or {}
+    selection = prov.get("selection") or {}
+    rows = [
+        ("drverify", prov.get("drverify")),
+        ("Inventory", prov.get("inventory")),
+        ("Inventory SHA-256", prov.get("inventory_sha256")),
+        ("Selection", ", ".join(f"{key}={value}" for key, value in selection.items() if key != "args")),
+        ("Command line", " ".join(selection.get("args") or [])),
+        ("Operator", prov.get("operator")),
+        ("Started", summary.started_at.isoformat()),
+        ("Finished", summary.finished_at.isoformat()),
+        ("Duration", f"{summary.seconds:.1f} s"),
+    ]
+    return _table(["Provenance", "Value"], [(key, value or "") for key, value in rows])
+
+
+def _headline(summary: RunSummary) -> str:
+    if not summary.checked:
+        return f"# drverify: no checks ran ({md(summary.why)})"
+    word = summary.verdict.gate_word if summary.gate else summary.verdict.value.upper()
+    return f"# drverify {'gate' if summary.gate else 'verdict'}: {md(word)}"
+
+
+def render(summary: RunSummary) -> str:
+    """The whole summary (see the module docstring)."""
+    counts = [record.severity for result in summary.results for record in result.drift]
+    by_severity = ", ".join(f"{counts.count(s)} {s.label}" for s in sorted(Severity, reverse=True))
+    lines = [_headline(summary), "", md(sentence(summary)) if summary.checked else "", "",
+             f"Verdict: **{md(summary.verdict.value)}** · threshold: {md(summary.fail_on.label)} · "
+             f"{md(plural(len(summary.results), 'check'))} · drift records: {md(by_severity)}", ""]
+    if summary.failures:
+        lines += ["## drverify errors", "", *(f"- {md(failure)}" for failure in summary.failures), ""]
+    lines += ["## Matrix", "", *_matrix(summary), "",
+              f"## Blocking items (drift at or above {md(summary.fail_on.label)})", "", *_blocking(summary), "",
+              "## Not verified", "", *_unverified(summary), "",
+              "## Provenance", "", *_provenance(summary), ""]
+    return "\n".join(lines)
+
+
+__all__ = ["cell", "md", "render"]
