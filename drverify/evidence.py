@@ -12,13 +12,13 @@ A run that checked nothing writes no pack: the previous one, if any, stays as it
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tarfile
 from pathlib import Path
 from typing import Any
 
+from drverify.provenance import sha256_of
 from drverify.report import markdown
 from drverify.report.json_report import write_text
 from drverify.report.verdict import RunSummary
@@ -39,11 +39,8 @@ def prepare(config: Any, directory: Path) -> None:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """The SHA-256 of a file the pack itself wrote (always a regular, readable file)."""
+    return sha256_of(path) or ""
 
 
 def _place(source: Path | None, directory: Path, name: str) -> str | None:

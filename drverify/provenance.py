@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import os
 import platform
 import socket
+import stat
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -25,14 +27,21 @@ DEPENDENCIES = ("pytest", "pytest-testinfra", "paramiko", "pydantic", "PyYAML", 
 
 
 def sha256_of(path: Path) -> str | None:
-    """The file's SHA-256, or None when it cannot be read (the run reports that elsewhere)."""
+    """The file's SHA-256, or None when it cannot be read (the run reports that elsewhere) or is
+    not a regular file: opening a FIFO given as the inventory would otherwise block the run."""
     digest = hashlib.sha256()
     try:
-        with path.open("rb") as stream:
-            for block in iter(lambda: stream.read(1 << 16), b""):
-                digest.update(block)
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return None
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        try:
+            for block in iter(lambda: stream.read(1 << 16), b""):
+                digest.update(block)
+        except OSError:
+            return None
     return digest.hexdigest()
 
 
