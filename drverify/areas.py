@@ -34,6 +34,15 @@ from drverify.drift import (
     ldap as ldap_drift,
 )
 from drverify.drift import (
+    load_balancer as load_balancer_drift,
+)
+from drverify.drift import (
+    mft_config as mft_config_drift,
+)
+from drverify.drift import (
+    mft_software as mft_software_drift,
+)
+from drverify.drift import (
     network as network_drift,
 )
 from drverify.drift import (
@@ -59,6 +68,9 @@ from drverify.facts import (
     egress,
     firewall,
     ldap,
+    load_balancer,
+    mft_config,
+    mft_software,
     network,
     pgp,
     reachability,
@@ -173,6 +185,15 @@ AREAS: dict[str, Area[Any]] = {area.name: area for area in (
     Area("pgp", "PGP keyrings", Commands(pgp.commands, pgp.parse), pgp_drift.compare,
          pgp_drift.SEVERITIES, lambda pair: pair.keys.pgp, pgp_drift.reference, None,
          pgp.applies),
+    Area("mft_config", "MFT configuration export", Commands(mft_config.commands, mft_config.parse),
+         mft_config_drift.compare, mft_config_drift.SEVERITIES, lambda pair: pair.mft, mft_config_drift.reference,
+         None, mft_config.applies),
+    Area("mft_software", "MFT software and service", Commands(mft_software.commands, mft_software.parse),
+         mft_software_drift.compare, mft_software_drift.SEVERITIES, lambda pair: pair.mft,
+         mft_software_drift.reference, None, mft_software.applies),
+    Area("load_balancer", "Load balancer pool", Probe(load_balancer.probe), load_balancer_drift.compare,
+         load_balancer_drift.SEVERITIES, lambda pair: pair.load_balancer, load_balancer_drift.reference, None,
+         load_balancer.applies, TAKEOVER),
 )}
 
 
