@@ -65,7 +65,8 @@ for d in /etc/systemd/system /run/systemd/system /lib/systemd/system /usr/lib/sy
   if [ -e "$d/$u" ] || [ -L "$d/$u" ]; then echo "unit_file=$d/$u"; [ "$(readlink -- "$d/$u")" = /dev/null ] && echo masked=yes; break; fi
 done
 for w in /etc/systemd/system/*.wants/"$u" /lib/systemd/system/*.wants/"$u"; do [ -e "$w" ] && echo "wanted_by=$w"; done
-{pid_check}"""
+{pid_check}exit 0
+"""
 
 #: ProFTPD says where its pid is: the last PidFile directive of its configuration files
 _PROFTPD_PID = r"""pf=$(cat -- {conf} 2>/dev/null | awk 'tolower($1) == "pidfile" {{ p = $2 }} END {{ print p }}')
