@@ -47,10 +47,10 @@ class Diff:
             ours, theirs = reference.get(name), checked.get(name)
             if theirs is None:
                 yield ctx.drift(item, _shown(ours), None, Severity.MAJOR,
-                                f"virtual user {name} exists on {self.reference} but not in {self.subject}: {self.lost}")
+                                f"virtual user {name}: {self.reference} has it, {self.subject} does not: {self.lost}")
             elif ours is None:
                 yield ctx.drift(item, None, _shown(theirs), Severity.MINOR,
-                                f"virtual user {name} is in {self.subject} but not on {self.reference}: {self.revived}")
+                                f"virtual user {name}: {self.subject} has it, {self.reference} does not: {self.revived}")
             else:
                 yield from self._user_fields(name, ours, theirs, ctx)
 
@@ -61,12 +61,11 @@ class Diff:
         if changed:
             yield ctx.drift(f"{item} {'/'.join(changed)}", {f: ours.get(f) for f in changed},
                             {f: theirs.get(f) for f in changed}, Severity.MAJOR,
-                            f"virtual user {name}'s {', '.join(changed)} on {self.reference} differ from {self.subject}")
+                            f"virtual user {name}'s {', '.join(changed)} differ between {self.reference} and {self.subject}")
         if ours.get("hash_sha256") != theirs.get("hash_sha256"):
             yield ctx.drift(f"{item} password", HIDDEN, HIDDEN, Severity.MAJOR,
-                            f"virtual user {name}'s password hash on {self.reference} differs from the one in "
-                            f"{self.subject}: the partner's password would not be the one it uses "
-                            "(compared as SHA-256 digests, never shown)")
+                            f"virtual user {name}'s password hash differs between {self.reference} and {self.subject}: "
+                            "the partner's password would not be the one it uses (compared as SHA-256 digests, never shown)")
 
     # --- sections and directives --------------------------------------------------------------
 
@@ -80,7 +79,7 @@ class Diff:
         for section in sorted(theirs - ours):
             if not _inside(section, theirs - ours):
                 yield ctx.drift(f"{self.prefix}section <{section}>", None, section, Severity.MINOR,
-                                f"the section <{section}> is in {self.subject} but not on {self.reference}")
+                                f"{self.subject} has the section <{section}>, {self.reference} does not")
         skipped = (ours - theirs) | (theirs - ours)
         grouped = (_grouped(reference.get("directives", []), skipped), _grouped(checked.get("directives", []), skipped))
         for key in sorted(grouped[0].keys() | grouped[1].keys()):
@@ -111,11 +110,9 @@ class Diff:
             ours, theirs = reference.get(name), checked.get(name)
             item = f"{self.prefix}entry {name}"
             if theirs is None:
-                yield ctx.drift(item, name, None, Severity.MAJOR,
-                                f"{name} exists on {self.reference} but not in {self.subject}")
+                yield ctx.drift(item, name, None, Severity.MAJOR, f"{name}: {self.reference} has it, {self.subject} does not")
             elif ours is None:
-                yield ctx.drift(item, None, name, Severity.MINOR,
-                                f"{name} is in {self.subject} but not on {self.reference}")
+                yield ctx.drift(item, None, name, Severity.MINOR, f"{name}: {self.subject} has it, {self.reference} does not")
             else:
                 for field in sorted(ours.keys() | theirs.keys()):
                     if ours.get(field) != theirs.get(field):
