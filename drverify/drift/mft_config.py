@@ -31,7 +31,8 @@ production's newest export must hold, e.g. users created or passwords changed du
 
 Production is the reference (:func:`reference`): no export on production leaves ``export
 sha256`` unverified, and a live configuration (or export content) production cannot give leaves
-``configuration`` unverified; the RPO is still judged. On recovery, content that cannot be read
+``configuration`` unverified; the RPO is still judged. On recovery, an export directory the check
+account may not read leaves ``export`` unverified (never "no export"), content that cannot be read
 (a corrupt archive, no python3 for a JSON export) is unverified as ``export content``, and a live
 file it cannot read as ``live configuration``.
 """
@@ -85,6 +86,9 @@ def reference_content(production: Facts) -> tuple[Mapping[str, Any] | None, str 
 def compare(production: Facts, recovery: Facts, ctx: Context[MftChecks]) -> list[Drift]:
     export = ctx.listed(recovery, "export", "recovery", "export")
     if export is None:
+        return []
+    if export.get("path") is None and export.get("denied"):
+        ctx.unverified("export", "recovery", f"{export['why']}: cannot tell whether an export matches {export['glob']}")
         return []
     if export.get("path") is None:
         return [ctx.drift("export", _path(production), None, Severity.CRITICAL,

@@ -23,6 +23,7 @@ Facts::
 from __future__ import annotations
 
 import csv
+import re
 import shlex
 import tempfile
 import threading
@@ -65,6 +66,8 @@ fi
 """
 #: HAProxy's srv_admin_state bits (forced, inherited, configured, resolution, health maintenance; drain)
 _MAINT_BITS, _DRAIN_BITS = 0x01 | 0x02 | 0x04 | 0x20 | 0x40, 0x08 | 0x10
+#: how socat starts its error lines (date, time, program and pid, level)
+_SOCAT = re.compile(r"^\S+ \S+ socat\[\d+\] [EW] ", re.MULTILINE)
 #: HAProxy's answers to a backend it does not know
 _UNKNOWN = ("Can't find backend", "No such proxy", "No such backend")
 
@@ -89,11 +92,12 @@ def probe(pair: Pair, role: str, vantage: Vantage) -> dict[str, Any]:
         transport = connect(lb.host, pair.ssh or SshOptions(), lb.sudo, Path(workdir))
         try:
             outputs = run_batch(transport, commands(lb), timeout=int(lb.timeout) + 5)
-        except FactsUnavailable as error:
+            found = parse(outputs, lb.backend)
+        except (FactsUnavailable, FactError) as error:
             raise FactError(f"balancer {lb.host}: {error}") from None
         finally:
             transport.close()
-    return {"source": f"{lb.host} {lb.socket}", "backend": lb.backend, **parse(outputs, lb.backend)}
+    return {"source": f"{lb.host} {lb.socket}", "backend": lb.backend, **found}
 
 
 def _slot(host: str) -> threading.BoundedSemaphore:
@@ -126,6 +130,10 @@ def parse(outputs: Mapping[str, Output], backend: str) -> dict[str, Any]:
 
 
 def _answer(outputs: Mapping[str, Output], name: str, backend: str) -> str:
+    output = outputs.get(name)
+    if output is not None and not output.ok and _SOCAT.search(output.stderr):
+        # socat's own line, without its timestamp: "E connect(..., "/run/haproxy/admin.sock", 25): Connection refused"
+        raise FactError(f"{name}: {_SOCAT.sub('', output.stderr.strip().splitlines()[-1])}")
     text = require(outputs, name)
     if any(text.strip().startswith(unknown) for unknown in _UNKNOWN):
         raise FactError(f"backend {backend}: HAProxy says: {text.strip().splitlines()[0]}")

@@ -26,8 +26,8 @@ Facts::
      "live": {"directives": [...], "sections": [...], "users": {...}, "files": [...]},
      "errors": {"live": "/etc/proftpd-mft/ftpd.passwd: unreadable"}}
 
-``export.path`` is None when nothing matches (``export.why``: a directory missing or not
-readable); ``export.content_error`` says why the content could not be read when the rest could;
+``export.path`` is None when nothing matches (``export.why``: a directory missing, say), or
+when the check account may not look (``export.denied``); ``export.content_error`` says why the content could not be read when the rest could;
 ``live`` is None when no live file exists (the product is not installed or restored there).
 """
 
@@ -102,7 +102,8 @@ def read_export(outputs: Mapping[str, Output]) -> tuple[int, dict[str, Any]]:
         now = int(header["now"])
         export: dict[str, Any] = {"glob": header["glob"], "format": header["format"], "path": header.get("export")}
         if export["path"] is None:
-            export["why"] = header.get("nomatch") or None
+            export["why"] = header.get("nomatch") or header.get("denied") or None
+            export["denied"] = "denied" in header
             return now, export
         export.update(mtime=int(header["mtime"]), size=int(header["size"]), sha256=header["sha256"])
     except (KeyError, ValueError) as error:

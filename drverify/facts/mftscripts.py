@@ -68,7 +68,7 @@ if [ -z "$f" ]; then
   d=${g%/*}; why=
   case $d in *[][*?]*) ;; *)
     if [ -n "$d" ] && [ ! -d "$d" ]; then why="no directory $d"
-    elif [ -n "$d" ] && ! { [ -r "$d" ] && [ -x "$d" ]; }; then why="permission denied on $d"; fi ;;
+    elif [ -n "$d" ] && ! { [ -r "$d" ] && [ -x "$d" ]; }; then printf '@@denied permission denied on %s\n' "$d"; exit 0; fi ;;
   esac
   printf '@@nomatch %s\n' "${why:-nothing matches}"
   exit 0

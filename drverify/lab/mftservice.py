@@ -203,7 +203,7 @@ def provision(lab: LabHandle) -> None:
         lab.put_files(role, [FileSpec.dir(RUN_DIR, 0o755), FileSpec.dir(EXPORT_DIR, 0o750),
                              FileSpec.dir(INSTALLER_DIR, 0o755), *_homes(USERS[role])])
         _sh(lab, role, f"mkdir -p {LOG_DIR}; mount -t tmpfs -o size=16M,mode=0755 tmpfs {LOG_DIR}; "
-                       f"iptables -w -A INPUT {' '.join(FIREWALL_RULE)}")
+                       f"touch {TRANSFER_LOG}; chmod 640 {TRANSFER_LOG}; iptables -w -A INPUT {' '.join(FIREWALL_RULE)}")
     lab.put_files("production", [FileSpec.dir(CONF_DIR, 0o755), FileSpec.text(CONF, proftpd_conf()),
                                  FileSpec.dir(f"{CONF_DIR}/conf.d", 0o755),
                                  FileSpec.text(f"{CONF_DIR}/conf.d/sftp.conf", sftp_conf())])

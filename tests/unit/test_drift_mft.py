@@ -69,6 +69,15 @@ def test_no_export_on_recovery_is_critical():
     assert "(no directory /srv/none): there is nothing to restore from" in outcome.drift[0].message
 
 
+def test_an_export_directory_the_account_may_not_read_is_unverified_not_missing():
+    production, _ = lab(mft_config)
+    recovery = facts(mft_config, "config-nobody")
+    outcome = judge("mft_config", production, recovery, mft_pair())
+    assert found(outcome) == []
+    assert unverified(outcome) == [("export", "recovery", "permission denied on /srv/export: cannot tell whether "
+                                    "an export matches /srv/export/mft-*.tar.gz")]
+
+
 def test_no_export_on_production_leaves_the_checksum_unverified_and_the_rpo_judged():
     production, recovery = lab(mft_config)
     production["export"] = {"glob": "/g", "format": "proftpd", "path": None, "why": "no directory /g"}

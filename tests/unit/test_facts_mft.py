@@ -87,13 +87,14 @@ def test_the_live_tree_reads_like_the_export_it_was_packed_from():
 def test_an_unreadable_export_directory_and_auth_file_as_an_unprivileged_account():
     facts = mft_config.parse(recorded("config-nobody"))
     assert facts["export"] == {"glob": "/srv/export/mft-*.tar.gz", "format": "proftpd", "path": None,
-                               "why": "permission denied on /srv/export"}
+                               "why": "permission denied on /srv/export", "denied": True}
     assert "live" not in facts
     assert facts["errors"] == {"live": "/srv/etc/mft/ftpd.passwd: permission denied"}
 
 
 def test_nothing_matches_and_a_corrupt_archive():
-    assert mft_config.parse(recorded("config-nomatch"))["export"]["why"] == "no directory /srv/none"
+    nomatch = mft_config.parse(recorded("config-nomatch"))["export"]
+    assert (nomatch["why"], nomatch["denied"]) == ("no directory /srv/none", False)
     export = mft_config.parse(recorded("config-corrupt"))["export"]
     assert export["content_error"].startswith("cannot list the archive: tar: ")
     assert "content" not in export
