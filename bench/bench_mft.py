@@ -90,7 +90,7 @@ def measure(inventory, args) -> list[dict]:
     many = [pair.model_copy(update={"name": f"{pair.name}-{i}"}) for i in range(args.pairs) for pair in inventory.pairs[:1]]
     median, best, (_, trips, records) = timed(lambda: check_pairs(many, workdir), args.repeat)
     rows.append({"case": f"{args.pairs} pairs at once, one balancer, ssh://", "median_s": median, "min_s": best,
-                 "detail": f"{2 * args.pairs} balancer reads, {records} drift records"})
+                 "detail": f"one balancer read shared by {2 * args.pairs} sides, {records} drift records"})
     return rows
 
 

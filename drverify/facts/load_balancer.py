@@ -7,11 +7,11 @@ Runtime API in one round trip: ``show servers state BACKEND`` and ``show stat BA
 through the stats socket (``socat``, or ``python3`` where socat is missing). With a ``url``
 instead, it fetches HAProxy's HTTP stats page as CSV from this machine.
 
-Each side's collection reads the balancer once (the two reads of a pair run concurrently, and
-at most :data:`READS_PER_BALANCER` per balancer at a time, under sshd's MaxStartups): what the
-balancer said of production's member is kept with production's facts, and what it said of
-recovery's member with recovery's, so a production snapshot keeps the pool as it was that night
-while recovery's member is read live.
+Within one collection run the balancer is read once, however many sides and pairs ask (they
+share the read: :func:`shared_read`, keyed by the run's working directory, so no answer outlives
+its run), and at most :data:`READS_PER_BALANCER` reads of one balancer run at a time, under
+sshd's MaxStartups. Each side keeps the answer in its own facts, so a production snapshot keeps
+the pool as it was that night while recovery's member is read live.
 
 Facts::
 
@@ -22,12 +22,14 @@ Facts::
 
 from __future__ import annotations
 
+import copy
 import csv
 import re
 import shlex
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +45,11 @@ from drverify.inventory.model import Pair, SshOptions
 
 NAME = "load_balancer"
 READS_PER_BALANCER = 4
+KEPT_READS = 64
 _slots: dict[str, threading.BoundedSemaphore] = {}
 _slots_lock = threading.Lock()
+_reads: dict[tuple[str, ...], Future[dict[str, Any]]] = {}
+_reads_lock = threading.Lock()
 
 #: ask HAProxy's stats socket one command: socat where installed, else python3's socket module
 _ASK = """s={socket}
@@ -84,12 +89,38 @@ def commands(lb: LoadBalancerChecks) -> dict[str, str]:
 
 
 def probe(pair: Pair, role: str, vantage: Vantage) -> dict[str, Any]:
-    """The backend as the balancer sees it now (``role`` and ``vantage`` play no part)."""
-    lb = pair.load_balancer
+    """The backend as the balancer sees it now (the side's own host plays no part)."""
+    options = pair.ssh or SshOptions()
+    if vantage.run is None:
+        return read(pair.load_balancer, options)
+    key = (str(vantage.run), pair.load_balancer.model_dump_json(), options.model_dump_json())
+    return copy.deepcopy(shared_read(key, lambda: read(pair.load_balancer, options)))
+
+
+def shared_read(key: tuple[str, ...], reader: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``reader()`` once per key: the first caller reads, the others wait for its answer (or its
+    error). Only the last :data:`KEPT_READS` keys are kept: a run's reads happen within it."""
+    with _reads_lock:
+        future = _reads.get(key)
+        owner = future is None
+        if owner:
+            future = _reads[key] = Future()
+            while len(_reads) > KEPT_READS:
+                _reads.pop(next(iter(_reads)))
+    if owner:
+        try:
+            future.set_result(reader())
+        except Exception as error:  # noqa: BLE001 - handed to every side that shares the read
+            future.set_exception(error)
+    return future.result()
+
+
+def read(lb: LoadBalancerChecks, options: SshOptions) -> dict[str, Any]:
+    """One read of the balancer: its HTTP stats page, or its Runtime API over SSH."""
     if lb.url is not None:
         return {"source": lb.url, "backend": lb.backend, "servers": from_stats_csv(_fetch(lb), lb.backend)}
     with _slot(lb.host), tempfile.TemporaryDirectory(prefix="drv-lb-") as workdir:
-        transport = connect(lb.host, pair.ssh or SshOptions(), lb.sudo, Path(workdir))
+        transport = connect(lb.host, options, lb.sudo, Path(workdir))
         try:
             outputs = run_batch(transport, commands(lb), timeout=int(lb.timeout) + 5)
             found = parse(outputs, lb.backend)

@@ -13,6 +13,7 @@ from support import make_pair, recorded_outputs
 from drverify.errors import FactError
 from drverify.facts import load_balancer, mft_config, mft_software
 from drverify.facts.batch import Output
+from drverify.facts.vantage import Vantage
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "mft"
 RECORDER = (DATA / "record.py").read_text()
@@ -199,20 +200,42 @@ def test_the_http_stats_page():
     assert servers["mft-dr"]["status"] == "DRAIN 1/3"
 
 
+LB_PAIR = {"host": "ssh://root@lb.example.com", "backend": "mft_sftp", "sudo": True,
+           "production_member": "mft-prod", "recovery_member": "mft-dr"}
+
+
+def side(role: str, run: Path | None = None) -> Vantage:
+    """The side's own host (the probe never uses its connection), in collection run ``run``."""
+    return Vantage(FakeTransport({}, unreachable="the side's host is not used"), role, f"ssh://{role}", run)
+
+
 def test_the_probe_reads_the_balancer_over_its_own_connection(monkeypatch):
     fake = FakeTransport(recorded("lb-lab"))
     monkeypatch.setattr(load_balancer, "connect", fake)
-    pair = make_pair(load_balancer={"host": "ssh://root@lb.example.com", "backend": "mft_sftp", "sudo": True,
-                                    "production_member": "mft-prod", "recovery_member": "mft-dr"})
-    facts = load_balancer.probe(pair, "recovery", None)  # type: ignore[arg-type]
+    facts = load_balancer.probe(make_pair(load_balancer=LB_PAIR), "recovery", side("recovery"))
     assert facts["source"] == "ssh://root@lb.example.com /run/haproxy/admin.sock"
     assert fake.opened == [("ssh://root@lb.example.com", True)] and fake.closed
     assert "show servers state mft_sftp" in fake.scripts[0] and "socat" in fake.scripts[0]
 
 
-def test_an_unreachable_balancer_names_it(monkeypatch):
-    monkeypatch.setattr(load_balancer, "connect", FakeTransport({}, unreachable="cannot connect: refused"))
-    pair = make_pair(load_balancer={"host": "ssh://root@lb.example.com", "backend": "b",
-                                    "production_member": "p", "recovery_member": "r"})
-    with pytest.raises(FactError, match=r"^balancer ssh://root@lb.example.com: cannot connect: refused$"):
-        load_balancer.probe(pair, "recovery", None)  # type: ignore[arg-type]
+def test_one_read_per_run_shared_by_every_side_and_pair(monkeypatch, tmp_path):
+    fake = FakeTransport(recorded("lb-lab"))
+    monkeypatch.setattr(load_balancer, "connect", fake)
+    pairs = [make_pair(name, load_balancer=LB_PAIR) for name in ("eu", "us")]
+    found = [load_balancer.probe(pair, role, side(role, tmp_path / "run1")) for pair in pairs
+             for role in ("production", "recovery")]
+    assert len(fake.opened) == 1 and all(facts == found[0] for facts in found)
+    found[0]["servers"].clear()  # each side holds its own copy
+    assert load_balancer.probe(pairs[0], "recovery", side("recovery", tmp_path / "run1"))["servers"]
+    load_balancer.probe(pairs[0], "recovery", side("recovery", tmp_path / "run2"))
+    assert len(fake.opened) == 2  # another run reads again
+
+
+def test_an_unreachable_balancer_names_it(monkeypatch, tmp_path):
+    fake = FakeTransport({}, unreachable="cannot connect: refused")
+    monkeypatch.setattr(load_balancer, "connect", fake)
+    pair = make_pair(load_balancer=LB_PAIR)
+    for role in ("production", "recovery"):  # the failure is shared too: one attempt per run
+        with pytest.raises(FactError, match=r"^balancer ssh://root@lb.example.com: cannot connect: refused$"):
+            load_balancer.probe(pair, role, side(role, tmp_path))
+    assert len(fake.opened) == 1
