@@ -91,9 +91,9 @@ def commands(lb: LoadBalancerChecks) -> dict[str, str]:
 def probe(pair: Pair, role: str, vantage: Vantage) -> dict[str, Any]:
     """The backend as the balancer sees it now (the side's own host plays no part)."""
     options = pair.ssh or SshOptions()
-    if vantage.run is None:
+    if vantage.run_dir is None:
         return read(pair.load_balancer, options)
-    key = (str(vantage.run), pair.load_balancer.model_dump_json(), options.model_dump_json())
+    key = (str(vantage.run_dir), pair.load_balancer.model_dump_json(), options.model_dump_json())
     return copy.deepcopy(shared_read(key, lambda: read(pair.load_balancer, options)))
 
 

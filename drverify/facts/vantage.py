@@ -34,13 +34,13 @@ _CONNECT_FAILURES = {
 class Vantage:
     """Probe the network from one side of a pair, through that host's connection (its transport)."""
 
-    def __init__(self, connection: Transport, role: str, label: str, run: Path | None = None) -> None:
+    def __init__(self, connection: Transport, role: str, label: str, run_dir: Path | None = None) -> None:
         self.connection = connection
         self.role = role
         self.label = label
         #: the collection run's working directory: what probes may share within one run (a
         #: third host both sides read, the load balancer), and never across runs
-        self.run = run
+        self.run_dir = run_dir
 
     @property
     def address(self) -> str:

@@ -10,9 +10,11 @@ import pytest
 from fake_transport import FakeTransport
 from support import make_pair, recorded_outputs
 
+from drverify.areas import AREAS
 from drverify.errors import FactError
 from drverify.facts import load_balancer, mft_config, mft_software
 from drverify.facts.batch import Output
+from drverify.facts.collect import collect_host
 from drverify.facts.vantage import Vantage
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "mft"
@@ -239,3 +241,13 @@ def test_an_unreachable_balancer_names_it(monkeypatch, tmp_path):
         with pytest.raises(FactError, match=r"^balancer ssh://root@lb.example.com: cannot connect: refused$"):
             load_balancer.probe(pair, role, side(role, tmp_path))
     assert len(fake.opened) == 1
+
+
+def test_collection_hands_probes_the_run_so_both_sides_share_one_read(monkeypatch, tmp_path):
+    balancer = FakeTransport(recorded("lb-lab"))
+    monkeypatch.setattr(load_balancer, "connect", balancer)
+    pair = make_pair(load_balancer=LB_PAIR)
+    sides = [collect_host(pair, role, [AREAS["load_balancer"]], tmp_path, connect=FakeTransport({}))
+             for role in ("production", "recovery")]
+    assert [facts.data("load_balancer")["servers"]["mft-dr"]["status"] for facts in sides] == ["MAINT", "MAINT"]
+    assert len(balancer.opened) == 1
