@@ -15,52 +15,25 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
-from drverify.drift import (
-    active_transfers as active_transfers_drift,
-)
-from drverify.drift import (
-    certificates as certificates_drift,
-)
-from drverify.drift import (
-    disks as disks_drift,
-)
-from drverify.drift import (
-    dns as dns_drift,
-)
-from drverify.drift import (
-    egress as egress_drift,
-)
-from drverify.drift import (
-    firewall as firewall_drift,
-)
-from drverify.drift import (
-    ldap as ldap_drift,
-)
-from drverify.drift import (
-    network as network_drift,
-)
-from drverify.drift import (
-    pending_files as pending_files_drift,
-)
-from drverify.drift import (
-    pgp as pgp_drift,
-)
-from drverify.drift import (
-    reachability as reachability_drift,
-)
+from drverify.drift import active_transfers as active_transfers_drift
+from drverify.drift import certificates as certificates_drift
+from drverify.drift import disks as disks_drift
+from drverify.drift import dns as dns_drift
+from drverify.drift import egress as egress_drift
+from drverify.drift import firewall as firewall_drift
+from drverify.drift import ldap as ldap_drift
+from drverify.drift import load_balancer as load_balancer_drift
+from drverify.drift import mft_config as mft_config_drift
+from drverify.drift import mft_software as mft_software_drift
+from drverify.drift import network as network_drift
+from drverify.drift import pending_files as pending_files_drift
+from drverify.drift import pgp as pgp_drift
+from drverify.drift import reachability as reachability_drift
 from drverify.drift import reverse
-from drverify.drift import (
-    ssh_hostkeys as ssh_hostkeys_drift,
-)
-from drverify.drift import (
-    tls as tls_drift,
-)
-from drverify.drift import (
-    transfer_ledger as transfer_ledger_drift,
-)
-from drverify.drift import (
-    users as users_drift,
-)
+from drverify.drift import ssh_hostkeys as ssh_hostkeys_drift
+from drverify.drift import tls as tls_drift
+from drverify.drift import transfer_ledger as transfer_ledger_drift
+from drverify.drift import users as users_drift
 from drverify.drift.records import Context, Drift, Severity, Unverified
 from drverify.facts import (
     active_transfers,
@@ -70,6 +43,9 @@ from drverify.facts import (
     egress,
     firewall,
     ldap,
+    load_balancer,
+    mft_config,
+    mft_software,
     network,
     pending_files,
     pgp,
@@ -202,6 +178,15 @@ AREAS: dict[str, Area[Any]] = {area.name: area for area in (
     Area("pgp", "PGP keyrings", Commands(pgp.commands, pgp.parse), pgp_drift.compare,
          pgp_drift.SEVERITIES, lambda pair: pair.keys.pgp, pgp_drift.reference, None,
          pgp.applies),
+    Area("mft_config", "MFT configuration export", Commands(mft_config.commands, mft_config.parse),
+         mft_config_drift.compare, mft_config_drift.SEVERITIES, lambda pair: pair.mft, mft_config_drift.reference,
+         None, mft_config.applies),
+    Area("mft_software", "MFT software and service", Commands(mft_software.commands, mft_software.parse),
+         mft_software_drift.compare, mft_software_drift.SEVERITIES, lambda pair: pair.mft,
+         mft_software_drift.reference, None, mft_software.applies),
+    Area("load_balancer", "Load balancer pool", Probe(load_balancer.probe), load_balancer_drift.compare,
+         load_balancer_drift.SEVERITIES, lambda pair: pair.load_balancer, load_balancer_drift.reference, None,
+         load_balancer.applies, TAKEOVER),
     Area("active_transfers", "Transfers in flight on recovery", Probe(active_transfers.probe),
          active_transfers_drift.compare, active_transfers_drift.SEVERITIES, lambda pair: pair.mft,
          applies=active_transfers.applies, directions=FAILBACK),

@@ -52,7 +52,7 @@ def collect_host(pair: Pair, role: str, areas: Iterable[Gathered], workdir: Path
         if unreachable is not None:
             _all_unverified(facts, probes, unreachable)
         elif probes:
-            _collect_probes(facts, Vantage(transport, role, spec.label), pair, probes)
+            _collect_probes(facts, Vantage(transport, role, spec.label, workdir), pair, probes)
     finally:
         transport.close()
         facts.round_trips = transport.round_trips

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import ContextManager
 
 from drverify.errors import FactError
@@ -33,10 +34,13 @@ _CONNECT_FAILURES = {
 class Vantage:
     """Probe the network from one side of a pair, through that host's connection (its transport)."""
 
-    def __init__(self, connection: Transport, role: str, label: str) -> None:
+    def __init__(self, connection: Transport, role: str, label: str, run_dir: Path | None = None) -> None:
         self.connection = connection
         self.role = role
         self.label = label
+        #: the collection run's working directory: what probes may share within one run (a
+        #: third host both sides read, the load balancer), and never across runs
+        self.run_dir = run_dir
 
     @property
     def address(self) -> str:

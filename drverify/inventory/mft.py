@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from drverify.inventory.base import Port, SecretRef, Strict
+from drverify.inventory.base import Port, SecretRef, Strict, no_password_in_url
+from drverify.inventory.connection import parse_connection_string
 
 Product = Literal["proftpd", "sftpgo", "generic"]
 
@@ -112,6 +113,8 @@ class LoadBalancerChecks(Strict):
     url: str | None = None
     #: HAProxy's stats socket on the balancer host (``level admin`` is not needed: read-only commands)
     socket: str = "/run/haproxy/admin.sock"
+    #: read the socket through ``sudo -n`` (it is usually root's or the haproxy group's, mode 660)
+    sudo: bool = False
     backend: str = Field(min_length=1)
     #: the backend's server names (or addresses:ports) of each side
     production_member: str = Field(min_length=1)
@@ -119,6 +122,20 @@ class LoadBalancerChecks(Strict):
     #: what recovery's member should be: ready to take traffic, or a backup the balancer fails over to
     expect: Literal["ready", "backup"] = "backup"
     timeout: float = Field(5.0, gt=0, le=60)
+
+    @field_validator("host")
+    @classmethod
+    def _connection_string(cls, value: str | None) -> str | None:
+        """The same rules as a pair's hosts: a known backend, no password, no option-like host."""
+        if value is not None:
+            no_password_in_url(value)
+            parse_connection_string(value)
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _no_password(cls, value: str | None) -> str | None:
+        return no_password_in_url(value)
 
     @model_validator(mode="after")
     def _one_source(self) -> LoadBalancerChecks:

@@ -20,7 +20,9 @@ SSH_CONFIG_TEXT = "Host *\n  IdentitiesOnly yes\n"
 def inventory_data(state_dir: Path, production: str, recovery: str,
                    extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """The lab inventory as data (the project's inventory schema, version 1); ``extra`` holds
-    what provisioners add to every pair (network and key checks, more translations)."""
+    what provisioners add to every pair (network and key checks, more translations). A string in
+    ``extra`` starting ``{scheme}://`` names a further lab host (the load balancer): each pair
+    reaches it with its own transport."""
     pairs = [
         {
             "name": name,
@@ -33,7 +35,8 @@ def inventory_data(state_dir: Path, production: str, recovery: str,
         }
         for name, scheme in PAIR_BACKENDS
     ]
-    pairs = [_merged(pair, copy.deepcopy(extra or {})) for pair in pairs]
+    pairs = [_with_scheme(_merged(pair, copy.deepcopy(extra or {})), scheme)
+             for pair, (_, scheme) in zip(pairs, PAIR_BACKENDS)]
     return {
         "version": 1,
         "defaults": {
@@ -53,6 +56,16 @@ def _merged(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         both_dicts = isinstance(value, dict) and isinstance(merged.get(key), dict)
         merged[key] = _merged(merged[key], value) if both_dicts else value
     return merged
+
+
+def _with_scheme(value: Any, scheme: str) -> Any:
+    if isinstance(value, dict):
+        return {key: _with_scheme(item, scheme) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_scheme(item, scheme) for item in value]
+    if isinstance(value, str) and value.startswith("{scheme}://"):
+        return scheme + value.removeprefix("{scheme}")
+    return value
 
 
 def write_text(path: Path, text: str, mode: int = 0o644) -> None:

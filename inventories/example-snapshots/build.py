@@ -8,7 +8,8 @@ compares).
 
 Inputs, under ``raw/<role>/`` (role ``production`` or ``recovery``), one file per area:
 
-- ``<area>.txt`` for a *command area* (disks, network, firewall, users, reachability, pgp): the
+- ``<area>.txt`` for a *command area* (disks, network, firewall, users, reachability, pgp,
+  mft_config, mft_software): the
   framed stdout of the batch script (:func:`drverify.facts.batch.build_script`) run with exactly
   that area's ``commands()``, under their own names (``findmnt``, ``cpus``...; the live
   collector prefixes them with the area, ``disks.findmnt``, which one file per area does not
@@ -16,7 +17,8 @@ Inputs, under ``raw/<role>/`` (role ``production`` or ``recovery``), one file pe
   facts; a command that failed (exit status in its frame) makes the area *unverified* with the
   parser's reason, exactly as a live collection would. An area whose commands probe the network
   (``PROBES_FROM``: reachability) gets its vantage point, as a live collection records it.
-- ``<area>.json`` for a *probe area* (dns, ldap, egress, certificates, tls, ssh_hostkeys),
+- ``<area>.json`` for a *probe area* (dns, ldap, egress, certificates, tls, ssh_hostkeys,
+  load_balancer),
   whose facts come from talking to the network, not from commands: the area's entry as a
   snapshot stores it, ``{"status": "ok", "data": {...}, "vantage": "..."}``
   (``vantage`` optional) or ``{"status": "unverified", "reason": "..."}``.
@@ -61,6 +63,13 @@ live collection does) and ``active_transfers.json`` (a probe area: the facts
 ``active_transfers.parse`` makes of recovery's framed ``sessions`` and ``growth``; production's
 are ``{}``, never read). Those three areas are checked when failing back, with recovery as the
 reference; ``tests/unit/test_example.py`` judges them so.
+
+The MFT areas' files (``mft_config.txt``, ``mft_software.txt``, ``load_balancer.json``) are made by
+``record_mft.py`` here: the areas' real commands through the batch script in a throwaway mount
+namespace per host set up with ProFTPD's tree, ``ftpasswd`` users and ``tar`` exports as on the
+snapshot's date, and a real HAProxy in a throwaway network namespace; what cannot run on this
+machine (systemd's view of the unit, recovery's older package) is written in the formats recorded
+under ``tests/data/mft``. Its docstring says which is which.
 """
 
 from __future__ import annotations

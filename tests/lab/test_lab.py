@@ -100,7 +100,7 @@ def test_firewalls_differ_by_the_seeded_rules(ssh: SshRun) -> None:
     (prod_policy, prod), (dr_policy, dr) = (input_chain(ok(ssh(h, "iptables-save -t filter")))
                                             for h in ("production", "recovery"))
     assert (prod_policy, dr_policy) == ("DROP", "DROP")
-    assert len(prod & dr) == 5  # with the key services' rule (drverify.lab.keys), the same on both
+    assert len(prod & dr) == 6  # with the key services' and the SFTP service's rules, the same on both
     assert prod - dr == {"-A INPUT -s 203.0.113.0/24 -p tcp -m tcp --dport 2222 -j ACCEPT"}
     assert dr - prod == {"-A INPUT -p tcp -m tcp --dport 8080 -j ACCEPT"}
 
@@ -112,7 +112,8 @@ def test_sftp_listener_answers_on_production_only(lab: Lab) -> None:
         socket.create_connection((lab.hosts["recovery"].address, 2222), timeout=3)
 
 
-KEY_PORTS = {"21", "990", "2022", "4443"}  # TLS and SFTP listeners of drverify.lab.keys, on both hosts
+#: TLS and SFTP listeners of drverify.lab.keys, and ProFTPD's (drverify.lab.mftservice), on both hosts
+KEY_PORTS = {"21", "990", "2022", "4443", "2122"}
 
 
 @pytest.mark.parametrize(("host", "ports"), [("production", {"22", "2222"} | KEY_PORTS), ("recovery", {"22"} | KEY_PORTS)])

@@ -31,7 +31,9 @@ CORE_AREAS = ("disks", "network", "firewall", "users")
 NETWORK_AREAS = ("dns", "ldap", "egress", "reachability")
 #: the pair's ``keys:``; pgp is framed command output (gpg runs on the host), the rest are probes
 KEY_AREAS = ("certificates", "tls", "ssh_hostkeys", "pgp")
-AREAS = CORE_AREAS + NETWORK_AREAS + KEY_AREAS
+#: the MFT service (mft_config and mft_software are framed command output) and its load balancer
+MFT_AREAS = ("mft_config", "mft_software", "load_balancer")
+AREAS = CORE_AREAS + NETWORK_AREAS + KEY_AREAS + MFT_AREAS
 #: checked when failing back, recovery being the reference (the pair's ``mft:`` keys)
 FAILBACK_AREAS = ("active_transfers", "pending_files", "transfer_ledger")
 
@@ -42,6 +44,7 @@ RESTORE_TEST = '-p tcp -m tcp --dport 8000 -m comment --comment "temporary: rest
 AS2_KEYSTORE = "/etc/mft/as2/mft-as2.p12"
 #: last 16 hex digits of the fingerprints in raw/*/pgp.txt (gpg's long key IDs)
 GLOBEX_PGP, MFTSVC_PGP = "CBC928C642C05BF0", "DBE4947970A1644B"
+CRYPTO_DEB = "/srv/mft/installers/proftpd-mod-crypto_1.3.8+dfsg-4+deb12u5_amd64.deb"
 
 SEEDED = {
     # recovery's data volume (1.5 TiB) was sized when production held less; it now stores 1.6 TiB
@@ -114,6 +117,27 @@ SEEDED = {
     ("pgp", f"mftsvc key {GLOBEX_PGP}", CRITICAL),
     # ...and mftsvc's own key pair came without its secret part (primary and encryption subkey)
     ("pgp", f"mftsvc key {MFTSVC_PGP} secret", CRITICAL),
+    # production stopped on 11-19; its nightly exports of 11-18 and 11-19 were never shipped, so
+    # recovery's newest (11-17) is 217 h old at check time, past the 24 h RPO...
+    ("mft_config", "export age", CRITICAL),
+    # ...and is not production's newest (48 h older)
+    ("mft_config", "export sha256", MAJOR),
+    # what changed on production on 11-18 is missing from recovery's export: partner initech's
+    # account, globex's new password (compared as digests of the hashes) and MaxInstances 60
+    ("mft_config", "user initech", MAJOR),
+    ("mft_config", "user globex password", MAJOR),
+    ("mft_config", "directive MaxInstances", MAJOR),
+    # the last drill's test account, created on recovery's live configuration (its DefaultAddress,
+    # changed to recovery's VIP, is production's translated: not drift)
+    ("mft_config", "live user drtest", MINOR),
+    # recovery was left on an older package update
+    ("mft_software", "version", CRITICAL),
+    # recovery's copy of the crypto module's package is truncated
+    ("mft_software", f"installer {CRYPTO_DEB}", CRITICAL),
+    # proftpd.service is installed but disabled on recovery: it would not start at boot
+    ("mft_software", "service proftpd.service", MAJOR),
+    # the balancer's health check of recovery's backup server fails: it would never take over
+    ("load_balancer", "member mft-dr-01", MAJOR),
 }
 
 

@@ -10,7 +10,7 @@ import pytest
 from drverify.facts.schemas.snapshot import check_area
 
 SNAPSHOTS = Path(__file__).resolve().parents[2] / "inventories/example-snapshots"
-AREAS = ("active_transfers", "pending_files", "transfer_ledger")
+AREAS = ("active_transfers", "pending_files", "transfer_ledger", "mft_config", "mft_software", "load_balancer")
 
 
 @pytest.mark.parametrize("role", ["production", "recovery"])
@@ -31,5 +31,19 @@ def test_the_examples_failback_facts_pass(role):
     ("active_transfers", {"open_files": {"12": [{"path": "/x", "mode": "w", "deleted": "no"}]}}, "open_files.12[0].deleted"),
 ])
 def test_hostile_failback_facts_fail_on_their_key_path(name, data, words):
+    reason = check_area(name, {"status": "ok", "data": data})
+    assert reason is not None and words in reason, reason
+
+
+@pytest.mark.parametrize(("name", "data", "words"), [
+    ("mft_config", {"export": {"glob": "/x/*", "format": "proftpd", "path": "/x/a", "content": {
+        "users": {"acme": {"gid": 1, "home": "/h", "hash_sha256": "$6$salt$hash"}}}}}, "hash_sha256"),
+    ("mft_config", {"export": {"glob": "/x/*", "format": "json", "path": "/x/a", "content": {
+        "entries": {"users": ["ok", "bad\x1b[2J"]}}}}, "export.content.entries"),
+    ("mft_software", {"version": {"source": "dpkg", "installed": "yes", "value": None}}, "version.installed"),
+    ("load_balancer", {"source": "x", "backend": "b", "servers": {"dr": {"address": None, "op_state": -1}}},
+     "servers.dr.op_state"),
+])
+def test_hostile_service_facts_fail_on_their_key_path(name, data, words):
     reason = check_area(name, {"status": "ok", "data": data})
     assert reason is not None and words in reason, reason

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, TypeAdapter, ValidationError
 from typing_extensions import NotRequired
 
-from drverify.facts.schemas import host, keys, mft, network, probes
+from drverify.facts.schemas import host, keys, mft, network, probes, service
 from drverify.facts.schemas.fields import CollectedAt, Facts, Name, Text, refuse
 from drverify.facts.schemas.messages import describe, shown
 from drverify.facts.snapshot_file import Unreadable
@@ -43,6 +43,9 @@ AREA_SCHEMAS: dict[str, Any] = {
     "tls": keys.Tls,
     "ssh_hostkeys": keys.SshHostKeys,
     "pgp": keys.Pgp,
+    "mft_config": service.MftConfig,
+    "mft_software": service.MftSoftware,
+    "load_balancer": service.LoadBalancer,
     "active_transfers": mft.ActiveTransfers,
     "pending_files": mft.PendingFiles,
     "transfer_ledger": mft.TransferLedger,
