@@ -65,7 +65,7 @@ def _unwrap(tp: Any) -> tuple[Any, list[Any]]:
 
 def _member(tp: Any, value: Any) -> Any:
     members = [member for member in get_args(tp) if member is not type(None)]
-    return members[0]
+    return members[0] if members else tp  # a free-form value (a product's own JSON): no slot of its own
 
 
 def _fields(tp: Any, value: dict[str, Any], path: tuple[str, ...]) -> Iterator[Slot]:
