@@ -104,4 +104,4 @@ def test_junit_gives_widgets_severity_count_and_reasons_with_flat_properties(run
     assert not [p for p in suite.iter("property") if p.get("value", "").startswith(("{", "["))]
     run_properties = {p.get("name"): p.get("value") for p in suite.find("properties")}
     assert run_properties["drverify.verdict"] == "drift" and run_properties["drverify.fail_on"] == "major"
-    assert (suite.get("tests"), suite.get("errors")) == ("16", "4")
+    assert (suite.get("tests"), suite.get("errors")) == ("19", "4")

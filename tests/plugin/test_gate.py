@@ -11,9 +11,9 @@ def test_critical_drift_is_not_ready_with_the_blocking_items(tmp_path):
     result = drverify(tmp_path, "gate", "--inventory", str(takeover_example(tmp_path)))
     assert result.returncode == ExitStatus.DRIFT, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("drverify gate: NOT READY   (11 checks of 1 pair, ")
-    assert "Blocking a takeover (13 critical differences):" in lines
-    assert "  mft-eu · disks · /srv/mft" in lines and "  … and 3 more (see the reports)" in lines
+    assert lines[0].startswith("drverify gate: NOT READY   (14 checks of 1 pair, ")
+    assert "Blocking a takeover (16 critical differences):" in lines
+    assert "  mft-eu · disks · /srv/mft" in lines and "  … and 6 more (see the reports)" in lines
     assert "MAJOR" not in result.stdout and "test session starts" not in result.stdout  # one screen
     assert len(lines) < 40
     drift = report(tmp_path)

@@ -28,7 +28,7 @@ def test_two_runs_merge_into_the_whole_runs_report(tmp_path):
     assert [shard["source"] for shard in merged["meta"]["shards"]] == ["first/reports/drift.json",
                                                                         "second/reports/drift.json"]
     suite = ET.parse(tmp_path / "merged" / "junit.xml").getroot().find("testsuite")
-    assert (suite.get("tests"), suite.get("failures")) == ("12", "12")
+    assert (suite.get("tests"), suite.get("failures")) == ("15", "15")
     html = (tmp_path / "merged" / "drift-report.html").read_text()
     assert "Verdict: DRIFT" in html and "Drift matrix" in html
 
