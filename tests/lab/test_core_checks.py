@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from runner import run_area_checks
+from runner import as_check_account, run_area_checks
 
 from drverify.lab import Lab
 from drverify.lab.sshd import MAIN_LISTENER
@@ -95,25 +95,14 @@ def test_stopped_sshd_makes_recovery_unverified_and_other_pairs_go_on(lab: Lab, 
     assert (tmp_path / "report.html").exists()
 
 
-def as_check_account(lab: Lab, tmp_path: Path, sudo: bool) -> Path:
-    """The lab-ssh pair reached as the unprivileged `drvcheck` account, with or without sudo."""
-    inventory = yaml.safe_load(lab.inventory_path.read_text())
-    pair = inventory["pairs"][0]
-    for role in ("production", "recovery"):
-        pair[role] = {"host": pair[role].replace("root@", "drvcheck@"), "sudo": sudo}
-    inventory["pairs"] = [pair]
-    path = tmp_path / "inventory.yaml"
-    path.write_text(yaml.safe_dump(inventory))
-    return path
-
 
 def test_an_unprivileged_account_with_sudo_sees_exactly_what_root_sees(lab: Lab, tmp_path: Path) -> None:
-    _, report = run_checks(as_check_account(lab, tmp_path, sudo=True), tmp_path)
+    _, report = run_checks(as_check_account(lab.inventory_path, tmp_path, sudo=True), tmp_path)
     assert found(report, "lab-ssh") == SEEDED
 
 
 def test_without_sudo_the_firewall_is_unverified_saying_why(lab: Lab, tmp_path: Path) -> None:
-    run, report = run_checks(as_check_account(lab, tmp_path, sudo=False), tmp_path)
+    run, report = run_checks(as_check_account(lab.inventory_path, tmp_path, sudo=False), tmp_path)
     statuses = {r["area"]: (r["status"], r["reason"]) for r in report["results"]}
     status, reason = statuses["firewall"]
     assert status == "unverified" and "you must be root" in reason, reason

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import paramiko
 import pytest
-import yaml
-from runner import run_area_checks
+from runner import as_check_account, run_area_checks
 
 from drverify.lab import Lab, balancer, mftservice
 
@@ -146,25 +145,14 @@ def test_no_password_or_hash_in_reports_snapshots_or_logs(lab: Lab, tmp_path: Pa
         assert not [secret[:6] for secret in secrets if secret in text], f"a password or hash leaked into {name}"
 
 
-def as_check_account(lab: Lab, tmp_path: Path, sudo: bool) -> Path:
-    """The lab-ssh pair read as the unprivileged ``drvcheck`` (the balancer still as root)."""
-    inventory = yaml.safe_load(lab.inventory_path.read_text())
-    pair = inventory["pairs"][0]
-    for role in ("production", "recovery"):
-        pair[role] = {"host": pair[role].replace("root@", "drvcheck@"), "sudo": sudo}
-    inventory["pairs"] = [pair]
-    path = tmp_path / "inventory.yaml"
-    path.write_text(yaml.safe_dump(inventory))
-    return path
-
 
 def test_with_sudo_the_check_account_sees_the_seeded_drift(lab: Lab, tmp_path: Path) -> None:
-    _, report = run_checks(as_check_account(lab, tmp_path, sudo=True), tmp_path)
+    _, report = run_checks(as_check_account(lab.inventory_path, tmp_path, sudo=True), tmp_path)
     assert set(records(report, "lab-ssh")) == set(SEEDED)
 
 
 def test_without_sudo_unreadable_exports_and_users_are_unverified_saying_why(lab: Lab, tmp_path: Path) -> None:
-    run, report = run_checks(as_check_account(lab, tmp_path, sudo=False), tmp_path)
+    run, report = run_checks(as_check_account(lab.inventory_path, tmp_path, sudo=False), tmp_path)
     found = results(report)
     assert found["mft_config"][0] == "unverified"
     items = {(u["item"], u["host"].split()[0]): u["reason"] for r in report["results"] if r["area"] == "mft_config"

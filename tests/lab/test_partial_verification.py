@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
-from runner import run_area_checks
+from runner import lab_ssh_inventory, run_area_checks
 
 from drverify.lab import Lab
 
@@ -17,15 +16,6 @@ from drverify.lab import Lab
 DOWN_DNS = "198.51.100.3"
 
 
-def lab_ssh_inventory(lab: Lab, tmp_path: Path, edit) -> Path:
-    """The lab-ssh pair alone, with ``edit(pair)`` applied: what a user's inventory would say."""
-    inventory = yaml.safe_load(lab.inventory_path.read_text())
-    pair = inventory["pairs"][0]
-    edit(pair)
-    inventory["pairs"] = [pair]
-    path = tmp_path / "inventory.yaml"
-    path.write_text(yaml.safe_dump(inventory))
-    return path
 
 
 def result_of(report: dict, area: str) -> dict:
@@ -42,7 +32,7 @@ def test_one_dns_server_down_among_two_leaves_the_other_servers_drift_reported(l
     def two_servers(pair: dict) -> None:
         pair["network"]["dns"]["servers"] = ["198.51.100.2", DOWN_DNS]
 
-    run, report = run_area_checks(lab_ssh_inventory(lab, tmp_path, two_servers), tmp_path, areas=("dns",))
+    run, report = run_area_checks(lab_ssh_inventory(lab.inventory_path, tmp_path, two_servers), tmp_path, areas=("dns",))
     dns = result_of(report, "dns")
     assert dns["status"] == "drift" and run.returncode == 1
     found = {(d["item"], d["severity"]) for d in report["drift"]}
@@ -70,11 +60,11 @@ def unreadable_certificate(lab: Lab) -> Iterator[str]:
 @pytest.mark.lab_lifecycle  # changes a file on production: no other test may see it
 def test_one_unreadable_certificate_file_leaves_the_other_files_drift_reported(
         lab: Lab, tmp_path: Path, unreadable_certificate: str) -> None:
-    def as_check_account(pair: dict) -> None:
+    def unprivileged(pair: dict) -> None:
         for role in ("production", "recovery"):
             pair[role] = {"host": pair[role].replace("root@", "drvcheck@"), "sudo": False}
 
-    inventory = lab_ssh_inventory(lab, tmp_path, as_check_account)
+    inventory = lab_ssh_inventory(lab.inventory_path, tmp_path, unprivileged)
     run, report = run_area_checks(inventory, tmp_path, areas=("certificates",))
     certificates = result_of(report, "certificates")
     assert certificates["status"] == "drift" and run.returncode == 1, certificates
@@ -123,7 +113,7 @@ def stale_mount(request: pytest.FixtureRequest, lab: Lab) -> Iterator[str]:
 @pytest.mark.lab_lifecycle  # mounts volumes on the hosts: no other test may see them
 def test_one_unsizable_mount_leaves_every_other_disk_difference_reported(
         lab: Lab, tmp_path: Path, stale_mount: str) -> None:
-    run, report = run_area_checks(lab_ssh_inventory(lab, tmp_path, lambda pair: None), tmp_path, areas=("disks",))
+    run, report = run_area_checks(lab_ssh_inventory(lab.inventory_path, tmp_path, lambda pair: None), tmp_path, areas=("disks",))
     disks = result_of(report, "disks")
     assert disks["status"] == "drift" and run.returncode == 1, disks
     found = {(d["item"], d["severity"]) for d in report["drift"]}
@@ -145,7 +135,7 @@ def test_an_unsizable_mount_the_user_expects_is_ignored_not_unverified(lab: Lab,
         def expected_stale(pair: dict) -> None:
             pair["policies"]["disks"]["ignore_unreadable"] = [f"{STALE_PARENT}/*"]
 
-        _, report = run_area_checks(lab_ssh_inventory(lab, tmp_path, expected_stale), tmp_path, areas=("disks",))
+        _, report = run_area_checks(lab_ssh_inventory(lab.inventory_path, tmp_path, expected_stale), tmp_path, areas=("disks",))
     finally:
         for host in ("production", "recovery"):
             unmount_stale_volume(lab, host)
