@@ -64,6 +64,8 @@ P = TypeVar("P")
 Direction = Literal["takeover", "failback"]
 #: host and MFT areas: checked for a takeover, and in reverse (recovery as the reference) for the way back
 BOTH_WAYS: frozenset[Direction] = frozenset({"takeover", "failback"})
+#: areas whose facts are keyed by production's names and addresses (DNS servers and names, LDAP
+#: URLs, the proxy): recovery's answers cannot be looked up as the reference without re-keying
 TAKEOVER: frozenset[Direction] = frozenset({"takeover"})
 #: what only failing back asks: transfers to drain, files to collect, transfers production must learn
 FAILBACK: frozenset[Direction] = frozenset({"failback"})
@@ -156,13 +158,13 @@ AREAS: dict[str, Area[Any]] = {area.name: area for area in (
          users_drift.compare, users_drift.SEVERITIES, lambda pair: pair.policies.users),
     Area("dns", "DNS records and resolvers", Probe(dns.probe), dns_drift.compare,
          dns_drift.SEVERITIES, lambda pair: pair.network.dns, dns_drift.reference, Origin.HOST,
-         dns.applies),
+         dns.applies, TAKEOVER),
     Area("ldap", "LDAP directories", Probe(ldap.probe), ldap_drift.compare,
          ldap_drift.SEVERITIES, lambda pair: pair.network.ldap, ldap_drift.reference, Origin.HOST,
-         ldap.applies),
+         ldap.applies, TAKEOVER),
     Area("egress", "Egress address through the proxy", Probe(egress.probe), egress_drift.compare,
          egress_drift.SEVERITIES, lambda pair: pair.network.egress, egress_drift.reference, Origin.HOST,
-         egress.applies),
+         egress.applies, TAKEOVER),
     Area("reachability", "Endpoints reachable", Commands(reachability.commands, reachability.parse), reachability_drift.compare,
          reachability_drift.SEVERITIES, lambda pair: pair.network, reachability_drift.reference,
          Origin.HOST, reachability.applies),
