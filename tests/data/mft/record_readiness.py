@@ -24,7 +24,6 @@ the hashes ``ftpasswd`` made of them).
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,7 +38,7 @@ from drverify.lab import balancer
 from drverify.lab.lab import DEFAULT_STATE_DIR
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from recording import record_case  # noqa: E402
+from recording import record_case, store  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PASSWORDS = {"acme": "crafted-acme-pw-1", "globex": "crafted-globex-pw-2"}
@@ -157,18 +156,9 @@ def in_lab(netns: str, commands: dict[str, str], target: Path) -> None:
     boundary = new_boundary()
     result = subprocess.run([*nsenter(netns), "sh"], input=build_script(commands, boundary), text=True,
                             capture_output=True, check=True, env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
-    store(split_output(result.stdout, boundary), target)
+    store(target, split_output(result.stdout, boundary))
 
 
-def store(outputs, target: Path) -> None:
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir()
-    for name, output in outputs.items():
-        (target / f"{name}.out").write_text(output.stdout)
-        if output.stderr:
-            (target / f"{name}.err").write_text(output.stderr)
-        if output.rc:
-            (target / f"{name}.rc").write_text(f"{output.rc}\n")
 
 
 def lab_pair() -> Pair:
