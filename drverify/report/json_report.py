@@ -129,7 +129,7 @@ def write(
     verdict: str | None = None, checked: bool = True,
 ) -> Path:
     """Write the report to ``path`` atomically: readers see the old file or the new, never half."""
-    return write_chunks(path, _encoded(strict(build(results, meta, verdict, checked))))
+    return write_chunks(path, _encoded(build(results, meta, verdict, checked)))
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> Path:
@@ -143,17 +143,19 @@ def _dumps(value: Any, indent: int | None = None) -> str:
 
 
 def _encoded(report: Mapping[str, Any]) -> Iterator[str]:
-    """The report as text, piece by piece: top-level keys indented, list elements one a line."""
+    """The report as strict JSON text, piece by piece: top-level keys indented, list elements one
+    a line, each made strict (:func:`strict`) as it is written, so no second copy of 200,000
+    records is ever held."""
     yield "{"
     for number, (key, value) in enumerate(report.items()):
-        yield ("," if number else "") + f"\n  {_dumps(key)}: "
+        yield ("," if number else "") + f"\n  {_dumps(strict(key))}: "
         if isinstance(value, list) and value:
             yield "["
             for index, item in enumerate(value):
-                yield ("," if index else "") + "\n    " + _dumps(item)
+                yield ("," if index else "") + "\n    " + _dumps(strict(item))
             yield "\n  ]"
         else:
-            yield _dumps(value, indent=2).replace("\n", "\n  ")
+            yield _dumps(strict(value), indent=2).replace("\n", "\n  ")
     yield "\n}\n"
 
 
