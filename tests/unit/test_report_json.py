@@ -109,6 +109,10 @@ def test_result_record_fields(report):
         "hosts": [PROD.as_dict(), DR.as_dict()],
         "nodeid": "checks/test_users.py::test_users[mft-b]",
         "unverified": [],
+        "outcome": None,
+        "started_at": None,
+        "finished_at": None,
+        "duration": None,
     }
     assert report["results"][1]["reason"] == "ip -j addr: command not found"
 
@@ -126,6 +130,9 @@ def test_drift_sorted_by_pair_area_severity_worst_first_then_item(report):
 def test_drift_record_keeps_both_values_as_data(report):
     mount = report["drift"][0]
     assert mount == {
+        "id": record("mft-a", "disks", "/data mount", Severity.CRITICAL).id,
+        "kind": "changed",
+        "hint": "",
         "pair": "mft-a",
         "area": "disks",
         "item": "/data mount",
