@@ -16,17 +16,19 @@ from pathlib import Path
 
 import pytest
 
+from drverify import provenance
 from drverify.areas import AREAS
 from drverify.drift import Severity
 from drverify.errors import FactsUnavailable, InventoryError
+from drverify.html_rows import ResultsTableRows
 from drverify.inventory import load_inventory
-from drverify.report import html
-from drverify.report.results import AreaResult
 from drverify.reporter import PROPERTY, DriftReporter
 from drverify.session import AreaCheck, DriftRun, describe_failure, describe_unverified
 
 RUN = pytest.StashKey[DriftRun]()
 CHECK = pytest.StashKey[AreaCheck]()
+#: when a check's setup began (its facts are loaded there): the check's start time
+STARTED = pytest.StashKey[float]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,6 +42,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="write each live host's facts as JSON snapshots into DIR")
     group.addoption("--drift-json", metavar="PATH", help="machine-readable results "
                     "(default: the drverify_json ini value)")
+    provenance.addoption(group)
     parser.addini("drverify_inventory", "default inventory for drverify checks")
     parser.addini("drverify_json", "default path of drverify's JSON report")
 
@@ -61,11 +64,13 @@ def pytest_configure(config: pytest.Config) -> None:
     inventory = config.getoption("inventory") or config.getini("drverify_inventory") or ""
     config.stash[RUN] = DriftRun(
         inventory_path=Path(inventory) if inventory else Path(),
+        inventory_file=_from_rootdir(config, Path(inventory)) if inventory else None,
         fail_on=config.getoption("fail_on"),
         snapshot_out=config.getoption("snapshot_out"),
     )
     if not hasattr(config, "workerinput"):
         config.pluginmanager.register(DriftReporter(config, config.stash[RUN]), "drverify-reporter")
+        config.pluginmanager.register(ResultsTableRows(config), "drverify-html-rows")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -97,7 +102,7 @@ def _load(config: pytest.Config) -> DriftRun:
         try:
             if run.inventory_path == Path():
                 raise InventoryError("no inventory: give --inventory PATH or set drverify_inventory")
-            run.inventory = load_inventory(_from_rootdir(config, run.inventory_path))
+            run.inventory = load_inventory(run.inventory_file or _from_rootdir(config, run.inventory_path))
         except InventoryError as error:
             run.inventory_error = str(error)
     return run
@@ -191,13 +196,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     check = item.stash.get(CHECK, None)
     if check is None:
         return
+    started = item.stash.setdefault(STARTED, call.start)
     result = _result_of(report, call, check)
     if result is None:
         return
+    result = result.stamped("error" if report.when == "setup" else report.outcome, started, call.stop)
     prop = (PROPERTY, json.dumps(result.to_json()))
     report.user_properties.append(prop)
     item.user_properties.append(prop)  # JUnit XML writes the properties of the item
-    report.extras = [*getattr(report, "extras", []), _html_extra(result)]
 
 
 def _result_of(report: pytest.TestReport, call: pytest.CallInfo[None], check: AreaCheck):
@@ -212,12 +218,6 @@ def _result_of(report: pytest.TestReport, call: pytest.CallInfo[None], check: Ar
     if report.when == "call" and check.drift is not None:
         return check.result()
     return None
-
-
-def _html_extra(result: AreaResult) -> dict:
-    from pytest_html import extras
-
-    return extras.html(html.render_drift_table(result))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from drverify import provenance
 from drverify.areas import AREAS
-from drverify.report import html, json_report
+from drverify.report import json_report, page
 from drverify.report.results import AreaResult
 from drverify.session import DriftRun
 
@@ -32,6 +33,9 @@ class DriftReporter:
         self.started_at = datetime.now(UTC).replace(microsecond=0).isoformat()
         self._json_path: Path | None = None
 
+    def pytest_sessionstart(self) -> None:
+        provenance.record_metadata(self.config, provenance.provenance(self.config, self.run))
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for name, value in report.user_properties:
             if name == PROPERTY:
@@ -42,6 +46,8 @@ class DriftReporter:
         drift.json from an earlier run must never be read as this run's result."""
         if self.run.inventory is None and self.run.inventory_error is None:
             return
+        self.run.finished_at = provenance.now()
+        provenance.record_metadata(self.config, self.meta()["provenance"])
         option = self.config.getoption("drift_json")
         target = Path(option) if option else self._ini_path("drverify_json")
         if target is not None:
@@ -65,7 +71,7 @@ class DriftReporter:
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_summary(self, prefix: list, summary: list, postfix: list) -> None:
         if self.run.results:
-            prefix.append(html.render_matrix(self.results(), self.meta()))
+            prefix.append(page.render_summary(self.results(), self.meta()))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_report_title(self, report) -> None:
@@ -85,6 +91,7 @@ class DriftReporter:
             "started_at": self.started_at,
             "fail_on": self.run.fail_on.label,
             "error": self.run.inventory_error,
+            "provenance": provenance.provenance(self.config, self.run),
             "pairs": [pair.name for pair in inventory.pairs] if inventory else [],
             "areas": [name for name, area in AREAS.items()
                       if any(area.applies(pair) for pair in inventory.pairs)] if inventory else [],

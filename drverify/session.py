@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from drverify.facts.collect import collect_pairs
 from drverify.facts.hostfacts import HostFacts, save_snapshot
 from drverify.inventory import Inventory, Pair
 from drverify.report.results import AreaResult, HostInfo
+from drverify.review import Review
 
 
 @dataclass
@@ -28,6 +30,8 @@ class DriftRun:
     """Everything one pytest run shares: loaded once, facts collected once per host."""
 
     inventory_path: Path
+    #: the inventory file as opened (relative ini values resolved), for its SHA-256
+    inventory_file: Path | None = None
     inventory: Inventory | None = None
     #: why the inventory could not be used (the run then stops with a usage error)
     inventory_error: str | None = None
@@ -35,6 +39,10 @@ class DriftRun:
     snapshot_out: Path | None = None
     selected_pairs: set[str] = field(default_factory=set)
     results: dict[str, AreaResult] = field(default_factory=dict)
+    #: waivers and baseline, applied to every check's records
+    review: Review = field(default_factory=Review)
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+    finished_at: datetime | None = None
     facts: dict[tuple[str, str], HostFacts] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _workdir: Path | None = None
@@ -69,8 +77,15 @@ class DriftRun:
 
 
 def host_info(facts: HostFacts, area: str) -> HostInfo:
-    age = facts.age_seconds() if facts.source == "snapshot" else None
-    return HostInfo(facts.role, facts.label, facts.source, facts.collected_at, age, facts.vantage(area))
+    age = facts.age_seconds() if facts.source == "snapshot" and facts.any_ok() else None
+    return HostInfo(facts.role, facts.label, facts.source, facts.collected_at, age, facts.vantage(area),
+                    None if facts.any_ok() else _why_unread(facts, area))
+
+
+def _why_unread(facts: HostFacts, area: str) -> str:
+    """Why nothing could be read from a host: its reason for this area (every area has the same)."""
+    entry = facts.areas.get(area) or next(iter(facts.areas.values()), {})
+    return str(entry.get("reason") or "nothing was read")
 
 
 class AreaCheck:

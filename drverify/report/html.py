@@ -18,39 +18,17 @@ its classes, and they stay readable without it (every status is said in words, n
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
 from drverify.drift.records import Severity
-from drverify.report.display import (
-    ValueView,
-    describe_source,
-    format_time,
-    plural,
-    shorten,
-    value_view,
-)
+from drverify.report.details import anchor
+from drverify.report.display import describe_source, plural, shorten
+from drverify.report.jinja import environment
 from drverify.report.results import AreaResult, HostInfo
 
 _ROLE_ORDER = {"production": 0, "recovery": 1}
-
-
-@functools.cache
-def _environment() -> Environment:
-    """Built on first use, not at import: importing the plugin should cost nothing."""
-    env = Environment(
-        loader=PackageLoader("drverify.report"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["when"] = format_time
-    return env
 
 
 def _threshold(meta: Mapping[str, Any]) -> Severity | None:
@@ -80,6 +58,8 @@ class Cell:
     title: str = ""
     nodeid: str | None = None
     severity: str | None = None
+    #: the id of the check's section in the drift section, for a cell with something to read
+    anchor: str | None = None
 
 
 def _cell(result: AreaResult | None) -> Cell:
@@ -90,21 +70,22 @@ def _cell(result: AreaResult | None) -> Cell:
     if result.status == "unverified":
         reason = result.reason or "no reason given"
         text = f"? {len(result.unverified)} unverified" if len(result.unverified) > 1 else "? unverified"
-        return Cell("unverified", text, shorten(reason), reason, result.nodeid)
+        return Cell("unverified", text, shorten(reason), reason, result.nodeid,
+                    anchor=anchor(result.pair, result.area))
     return _drift_cell(result)
 
 
 def _drift_cell(result: AreaResult) -> Cell:
     worst, count = result.worst, len(result.drift)
     text = f"✗ {count} drift · {worst.label}" if worst else "✗ drift"
-    where = f"the row of test {result.nodeid}" if result.nodeid else "the test rows below"
+    where = "the drift section below"
     title = f"{plural(count, 'difference')}, worst {worst.label if worst else 'unknown'}"
     detail = ""
     if result.unverified:
         detail = f"+ {plural(len(result.unverified), 'item')} unverified"
         title += f"; {detail}: " + "; ".join(item.line() for item in result.unverified)
     return Cell("drift", text, detail, title=f"{title}; details in {where}", nodeid=result.nodeid,
-                severity=worst.label if worst else None)
+                severity=worst.label if worst else None, anchor=anchor(result.pair, result.area))
 
 
 @dataclass(frozen=True)
@@ -185,7 +166,7 @@ def render_matrix(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> str
         for r in sorted(per_pair[pair], key=lambda r: areas.index(r.area))
         if r.status == "unverified" or r.unverified
     ]
-    return _environment().get_template("matrix.j2").render(
+    return environment().get_template("matrix.j2").render(
         inventory=meta.get("inventory"),
         started_at=meta.get("started_at"),
         threshold=threshold.label if threshold else None,
@@ -193,49 +174,4 @@ def render_matrix(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> str
         areas=areas,
         rows=[_pair_view(pair, areas, per_pair[pair]) for pair in pairs],
         unverified=unverified,
-    )
-
-
-# --- one test row ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DriftRow:
-    """One drift record ready to print: both values prepared against each other."""
-
-    severity: str
-    item: str
-    production: ValueView
-    recovery: ValueView
-    message: str
-
-
-def _drift_rows(result: AreaResult) -> list[DriftRow]:
-    records = sorted(result.drift, key=lambda d: (-d.severity, d.item))
-    return [
-        DriftRow(
-            d.severity.label,
-            d.item,
-            value_view(d.production, d.recovery),
-            value_view(d.recovery, d.production),
-            d.message,
-        )
-        for d in records
-    ]
-
-
-def _severity_counts(result: AreaResult) -> list[tuple[str, int]]:
-    """(label, count) worst first, for the one-line summary above the table."""
-    severities = [record.severity for record in result.drift]
-    return [(s.label, severities.count(s)) for s in sorted(Severity, reverse=True)]
-
-
-def render_drift_table(result: AreaResult) -> str:
-    """The fragment for one test row: its drift records, or why it is unverified, or "no drift"."""
-    hosts = sorted(result.hosts, key=lambda h: (_ROLE_ORDER.get(h.role, 9), h.role, h.label))
-    return _environment().get_template("drift_table.j2").render(
-        result=result,
-        rows=_drift_rows(result),
-        counts=_severity_counts(result),
-        hosts=[(h, describe_source(h)) for h in hosts],
     )

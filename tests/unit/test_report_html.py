@@ -6,6 +6,7 @@ The HTML is parsed with the standard library's parser and checked for what a rea
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -13,15 +14,9 @@ from html.parser import HTMLParser
 import pytest
 
 from drverify.drift.records import Drift, Severity
-from drverify.report.display import (
-    Line,
-    ValueView,
-    format_age,
-    format_time,
-    shorten,
-    value_view,
-)
-from drverify.report.html import render_drift_table, render_matrix
+from drverify.report.details import render_check, render_details, render_pointer
+from drverify.report.display import describe_source, format_age, format_time, shorten
+from drverify.report.html import render_matrix
 from drverify.report.results import AreaResult, HostInfo
 
 # --- a small DOM, enough to find tables and read their cells -------------------------------------
@@ -300,41 +295,7 @@ def test_shorten_for_a_matrix_cell(text, expected):
     assert shorten(text) == expected
 
 
-# --- values side by side -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "other", "expected"),
-    [
-        (None, {"uid": 1}, ValueView("absent")),
-        ("", "x", ValueView("empty", note="empty string")),
-        ([], ["a"], ValueView("empty", note="empty list")),
-        ({}, {"a": 1}, ValueView("empty", note="empty mapping")),
-        ("/srv/mft", "/srv/dr", ValueView("scalar", (Line("/srv/mft"),))),
-        (True, False, ValueView("scalar", (Line("true"),))),
-        (8589934592, 1, ValueView("scalar", (Line("8589934592"),))),
-        ({"uid": 1001, "home": "/srv"}, {"uid": 1002, "home": "/srv"},
-         ValueView("lines", (Line("uid: 1001", True), Line("home: /srv")))),
-        ({"uid": 1001, "groups": ["a", "b"]}, {"uid": 1001},
-         ValueView("lines", (Line("uid: 1001"), Line('groups: ["a", "b"]', True)))),
-        ({"uid": 1001}, None, ValueView("lines", (Line("uid: 1001"),))),
-        (["alice", "bob"], ["alice"], ValueView("lines", (Line("alice"), Line("bob", True)))),
-        ([{"port": 22}], [], ValueView("lines", (Line('{"port": 22}', True),))),
-        ("line one\nline two", None, ValueView("block", (Line("line one"), Line("line two")))),
-    ],
-)
-def test_value_view(value, other, expected):
-    assert value_view(value, other) == expected
-
-
-def test_value_too_wide_for_lines_becomes_pretty_json():
-    rule = {"chain": "INPUT", "match": "x" * 150}
-    view = value_view([rule], [])
-    assert view.kind == "block"
-    assert [line.text for line in view.lines[:3]] == ["[", "  {", '    "chain": "INPUT",']
-
-
-# --- the drift table of one test row -------------------------------------------------------------
+# --- the drift section: one section per check ---------------------------------------------------
 
 
 def drift_rows(html: str) -> list[list[str]]:
@@ -342,8 +303,8 @@ def drift_rows(html: str) -> list[list[str]]:
 
 
 def test_drift_table_sorted_by_severity_then_item_with_values_side_by_side():
-    rows = drift_rows(render_drift_table(results()[1]))
-    assert rows[0] == ["Severity", "Item", "Production", "Recovery", "Message"]
+    rows = drift_rows(render_check(results()[1]))
+    assert rows[0] == ["Severity", "Item", "Production", "Recovery", "What differs · what to do"]
     assert [row[:2] for row in rows[1:]] == [
         ["critical", "user aaa-audit"],
         ["critical", "user mftsvc"],
@@ -357,52 +318,122 @@ def test_drift_table_sorted_by_severity_then_item_with_values_side_by_side():
 
 
 def test_absent_side_is_said_in_words():
-    rows = drift_rows(render_drift_table(results()[1]))
+    rows = drift_rows(render_check(results()[1]))
     assert rows[1][2:4] == ["uid: 1500", "— absent"]
     assert rows[4][2:4] == ["— absent", "uid: 2001 shell: /bin/bash"]
 
 
 def test_differing_lines_are_marked_in_the_markup():
-    page = parse(render_drift_table(results()[1])).root
+    page = parse(render_check(results()[1])).root
     marked = [li.text() for li in page.find_all("li", "drv-differs")]
     assert marked == ["≠ uid: 1001", "≠ uid: 1002", "≠ bob"]
 
 
-def test_drift_table_summary_and_sources():
-    page = parse(render_drift_table(results()[1])).root
+def test_drift_section_summary_anchor_and_sources():
+    page = parse(render_check(results()[1])).root
+    section = page.find("section", "drv-check")
+    assert section.attrs["id"] == "drv-mft-a--users"
+    assert (section.attrs["data-pair"], section.attrs["data-area"], section.attrs["data-worst"]) == (
+        "mft-a", "users", "critical")
     note = page.find("p", "drv-note").text()
     assert "4 differences" in note and "2 critical, 1 major, 1 minor." in note
     hosts = page.find("p", "drv-hosts").text()
     assert "recovery dr-mft-01 (snapshot, taken 2026-11-20 08:00 UTC, 6 days old)" in hosts
 
 
+def test_probe_vantage_is_said_once():
+    result = AreaResult("mft-b", "network", "drift", hosts=(PROD_B, DR_B_NET), drift=(
+        record("mft-b", "network", "listener tcp/990", "mftd on all addresses", None, Severity.MAJOR, "m"),))
+    hosts = parse(render_check(result)).root.find("p", "drv-hosts").text()
+    assert "probed from recovery dr-mft-02" in hosts and "from from" not in hosts
+
+
+def test_a_host_that_could_not_be_reached_says_so_never_live():
+    down = HostInfo("recovery", "ssh://root@dr", "live", "2026-11-26T08:00:00+00:00",
+                    error="ssh: connect to host dr port 22: Connection timed out")
+    assert describe_source(down) == "could not be reached: ssh: connect to host dr port 22: Connection timed out"
+    unread = HostInfo("production", "snapshot:/x.json", "snapshot", "", error="the snapshot is not valid JSON")
+    assert describe_source(unread) == "could not be read: the snapshot is not valid JSON"
+
+
 def test_unverified_row_gives_the_reason():
-    page = parse(render_drift_table(results()[2])).root
+    page = parse(render_check(results()[2])).root
     assert page.find("p", "drv-unverified").text() == f"? Unverified (mft-a · firewall): {REASON}"
     assert not page.find_all("table")
 
 
-def test_ok_row_is_one_line():
-    page = parse(render_drift_table(results()[0])).root
+def test_ok_check_is_one_line():
+    page = parse(render_check(results()[0])).root
     assert page.find("p", "drv-ok").text() == (
         "✓ No drift : production and recovery agree on disks for mft-a."
     )
 
 
+def test_hint_and_waiver_are_shown_with_the_record_and_a_command_as_code():
+    hinted = Drift("mft-a", "users", "user drtest", None, {"uid": 1501}, Severity.MINOR, "m", kind="extra",
+                   hint="delete it on recovery (`userdel drtest`)",
+                   waiver={"name": "waiver 1", "owner": "alice", "reason": "drill account, kept until the review",
+                           "ticket": "CHG-7", "expires": "2099-01-01", "expired": False})
+    page = parse(render_check(AreaResult("mft-a", "users", "drift", drift=(hinted,)))).root
+    hint = page.find("p", "drv-hint")
+    assert hint.text() == "What to do: delete it on recovery ( userdel drtest )"
+    assert hint.find("code").text() == "userdel drtest"
+    assert page.find("p", "drv-waiver").text() == (
+        "Waived by alice until 2099-01-01 (CHG-7, waiver 1): drill account, kept until the review")
+    assert page.find("span", "drv-waived").text() == "waived"
+
+
+def test_details_order_checks_by_worst_severity_and_skip_clean_ones():
+    page = parse(render_details(results(), META)).root
+    ids = [section.attrs["id"] for section in page.find_all("section", "drv-check")]
+    assert ids == ["drv-mft-a--users", "drv-mft-b--disks", "drv-mft-a--firewall"]
+    assert "hidden" in page.find("form", "drv-filters").attrs  # shown by the script only
+
+
+def test_a_check_passing_below_the_threshold_says_so():
+    passed = AreaResult("mft-b", "disks", "drift", drift=results()[3].drift, outcome="passed")
+    title = parse(render_check(passed, {"fail_on": "critical"})).root.find("h4").text()
+    assert "passed: drift below --fail-on critical (not failing)" in title
+    failed = AreaResult("mft-b", "disks", "drift", drift=results()[3].drift, outcome="failed")
+    assert "failed the run" in parse(render_check(failed, {"fail_on": "minor"})).root.find("h4").text()
+
+
+def test_matrix_cells_link_to_their_sections(matrix_page):
+    links = {a.text(): a.attrs["href"] for a in matrix_page.find("table", "drv-matrix").find_all("a")}
+    assert links["✗ 4 drift · critical"] == "#drv-mft-a--users"
+    assert links["✗ 1 drift · major"] == "#drv-mft-b--disks"
+    assert links["? unverified nft -j list ruleset: permission denied (the check user…"] == "#drv-mft-a--firewall"
+
+
+def test_pointer_is_one_line_linking_to_the_section():
+    page = parse(render_pointer(results()[1])).root
+    assert page.text() == ("mft-a · users: 4 differences, worst critical; each difference is in the drift "
+                           "section above: mft-a · users .")
+    assert page.find("a").attrs["href"] == "#drv-mft-a--users"
+
+
 # --- escaping ------------------------------------------------------------------------------------
 
-HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'><b onmouseover=x>"]
-ALLOWED_TAGS = {"style", "section", "h2", "h3", "h4", "p", "code", "em", "strong", "ul", "li",
-                "table", "thead", "tbody", "tr", "th", "td", "span", "div", "pre"}
+HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'><b onmouseover=x>",
+           "`<script>x</script>`"]
+ALLOWED_TAGS = {"style", "section", "h2", "h3", "h4", "p", "code", "em", "strong", "ul", "li", "a",
+                "table", "thead", "tbody", "tr", "th", "td", "span", "div", "pre", "caption", "colgroup",
+                "col", "form", "fieldset", "legend", "label", "input", "select", "option", "output", "script",
+                "dl", "dt", "dd"}
+ATTRIBUTES = {"class", "title", "data-nodeid", "scope", "aria-label", "id", "href", "data-pair", "data-area",
+              "data-worst", "data-severity", "hidden", "type", "name", "value", "checked"}
 
 
 def hostile_results(text: str) -> list[AreaResult]:
-    host = HostInfo("recovery", text, "snapshot", text, 10.0, vantage=text)
+    host = HostInfo("recovery", text, "snapshot", text, 10.0, vantage=text, error=text)
     drift = (
-        record(text, text, text, text, text, Severity.MAJOR, text),
+        Drift(text, text, text, text, text, Severity.MAJOR, text, kind=text, hint=text, translated=text + "!"),
         record(text, text, "dict " + text, {text: text}, {text: [text]}, Severity.MINOR, text),
         record(text, text, "list " + text, [text, {"k": text}], None, Severity.CRITICAL, text),
         record(text, text, "multi " + text, f"{text}\n{text}", text, Severity.MINOR, text),
+        Drift(text, text, "waived " + text, 1, 2, Severity.MINOR, text, waiver={
+            "name": text, "owner": text, "reason": text, "ticket": text, "expires": text, "expired": False},
+            history={"status": "persisting", "since": text}),
     )
     return [
         AreaResult(text, text, "drift", drift=drift, hosts=(host,), nodeid=text),
@@ -416,10 +447,13 @@ def test_every_host_supplied_string_is_escaped(text):
     items = hostile_results(text)
     meta = {"inventory": text, "started_at": text, "fail_on": "minor",
             "pairs": [text], "areas": [text]}
-    for html in [render_matrix(items, meta), *map(render_drift_table, items)]:
+    for html in [render_matrix(items, meta), render_details(items, meta), *map(render_check, items),
+                 *map(render_pointer, items)]:
         parsed = parse(html)
         assert {tag for tag, _ in parsed.tags} <= ALLOWED_TAGS
         attributes = {name for _, attrs in parsed.tags for name, _ in attrs}
-        assert attributes <= {"class", "title", "data-nodeid", "scope", "aria-label"}
-        assert "<script" not in html and "<img" not in html and "<b " not in html
+        assert attributes <= ATTRIBUTES
+        assert "<img" not in html and "<b " not in html
+        scripts = re.findall(r"<script>(.*?)</script>", html, re.S)
+        assert len(scripts) <= 1 and not any("alert" in body or "onerror" in body for body in scripts)
         assert text in parsed.root.text() or text in str(parsed.tags)

@@ -1,0 +1,152 @@
+"""Provenance: what makes a report evidence rather than a claim.
+
+An auditor (ISO 27001:2022 A.5.30: ICT readiness planned, implemented, maintained and *tested*)
+asks of any drift report: which drverify and libraries, which inventory exactly (path and
+SHA-256), what was selected (``-k``, ``-m``, ``--fail-on``, the direction), who ran it and where,
+when and for how long, for which ticket or drill, and which waivers were in force. One function,
+:func:`provenance`, answers that for every artifact: the HTML's evidence header and
+pytest-metadata's Environment table, drift.json's ``meta["provenance"]``, the JUnit properties
+(:func:`flat` gives the one-line-per-fact form they need).
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import platform
+import re
+import socket
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from drverify import __version__
+from drverify.session import DriftRun
+
+#: libraries drverify runs on, reported with their versions when installed (besides its own
+#: declared requirements, when drverify is installed as a distribution)
+RUNNERS = ("pytest", "pytest-html", "pytest-metadata", "pytest-xdist")
+
+
+def addoption(group: Any) -> None:
+    """``--ticket`` and ``--drill``: the change or drill a run is evidence for."""
+    group.addoption("--ticket", metavar="ID", help="change ticket this run is evidence for (shown in every report)")
+    group.addoption("--drill", metavar="ID", help="DR drill this run belongs to (shown in every report)")
+
+
+def sha256(path: Path | None) -> str | None:
+    """The file's SHA-256, or None when it cannot be read (the report then says so)."""
+    if path is None:
+        return None
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def dependencies() -> dict[str, str]:
+    """Installed versions of what drverify depends on, by distribution name."""
+    try:
+        declared = [re.split(r"[ <>=!~;\[(]", line, maxsplit=1)[0] for line in metadata.requires("drverify") or ()
+                    if "extra ==" not in line]
+    except metadata.PackageNotFoundError:
+        declared = []
+    found = {}
+    for name in dict.fromkeys([*RUNNERS, *declared]):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def operator() -> str:
+    """``user@host`` of whoever runs drverify, as the runner knows them."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry (a container's arbitrary uid)
+        user = "unknown"
+    return f"{user}@{socket.gethostname()}"
+
+
+def selection(config: pytest.Config, run: DriftRun) -> dict[str, Any]:
+    """What this run was asked to check, and a one-line summary of it."""
+    keyword, markers = config.option.keyword or None, config.option.markexpr or None
+    direction = config.getoption("direction", None)
+    pairs = {pair.name: pair.direction for pair in run.inventory.pairs} if run.inventory else {}
+    chosen = {
+        "keyword": keyword,
+        "markers": markers,
+        "fail_on": run.fail_on.label,
+        "fail_on_new": bool(config.getoption("fail_on_new", False)),
+        "direction": direction or pairs,
+        "args": [str(arg) for arg in config.args],
+    }
+    words = [f"-k {keyword!r}" if keyword else "", f"-m {markers!r}" if markers else "",
+             f"--fail-on {run.fail_on.label}", "--fail-on-new" if chosen["fail_on_new"] else "",
+             f"direction {direction}" if direction else "",
+             "paths " + " ".join(chosen["args"]) if chosen["args"] else ""]
+    chosen["summary"] = ", ".join(word for word in words if word) or "everything"
+    return chosen
+
+
+def provenance(config: pytest.Config, run: DriftRun) -> dict[str, Any]:
+    """Everything a report needs to say about how it was made (see the module docstring)."""
+    finished = run.finished_at
+    return {
+        "drverify": __version__,
+        "python": platform.python_version(),
+        "dependencies": dependencies(),
+        "inventory": {"path": str(run.inventory_path), "sha256": sha256(run.inventory_file)},
+        "selection": selection(config, run),
+        "operator": operator(),
+        "runner": socket.gethostname(),
+        "ticket": config.getoption("ticket", None),
+        "drill": config.getoption("drill", None),
+        "started_at": run.started_at.isoformat(timespec="seconds"),
+        "finished_at": finished.isoformat(timespec="seconds") if finished else None,
+        "duration_seconds": round((finished - run.started_at).total_seconds(), 1) if finished else None,
+        **run.review.provenance(),
+    }
+
+
+def flat(found: dict[str, Any]) -> dict[str, str]:
+    """One line per fact, for pytest-metadata's Environment table and JUnit properties."""
+    lines = {
+        "drverify": found["drverify"],
+        "inventory": found["inventory"]["path"],
+        "inventory sha256": found["inventory"]["sha256"] or "unreadable",
+        "selection": found["selection"]["summary"],
+        "operator": found["operator"],
+        "started": found["started_at"],
+        "finished": found["finished_at"],
+        "duration seconds": found["duration_seconds"],
+        "ticket": found["ticket"],
+        "drill": found["drill"],
+        "dependencies": ", ".join(f"{name} {version}" for name, version in found["dependencies"].items()),
+    }
+    waivers, baseline = found.get("waivers"), found.get("baseline")
+    if waivers:
+        lines["waivers"] = f"{waivers['path']} ({waivers['in_force']} in force, {waivers['expired']} expired)"
+        lines["waivers sha256"] = waivers["sha256"]
+    if baseline:
+        lines["baseline"] = baseline["path"]
+    return {key: str(value) for key, value in lines.items() if value is not None}
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def record_metadata(config: pytest.Config, found: dict[str, Any]) -> None:
+    """Put the provenance in pytest-metadata's Environment table (pytest-html shows it on top)."""
+    try:
+        from pytest_metadata.plugin import metadata_key
+    except ImportError:  # pytest-metadata comes with pytest-html; without it there is no table
+        return
+    table = config.stash.get(metadata_key, None)
+    if table is not None:
+        table.update({key[0].upper() + key[1:]: value for key, value in flat(found).items()})
