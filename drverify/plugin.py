@@ -16,13 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from drverify import provenance
+from drverify import provenance, waivers
 from drverify.areas import AREAS
 from drverify.drift import Severity
 from drverify.errors import FactsUnavailable, InventoryError
 from drverify.html_rows import ResultsTableRows
 from drverify.inventory import load_inventory
 from drverify.reporter import PROPERTY, DriftReporter
+from drverify.review import Review
 from drverify.session import AreaCheck, DriftRun, describe_failure, describe_unverified
 
 RUN = pytest.StashKey[DriftRun]()
@@ -43,6 +44,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--drift-json", metavar="PATH", help="machine-readable results "
                     "(default: the drverify_json ini value)")
     provenance.addoption(group)
+    waivers.addoption(group)
     parser.addini("drverify_inventory", "default inventory for drverify checks")
     parser.addini("drverify_json", "default path of drverify's JSON report")
 
@@ -103,6 +105,7 @@ def _load(config: pytest.Config) -> DriftRun:
             if run.inventory_path == Path():
                 raise InventoryError("no inventory: give --inventory PATH or set drverify_inventory")
             run.inventory = load_inventory(run.inventory_file or _from_rootdir(config, run.inventory_path))
+            run.review = Review.load(config)
         except InventoryError as error:
             run.inventory_error = str(error)
     return run
@@ -172,7 +175,7 @@ def area(request: pytest.FixtureRequest, pair_name: str) -> AreaCheck:
         raise pytest.UsageError(f"{request.node.nodeid}: a check needs @pytest.mark.area(NAME) "
                                 f"with one of {', '.join(AREAS)}")
     check = AreaCheck(run.inventory.pair(pair_name), AREAS[marker.args[0]], run.pair_facts(pair_name),
-                      run.fail_on, request.node.nodeid)
+                      run.fail_on, request.node.nodeid, run.review)
     request.node.stash[CHECK] = check
     check.compare()
     if check.unverified and not check.failing():

@@ -12,18 +12,17 @@ pytest-metadata's Environment table, drift.json's ``meta["provenance"]``, the JU
 from __future__ import annotations
 
 import getpass
-import hashlib
 import platform
 import re
 import socket
 from datetime import UTC, datetime
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from drverify import __version__
+from drverify.digest import sha256
 from drverify.session import DriftRun
 
 #: libraries drverify runs on, reported with their versions when installed (besides its own
@@ -35,16 +34,6 @@ def addoption(group: Any) -> None:
     """``--ticket`` and ``--drill``: the change or drill a run is evidence for."""
     group.addoption("--ticket", metavar="ID", help="change ticket this run is evidence for (shown in every report)")
     group.addoption("--drill", metavar="ID", help="DR drill this run belongs to (shown in every report)")
-
-
-def sha256(path: Path | None) -> str | None:
-    """The file's SHA-256, or None when it cannot be read (the report then says so)."""
-    if path is None:
-        return None
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 def dependencies() -> dict[str, str]:

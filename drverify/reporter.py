@@ -65,6 +65,11 @@ class DriftReporter:
         for pair, results in by_pair.items():
             cells = [f"{result.area} {_cell(result)}" for result in results]
             terminalreporter.write_line(f"{pair}: " + ", ".join(cells))
+        for entry in (self._waivers() or {}).get("entries", []):
+            if entry["status"] in ("stale", "expired"):
+                terminalreporter.write_line(f"waiver {entry['name']} ({entry['ticket']}, {entry['owner']}): "
+                                            f"{entry['status']}" + (f" since {entry['expires']}" if entry["status"] == "expired"
+                                                                      else ", it matched no difference: remove it"))
         if self._json_path is not None:
             terminalreporter.write_line(f"drift records: {self._json_path}")
 
@@ -81,6 +86,12 @@ class DriftReporter:
         value = self.config.getini(name)
         return self.config.rootpath / value if value else None
 
+    def _waivers(self) -> dict | None:
+        waivers = self.run.review.waivers
+        if waivers is None:
+            return None
+        return {"path": str(waivers.path), "sha256": waivers.sha256, "entries": waivers.report(self.results())}
+
     def results(self) -> list[AreaResult]:
         return list(self.run.results.values())
 
@@ -92,6 +103,7 @@ class DriftReporter:
             "fail_on": self.run.fail_on.label,
             "error": self.run.inventory_error,
             "provenance": provenance.provenance(self.config, self.run),
+            "waivers": self._waivers(),
             "pairs": [pair.name for pair in inventory.pairs] if inventory else [],
             "areas": [name for name, area in AREAS.items()
                       if any(area.applies(pair) for pair in inventory.pairs)] if inventory else [],
@@ -100,6 +112,7 @@ class DriftReporter:
 
 def _cell(result: AreaResult) -> str:
     unverified = f", {len(result.unverified)} unverified" if result.unverified else ""
+    waived = sum(record.waived for record in result.drift)
     if result.status == "drift":
-        return f"{len(result.drift)} drift ({result.worst.label}{unverified})"
+        return f"{len(result.drift)} drift ({result.worst.label}{unverified}{f', {waived} waived' if waived else ''})"
     return result.status + (f" ({len(result.unverified)} items)" if len(result.unverified) > 1 else "")

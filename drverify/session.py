@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from drverify.facts.hostfacts import HostFacts, save_snapshot
 from drverify.inventory import Inventory, Pair
 from drverify.report.results import AreaResult, HostInfo
 from drverify.review import Review
+from drverify.waivers import expired_note
 
 
 @dataclass
@@ -92,8 +93,9 @@ class AreaCheck:
     """One pair × area: load both sides' facts (or say why not), judge, weigh against the threshold."""
 
     def __init__(self, pair: Pair, area: Area[Any], sides: tuple[HostFacts, HostFacts],
-                 fail_on: Severity, nodeid: str) -> None:
+                 fail_on: Severity, nodeid: str, review: Review | None = None) -> None:
         self.pair = pair
+        self.review = review or Review()
         self.area = area
         self.sides = sides
         self.fail_on = fail_on
@@ -124,11 +126,13 @@ class AreaCheck:
         """The area's outcome; a whole side missing raises :class:`FactsUnavailable`."""
         production, recovery = self.load()
         hosts = {facts.role: f"{facts.role} {facts.label}" for facts in self.sides}
-        self.outcome = self.area.judge(self.pair, production, recovery, hosts)
+        outcome = self.area.judge(self.pair, production, recovery, hosts)
+        self.outcome = replace(outcome, drift=self.review.annotate(outcome.drift))
         return self.outcome
 
     def failing(self) -> list[Drift]:
-        return [record for record in self.drift or [] if record.severity >= self.fail_on]
+        return [record for record in self.drift or []
+                if record.severity >= self.fail_on and self.review.counts(record)]
 
     def result(self, unverified: str | None = None) -> AreaResult:
         hosts = tuple(host_info(facts, self.area.name) for facts in self.sides)
@@ -146,7 +150,7 @@ def describe_failure(records: list[Drift], fail_on: Severity, unverified: list[U
     then each item that could not be compared (they were not verified either)."""
     lines = [f"{len(records)} difference(s) at or above {fail_on.label}:"]
     for record in sorted(records, key=lambda r: (-r.severity, r.item)):
-        lines.append(f"  {record.severity.label.upper():8} {record.item}: {record.message}")
+        lines.append(f"  {record.severity.label.upper():8} {record.item}: {record.message}{expired_note(record)}")
     if unverified:
         lines.append(f"{len(unverified)} item(s) not verified:")
         lines += [f"  UNVERIFIED {item.line()}" for item in unverified]

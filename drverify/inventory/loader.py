@@ -38,18 +38,23 @@ def _set_fields(model: BaseModel | None) -> dict[str, Any]:
     return {} if model is None else model.model_dump(exclude_unset=True)
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml(path: Path, what: str = "the inventory") -> Any:
+    """A YAML file's content; :class:`InventoryError` naming the file (and line) otherwise."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise InventoryError(f"{path}: cannot read the inventory: {error.strerror}") from None
+        raise InventoryError(f"{path}: cannot read {what}: {error.strerror}") from None
     try:
-        raw = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise InventoryError(f"{where}: not valid YAML: {problem}") from None
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise InventoryError(f"{path}: expected a mapping with a 'pairs' list at the top level")
     if not isinstance(raw.get("pairs"), list):
@@ -68,23 +73,24 @@ def _deep_merge(base: dict[str, Any], override: Any) -> Any:
     return merged
 
 
-def describe_validation_error(path: Path, raw: dict[str, Any], error: ValidationError) -> str:
-    """One line: the file, the first bad key path (pairs named), what was expected."""
+def describe_validation_error(path: Path, raw: dict[str, Any], error: ValidationError,
+                              model: type[BaseModel] = Inventory) -> str:
+    """One line: the file, the first bad key path (pairs named), what was expected; ``model`` is
+    the file's top-level schema (an inventory, or another input file such as the waivers)."""
     errors = error.errors(include_url=False)
     first = errors[0]
     location = _key_path(raw, first["loc"])
     more = f" (and {len(errors) - 1} more problem{'s' * (len(errors) > 2)})" if len(errors) > 1 else ""
     expected = _expectation(first)
     if first["type"] == "extra_forbidden":
-        allowed = _allowed_keys(first["loc"][:-1])
+        allowed = _allowed_keys(first["loc"][:-1], model)
         if allowed:
             expected += f" (expected one of: {', '.join(allowed)})"
     return f"{path}: {location}: {expected}{more}"
 
 
-def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+def _allowed_keys(loc: tuple[Any, ...], model: Any = Inventory) -> list[str]:
     """The keys the model at ``loc`` accepts, found by walking the schema's annotations."""
-    model: Any = Inventory
     for key in loc:
         if isinstance(key, int) or not (isinstance(model, type) and issubclass(model, BaseModel)):
             continue

@@ -84,6 +84,9 @@ def _drift_cell(result: AreaResult) -> Cell:
     if result.unverified:
         detail = f"+ {plural(len(result.unverified), 'item')} unverified"
         title += f"; {detail}: " + "; ".join(item.line() for item in result.unverified)
+    waived = sum(record.waived for record in result.drift)
+    if waived:
+        detail = " ".join(part for part in (detail, f"{waived} waived") if part)
     return Cell("drift", text, detail, title=f"{title}; details in {where}", nodeid=result.nodeid,
                 severity=worst.label if worst else None, anchor=anchor(result.pair, result.area))
 
@@ -132,7 +135,8 @@ def _totals(results: Sequence[AreaResult], threshold: Severity | None) -> dict[s
     by_severity = [(s.label, records.count(s)) for s in sorted(Severity, reverse=True)]
     failing = None
     if threshold is not None:
-        failing = sum(1 for r in results if r.worst is not None and r.worst >= threshold)
+        failing = sum(1 for r in results if r.outcome == "failed" or r.outcome is None and r.worst is not None
+                      and r.worst >= threshold)
     return {
         "checks": len(results),
         "ok": statuses.count("ok"),

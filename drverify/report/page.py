@@ -26,7 +26,15 @@ def render_evidence(meta: Mapping[str, Any]) -> str:
     return environment().get_template("evidence.j2").render(p=provenance, error=meta.get("error"))
 
 
+def render_waivers(meta: Mapping[str, Any]) -> str:
+    """Every waiver with what it did in this run (waived, expired, stale, not checked)."""
+    waivers = meta.get("waivers")
+    if not waivers:
+        return ""
+    return environment().get_template("waivers.j2").render(waivers=waivers)
+
+
 def render_summary(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> str:
     """Every server-side part of the report, in reading order."""
     return "\n".join(part for part in (render_evidence(meta), render_matrix(results, meta),
-                                       render_details(results, meta)) if part)
+                                       render_details(results, meta), render_waivers(meta)) if part)
