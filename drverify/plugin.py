@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from drverify import provenance, waivers
+from drverify import history, provenance, waivers
 from drverify.areas import AREAS
 from drverify.drift import Severity
 from drverify.errors import FactsUnavailable, InventoryError
@@ -45,6 +45,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     "(default: the drverify_json ini value)")
     provenance.addoption(group)
     waivers.addoption(group)
+    history.addoption(group)
     parser.addini("drverify_inventory", "default inventory for drverify checks")
     parser.addini("drverify_json", "default path of drverify's JSON report")
 
@@ -105,7 +106,7 @@ def _load(config: pytest.Config) -> DriftRun:
             if run.inventory_path == Path():
                 raise InventoryError("no inventory: give --inventory PATH or set drverify_inventory")
             run.inventory = load_inventory(run.inventory_file or _from_rootdir(config, run.inventory_path))
-            run.review = Review.load(config)
+            run.review = Review.load(config, run.started_at)
         except InventoryError as error:
             run.inventory_error = str(error)
     return run

@@ -17,6 +17,7 @@ from drverify import provenance
 from drverify.areas import AREAS
 from drverify.report import json_report, page
 from drverify.report.results import AreaResult
+from drverify.review import summary_lines
 from drverify.session import DriftRun
 
 #: the name of the user property that carries a check's result
@@ -32,6 +33,9 @@ class DriftReporter:
         self.run = run
         self.started_at = datetime.now(UTC).replace(microsecond=0).isoformat()
         self._json_path: Path | None = None
+        #: the run's metadata once it has ended: every report says the same (and the history
+        #: trend is read before this run is added to it)
+        self._final: dict | None = None
 
     def pytest_sessionstart(self) -> None:
         provenance.record_metadata(self.config, provenance.provenance(self.config, self.run))
@@ -47,11 +51,13 @@ class DriftReporter:
         if self.run.inventory is None and self.run.inventory_error is None:
             return
         self.run.finished_at = provenance.now()
-        provenance.record_metadata(self.config, self.meta()["provenance"])
+        self._final = {**self.meta(), "generated_at": self.run.finished_at}  # drift.json and the kept run agree
+        provenance.record_metadata(self.config, self._final["provenance"])
         option = self.config.getoption("drift_json")
         target = Path(option) if option else self._ini_path("drverify_json")
         if target is not None:
             self._json_path = json_report.write(target, self.results(), self.meta())
+        self.run.review.keep_run(self.results(), self.meta(), self.run.finished_at)
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         """One line per pair, area by area: what a CI log reader wants first."""
@@ -65,11 +71,8 @@ class DriftReporter:
         for pair, results in by_pair.items():
             cells = [f"{result.area} {_cell(result)}" for result in results]
             terminalreporter.write_line(f"{pair}: " + ", ".join(cells))
-        for entry in (self._waivers() or {}).get("entries", []):
-            if entry["status"] in ("stale", "expired"):
-                terminalreporter.write_line(f"waiver {entry['name']} ({entry['ticket']}, {entry['owner']}): "
-                                            f"{entry['status']}" + (f" since {entry['expires']}" if entry["status"] == "expired"
-                                                                      else ", it matched no difference: remove it"))
+        for line in summary_lines(self.meta()):
+            terminalreporter.write_line(line)
         if self._json_path is not None:
             terminalreporter.write_line(f"drift records: {self._json_path}")
 
@@ -86,16 +89,12 @@ class DriftReporter:
         value = self.config.getini(name)
         return self.config.rootpath / value if value else None
 
-    def _waivers(self) -> dict | None:
-        waivers = self.run.review.waivers
-        if waivers is None:
-            return None
-        return {"path": str(waivers.path), "sha256": waivers.sha256, "entries": waivers.report(self.results())}
-
     def results(self) -> list[AreaResult]:
         return list(self.run.results.values())
 
     def meta(self) -> dict:
+        if self._final is not None:
+            return self._final
         inventory = self.run.inventory
         return {
             "inventory": str(self.run.inventory_path),
@@ -103,7 +102,7 @@ class DriftReporter:
             "fail_on": self.run.fail_on.label,
             "error": self.run.inventory_error,
             "provenance": provenance.provenance(self.config, self.run),
-            "waivers": self._waivers(),
+            **self.run.review.report(self.results(), self.run.finished_at or provenance.now()),
             "pairs": [pair.name for pair in inventory.pairs] if inventory else [],
             "areas": [name for name, area in AREAS.items()
                       if any(area.applies(pair) for pair in inventory.pairs)] if inventory else [],

@@ -79,6 +79,8 @@ def outcome(result: AreaResult, threshold: str | None) -> str:
         return "drift found"
     if all(record.waived for record in result.drift):
         return "passed: every difference is waived"
+    if threshold and any(record.severity >= Severity.parse(threshold) and not record.waived for record in result.drift):
+        return f"passed: no new drift at or above --fail-on {threshold} (--fail-on-new)"
     below = f" below --fail-on {threshold}" if threshold else ""
     return f"passed: drift{below} (not failing)"
 

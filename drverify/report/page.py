@@ -16,6 +16,7 @@ from drverify.report.details import render_details
 from drverify.report.html import render_matrix
 from drverify.report.jinja import environment
 from drverify.report.results import AreaResult
+from drverify.report.trend import render_history
 
 
 def render_evidence(meta: Mapping[str, Any]) -> str:
@@ -37,4 +38,5 @@ def render_waivers(meta: Mapping[str, Any]) -> str:
 def render_summary(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> str:
     """Every server-side part of the report, in reading order."""
     return "\n".join(part for part in (render_evidence(meta), render_matrix(results, meta),
-                                       render_details(results, meta), render_waivers(meta)) if part)
+                                       render_history(results, meta), render_details(results, meta),
+                                       render_waivers(meta)) if part)

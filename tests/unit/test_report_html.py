@@ -394,6 +394,9 @@ def test_a_check_passing_below_the_threshold_says_so():
     passed = AreaResult("mft-b", "disks", "drift", drift=results()[3].drift, outcome="passed")
     title = parse(render_check(passed, {"fail_on": "critical"})).root.find("h4").text()
     assert "passed: drift below --fail-on critical (not failing)" in title
+    old = AreaResult("mft-b", "disks", "drift", drift=results()[3].drift, outcome="passed")
+    assert "passed: no new drift at or above --fail-on minor (--fail-on-new)" in parse(
+        render_check(old, {"fail_on": "minor"})).root.find("h4").text()
     failed = AreaResult("mft-b", "disks", "drift", drift=results()[3].drift, outcome="failed")
     assert "failed the run" in parse(render_check(failed, {"fail_on": "minor"})).root.find("h4").text()
 
