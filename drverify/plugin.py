@@ -5,8 +5,9 @@
 - markers per area and per severity the area can report (``-k firewall``, ``-m critical``);
 - facts collected once per host per process (under xdist: once per worker at most);
 - a check *fails* on drift at or above ``--fail-on`` and *errors* when a fact is unreadable;
-- reports: drift tables on each test row and a pairs × areas matrix in pytest-html's report,
-  ``reports/drift.json`` for machines (JUnit gets the same result as a user property).
+- reports: an evidence header, a pairs × areas matrix and every check's drift table in
+  pytest-html's summary (server-side), ``reports/drift.json`` for machines (JUnit gets the same
+  result as a user property); waivers and a baseline (:mod:`drverify.review`) annotate records.
 """
 
 from __future__ import annotations

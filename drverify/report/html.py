@@ -1,4 +1,4 @@
-"""HTML fragments for the pytest-html report: the drift matrix on top, a drift table per test row.
+"""The drift matrix of the pytest-html report: pairs × areas, each cell linked to its drift table.
 
 Rendering only: the functions take :class:`AreaResult` records and return strings. Every string
 that came from a host or the inventory (pair names, items, values, messages, reasons, labels)
@@ -12,8 +12,9 @@ goes through Jinja2 with autoescape on, so a hostile value prints as text and ne
 - ``pairs`` / ``areas`` (sequences of names): row and column order of the matrix, so that a pair
   or area with no result still shows (as "not run"); names only found in results follow, sorted.
 
-The matrix fragment carries the only ``<style>`` block; the drift tables attached to test rows use
-its classes, and they stay readable without it (every status is said in words, not just colour).
+The matrix fragment carries the only ``<style>`` block; the drift section (:mod:`.details`) and the
+other parts of the summary use its classes, and stay readable without it (every status is said in
+words, not just colour).
 """
 
 from __future__ import annotations
@@ -108,12 +109,12 @@ def _sources(results: Sequence[AreaResult]) -> list[SourceRow]:
         for host in result.hosts:
             # the age is computed per area a few microseconds apart: round it out of the key
             age = None if host.age_seconds is None else round(host.age_seconds / 60) * 60
-            key = (host.role, host.label, host.source, host.collected_at, age)
+            key = (host.role, host.label, host.source, host.collected_at, age, host.error)
             groups.setdefault(key, []).append(result.area)
     every_area = {result.area for result in results}
     rows = []
-    for (role, label, source, collected, age), areas in groups.items():
-        host = HostInfo(role, label, source, collected, age)
+    for (role, label, source, collected, age, error), areas in groups.items():
+        host = HostInfo(role, label, source, collected, age, error=error)
         shown = () if set(areas) == every_area else tuple(sorted(set(areas)))
         rows.append(SourceRow(role, label, describe_source(host), shown))
     return sorted(rows, key=lambda r: (_ROLE_ORDER.get(r.role, 9), r.role, r.label, r.areas))
