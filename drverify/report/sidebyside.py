@@ -148,22 +148,30 @@ def value_view(value: Any) -> ValueView:
     return ValueView("lines", tuple(lines))
 
 
-def _marks(mine: tuple[Line, ...], theirs: tuple[Line, ...]) -> list[bool]:
-    """Which of ``mine`` the other side lacks or has otherwise, line by line (difflib)."""
-    matcher = difflib.SequenceMatcher(None, [(line.depth, line.text) for line in mine],
-                                      [(line.depth, line.text) for line in theirs], autojunk=False)
-    marks = [False] * len(mine)
-    for tag, start, end, _, _ in matcher.get_opcodes():
+def _marks(left: tuple[Line, ...], right: tuple[Line, ...]) -> tuple[list[bool], list[bool]]:
+    """Which lines of each side the other lacks or has otherwise: one difflib pass for both."""
+    matcher = difflib.SequenceMatcher(None, [(line.depth, line.text) for line in left],
+                                      [(line.depth, line.text) for line in right], autojunk=False)
+    marks = [False] * len(left), [False] * len(right)
+    for tag, start, end, other_start, other_end in matcher.get_opcodes():
         if tag != "equal":
-            marks[start:end] = [True] * (end - start)
+            marks[0][start:end] = [True] * (end - start)
+            marks[1][other_start:other_end] = [True] * (other_end - other_start)
     return marks
 
 
-def _marked(view: ValueView, other: ValueView) -> ValueView:
-    if view.kind != "lines" or other.kind != "lines":
-        return view
-    marks = _marks(view.lines, other.lines)
-    return replace(view, lines=tuple(replace(line, differs=mark) for line, mark in zip(view.lines, marks)))
+def _flagged(view: ValueView, marks: list[bool]) -> ValueView:
+    """The view with its differing lines marked (unmarked lines are kept as they are)."""
+    lines = tuple(Line(line.text, line.depth, True, line.translated, line.title, line.label) if mark else line
+                  for line, mark in zip(view.lines, marks))
+    return replace(view, lines=lines)
+
+
+def _marked(left: ValueView, right: ValueView) -> tuple[ValueView, ValueView]:
+    if left.kind != "lines" or right.kind != "lines":
+        return left, right
+    marks = _marks(left.lines, right.lines)
+    return _flagged(left, marks[0]), _flagged(right, marks[1])
 
 
 def _with_translation(own: ValueView, compared: ValueView) -> ValueView:
@@ -189,7 +197,7 @@ def side_by_side(production: Any, recovery: Any, translated: Any = None) -> tupl
     set), recovery's value, each marked where it differs from what the other side was compared as."""
     compared = value_view(production if translated is None else translated)
     other = value_view(recovery)
-    compared, other = _marked(compared, other), _marked(other, compared)
+    compared, other = _marked(compared, other)
     if translated is None:
         return compared, other
     return _with_translation(value_view(production), compared), other
