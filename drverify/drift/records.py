@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Generic, TypeVar
 
 from drverify.drift import hints
@@ -94,9 +94,11 @@ class Drift:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Drift:
-        """The record :meth:`as_dict` wrote (``id`` is derived, so it is not read back)."""
-        fields = {key: value for key, value in data.items() if key != "id"}
-        return cls(**{**fields, "severity": Severity.parse(data["severity"])})
+        """The record :meth:`as_dict` wrote (``id`` is derived; keys a later drverify may add to
+        drift.json are left out, so an old or new baseline still reads)."""
+        known = {item.name for item in fields(cls)}
+        found = {key: value for key, value in data.items() if key in known}
+        return cls(**{**found, "severity": Severity.parse(data["severity"])})
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ def test_a_record_round_trips_through_its_dict():
     data = record.as_dict()
     assert data["id"] == record.id and data["kind"] == "missing" and data["hint"] == "h"
     assert Drift.from_dict(data) == record
+    assert Drift.from_dict({**data, "added_by_a_later_drverify": 1}) == record
     assert "translated" not in Drift("p", "a", "i", 1, 2, MINOR, "m").as_dict()
 
 
