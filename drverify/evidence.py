@@ -12,13 +12,13 @@ A run that checked nothing writes no pack: the previous one, if any, stays as it
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tarfile
 from pathlib import Path
 from typing import Any
 
+from drverify.digest import file_sha256
 from drverify.report import markdown
 from drverify.report.json_report import write_text
 from drverify.report.verdict import RunSummary
@@ -36,14 +36,6 @@ def prepare(config: Any, directory: Path) -> None:
     option.self_contained_html = True
     if not option.xmlpath:
         option.xmlpath = str(directory / JUNIT)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _place(source: Path | None, directory: Path, name: str) -> str | None:
@@ -69,7 +61,7 @@ def write(directory: Path, summary: RunSummary, inventory: Path | None) -> Path:
     if inventory is not None and inventory.is_file():
         names.append(_place(inventory, directory, f"inventory-{inventory.name}"))
     files = [name for name in names if name]
-    write_text(directory / MANIFEST, "".join(f"{_sha256(directory / name)}  {name}\n" for name in files))
+    write_text(directory / MANIFEST, "".join(f"{file_sha256(directory / name)}  {name}\n" for name in files))
     archive = directory / ARCHIVE
     temporary = directory / f".{ARCHIVE}.{os.getpid()}.tmp"
     with tarfile.open(temporary, "w:gz") as tar:
