@@ -6,7 +6,7 @@ both sides' facts with the real parsers from generated command output (``iptable
 ``nft -j list ruleset``, the passwd loop's lines), judges them through the registry
 (``AREAS[name].judge``, by way of the session's :class:`AreaCheck`), then does what a run does
 with the outcome: the result crosses from a worker (``to_json``/``from_json``), drift.json is
-written, the HTML drift table and the matrix are rendered (``--max-records`` per check), and
+written, the HTML drift section and the matrix are rendered (``--max-records`` per check), and
 the failure message is built.
 
 Prints case, seconds (facts, judge, report, total), peak RSS in MiB, records, unverified items
@@ -32,7 +32,7 @@ from drverify.facts import firewall, users
 from drverify.facts.batch import NOT_FOUND, Output
 from drverify.facts.hostfacts import HostFacts
 from drverify.inventory import Pair
-from drverify.report import html, json_report
+from drverify.report import details, html, json_report
 from drverify.report.display import MAX_RECORDS
 from drverify.report.results import AreaResult
 from drverify.session import AreaCheck, describe_failure
@@ -156,14 +156,14 @@ def peak_rss_mib() -> float:
 
 
 def report(check: AreaCheck, max_records: int) -> dict[str, Any]:
-    """What a run does with one outcome: drift.json, the HTML drift table and matrix, the message."""
+    """What a run does with one outcome: drift.json, the HTML drift section and matrix, the message."""
     result = check.result()
     meta = {"inventory": "bench", "fail_on": check.fail_on, "pairs": ["bench"], "areas": [check.area.name],
             "max_records": max_records}
     with tempfile.TemporaryDirectory() as directory:
         written = json_report.write(Path(directory) / "drift.json", [result], meta)
         json_bytes = written.stat().st_size
-    fragment = html.render_drift_table(result, max_records)
+    fragment = details.render_details([result], meta)
     matrix = html.render_matrix([result], meta)
     message = describe_failure(check.failing(), check.fail_on, check.unverified, max_records)
     return {"html_kib": (len(fragment.encode()) + len(matrix.encode())) / 1024, "json_mib": json_bytes / 2**20,

@@ -18,7 +18,7 @@ import tarfile
 from pathlib import Path
 from typing import Any
 
-from drverify.provenance import sha256_of
+from drverify.digest import file_sha256
 from drverify.report import markdown
 from drverify.report.json_report import write_text
 from drverify.report.verdict import RunSummary
@@ -36,11 +36,6 @@ def prepare(config: Any, directory: Path) -> None:
     option.self_contained_html = True
     if not option.xmlpath:
         option.xmlpath = str(directory / JUNIT)
-
-
-def _sha256(path: Path) -> str:
-    """The SHA-256 of a file the pack itself wrote (always a regular, readable file)."""
-    return sha256_of(path) or ""
 
 
 def _place(source: Path | None, directory: Path, name: str) -> str | None:
@@ -66,7 +61,7 @@ def write(directory: Path, summary: RunSummary, inventory: Path | None) -> Path:
     if inventory is not None and inventory.is_file():
         names.append(_place(inventory, directory, f"inventory-{inventory.name}"))
     files = [name for name in names if name]
-    write_text(directory / MANIFEST, "".join(f"{_sha256(directory / name)}  {name}\n" for name in files))
+    write_text(directory / MANIFEST, "".join(f"{file_sha256(directory / name)}  {name}\n" for name in files))
     archive = directory / ARCHIVE
     temporary = directory / f".{ARCHIVE}.{os.getpid()}.tmp"
     with tarfile.open(temporary, "w:gz") as tar:

@@ -2,8 +2,8 @@
 into one drift.json, one HTML report and one JUnit file, as if one run had checked everything.
 
 Refused, with one line naming the files: a file that is not a drverify report, runs of different
-inventories (by the SHA-256 each run recorded) or thresholds, and two runs reporting the same pair
-and area (a merge must not choose between them). The merged verdict is recomputed from the
+inventories (by the SHA-256 each run recorded), thresholds or ``--fail-on-new``, and two runs
+reporting the same pair and area (a merge must not choose between them). The merged verdict is recomputed from the
 records; a run whose own verdict was ``error`` makes it ``error``.
 """
 
@@ -39,8 +39,12 @@ class Run:
 
     @property
     def inventory(self) -> str:
-        provenance = self.meta.get("provenance") or {}
-        return provenance.get("inventory_sha256") or f"path {self.meta.get('inventory')}"
+        inventory = (self.meta.get("provenance") or {}).get("inventory") or {}
+        return inventory.get("sha256") or f"path {self.meta.get('inventory')}"
+
+    @property
+    def selection(self) -> dict[str, Any]:
+        return (self.meta.get("provenance") or {}).get("selection") or {}
 
 
 def _report_in(path: Path) -> Path:
@@ -109,6 +113,7 @@ def merge(paths: Sequence[Path]) -> RunSummary:
     runs = [read_run(path) for path in paths]
     _same(runs, "inventories", lambda run: run.inventory)
     _same(runs, "thresholds (--fail-on)", lambda run: run.meta.get("fail_on"))
+    _same(runs, "--fail-on-new settings", lambda run: bool(run.selection.get("fail_on_new")))
     results = _union(runs)
     fail_on = Severity.parse(runs[0].meta.get("fail_on") or "minor")
     failures = [f"{run.source}: that run's verdict was error: {run.meta.get('error') or 'see its report'}"
@@ -121,9 +126,11 @@ def merge(paths: Sequence[Path]) -> RunSummary:
                        "provenance": run.meta.get("provenance")} for run in runs]
     started = min(_when(run.meta.get("started_at")) for run in runs)
     finished = max(_when(run.document.get("generated_at")) for run in runs)
-    gate = all((run.meta.get("provenance") or {}).get("selection", {}).get("gate") for run in runs)
-    return RunSummary(judge(results, fail_on, failures), any(run.document.get("checked", True) for run in runs),
-                      results, fail_on, started, finished, failures=failures, gate=gate, meta=meta)
+    gate = all(run.selection.get("gate") for run in runs)
+    fail_on_new = bool(runs[0].selection.get("fail_on_new"))
+    return RunSummary(judge(results, fail_on, failures, fail_on_new),
+                      any(run.document.get("checked", True) for run in runs), results, fail_on, started, finished,
+                      failures=failures, gate=gate, meta=meta, fail_on_new=fail_on_new)
 
 
 def write(summary: RunSummary, out: Path) -> RunSummary:

@@ -6,9 +6,12 @@
   ``-m critical`` is kept as an alias);
 - facts collected once per host per process (under xdist: once per worker at most);
 - a check *fails* on drift at or above ``--fail-on`` and *errors* when a fact is unreadable;
-- reports: drift tables on each test row and a pairs × areas matrix in pytest-html's report,
-  ``reports/drift.json`` for machines, JUnit rewritten for CI widgets (:mod:`drverify.report.junit`);
-  each check's result travels on its test report (:data:`RESULT`), also from xdist workers;
+- reports: an evidence header, a pairs × areas matrix and every check's drift table in
+  pytest-html's summary (server-side; the check's own row gets a Drift column and a one-line
+  pointer, :mod:`drverify.html_rows`), ``reports/drift.json`` for machines, JUnit rewritten for CI
+  widgets (:mod:`drverify.report.junit`); each check's result travels on its test report
+  (:data:`RESULT`), also from xdist workers, stamped with its outcome and timing;
+- waivers and a baseline (:mod:`drverify.review`) annotate each check's records where it runs;
 - nothing inside a check can take the run down: an exception is that check's unverified reason.
 """
 
@@ -16,25 +19,27 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from drverify import evidence
+from drverify import evidence, history, provenance, waivers
 from drverify.areas import AREAS
 from drverify.drift import Severity
 from drverify.drill import load_drill_log
 from drverify.errors import FactsUnavailable, InventoryError
+from drverify.html_rows import ResultsTableRows
 from drverify.inventory import load_inventory
-from drverify.report import html
 from drverify.report.display import MAX_RECORDS
 from drverify.report.results import AreaResult
 from drverify.report.terminal import printable
 from drverify.reporter import FAILURE, RESULT, DriftReporter
+from drverify.review import Review
 from drverify.session import AreaCheck, DriftRun, describe_failure, describe_unverified
 
 RUN = pytest.StashKey[DriftRun]()
 CHECK = pytest.StashKey[AreaCheck]()
+#: when a check's setup began (its facts are loaded there): the check's start time
+STARTED = pytest.StashKey[float]()
 #: ldap3 2.9.1 (its latest release) imports names pyasn1 has deprecated: nothing a user can act on,
 #: so not in their warnings summary wherever drverify runs (with or without the repository's ini)
 IGNORED_WARNINGS = ("ignore:tagMap is deprecated:DeprecationWarning",
@@ -70,6 +75,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     "one archive")
     group.addoption("--drverify-debug", action="store_true", help="show tracebacks of drverify's own errors "
                     "(a comparator or renderer that raised) instead of one line")
+    provenance.addoption(group)
+    waivers.addoption(group)
+    history.addoption(group)
     parser.addini("drverify_inventory", "default inventory for drverify checks")
     parser.addini("drverify_json", "default path of drverify's JSON report")
 
@@ -104,6 +112,7 @@ def pytest_configure(config: pytest.Config) -> None:
     gate = config.getoption("gate")
     config.stash[RUN] = DriftRun(
         inventory_path=Path(inventory) if inventory else Path(),
+        inventory_file=_from_rootdir(config, Path(inventory)) if inventory else None,
         fail_on=Severity.CRITICAL if gate else config.getoption("fail_on"),
         direction_override=config.getoption("direction"),
         snapshot_out=config.getoption("snapshot_out"),
@@ -112,6 +121,7 @@ def pytest_configure(config: pytest.Config) -> None:
         if config.getoption("evidence") is not None:
             evidence.prepare(config, config.getoption("evidence"))
         config.pluginmanager.register(DriftReporter(config, config.stash[RUN]), "drverify-reporter")
+        config.pluginmanager.register(ResultsTableRows(config.stash[RUN]), "drverify-html-rows")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -150,9 +160,10 @@ def _load(config: pytest.Config) -> DriftRun:
         try:
             if run.inventory_path == Path():
                 raise InventoryError("no inventory: give --inventory PATH or set drverify_inventory")
-            run.inventory = load_inventory(_from_rootdir(config, run.inventory_path))
+            run.inventory = load_inventory(run.inventory_file or _from_rootdir(config, run.inventory_path))
             if config.getoption("drill_log"):
                 run.drill = load_drill_log(config.getoption("drill_log"))
+            run.review = Review.load(config, run.started_at)
         except InventoryError as error:
             run.inventory_error = str(error)
     return run
@@ -243,7 +254,7 @@ def area(request: pytest.FixtureRequest, pair_name: str) -> AreaCheck:
                                 f"with one of {', '.join(AREAS)}")
     pair = run.inventory.pair(pair_name)
     check = AreaCheck(pair, AREAS[marker.args[0]], run.pair_facts(pair_name), run.fail_on,
-                      request.node.nodeid, run.direction(pair), request.config.getoption("max_records"))
+                      request.node.nodeid, run.direction(pair), request.config.getoption("max_records"), run.review)
     request.node.stash[CHECK] = check
     try:
         check.compare()
@@ -275,14 +286,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     report = yield
     check = item.stash.get(CHECK, None)
     if check is not None:
-        _attach(report, call, check, item.config.getoption("drverify_debug"))
+        started = item.stash.setdefault(STARTED, call.start)
+        _attach(report, call, check, item.config.getoption("drverify_debug"), started)
     return report
 
 
-def _attach(report: pytest.TestReport, call: pytest.CallInfo[None], check: AreaCheck, debug: bool) -> None:
-    """Put the check's result on its report: the reporter reads it there, in this process or on
-    the xdist controller (a report's own attributes travel with it to the controller; its user
-    properties would end up in JUnit)."""
+def _attach(report: pytest.TestReport, call: pytest.CallInfo[None], check: AreaCheck, debug: bool,
+            started: float) -> None:
+    """Put the check's result on its report, with what pytest made of the check and when it ran:
+    the reporter reads it there, in this process or on the xdist controller (a report's own
+    attributes travel with it to the controller; its user properties would end up in JUnit)."""
     error = call.excinfo.value if call.excinfo is not None else None
     try:
         if error is not None and not isinstance(error, (FactsUnavailable, pytest.fail.Exception)):
@@ -296,11 +309,8 @@ def _attach(report: pytest.TestReport, call: pytest.CallInfo[None], check: AreaC
         report.__dict__[FAILURE] = str(error)
     if result is None:
         return
+    result = result.stamped("error" if report.when == "setup" else report.outcome, started, call.stop)
     report.__dict__[RESULT] = json.dumps(result.to_json(), default=str)
-    try:
-        report.extras = [*getattr(report, "extras", []), _html_extra(result, check.max_records)]
-    except Exception as failure:  # noqa: BLE001 - a renderer bug costs this table, never the run
-        report.__dict__.setdefault(FAILURE, f"rendering the table: {check.crashed(failure)}")
 
 
 def _result_of(report: pytest.TestReport, error: BaseException | None, check: AreaCheck,
@@ -317,12 +327,6 @@ def _result_of(report: pytest.TestReport, error: BaseException | None, check: Ar
     if report.when == "call" and check.drift is not None:
         return check.result()
     return None
-
-
-def _html_extra(result: AreaResult, max_records: int) -> dict[str, Any]:
-    from pytest_html import extras
-
-    return extras.html(html.render_drift_table(result, max_records))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:

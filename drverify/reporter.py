@@ -2,8 +2,14 @@
 
 Registered by the plugin only where reports are written — never on an xdist worker, whose results
 reach the controller on each test report (:data:`RESULT`). Rendering lives in
-:mod:`drverify.report`, the verdict in :mod:`drverify.verdict`, JUnit for CI widgets in
-:mod:`drverify.junit`, the evidence pack in :mod:`drverify.evidence`.
+:mod:`drverify.report` (the HTML summary area in :mod:`drverify.report.page`), the verdict in
+:mod:`drverify.report.verdict`, JUnit for CI widgets in :mod:`drverify.report.junit`, the evidence
+pack in :mod:`drverify.evidence`, provenance in :mod:`drverify.provenance`, waivers and history in
+:mod:`drverify.review`.
+
+The run's metadata (provenance, waivers, history) is computed once, when the run ends, before
+this run is added to ``--history``: drift.json, the HTML, JUnit, the evidence pack and the kept
+run all say the same, and the history trend is read without this run counted twice.
 
 A run that checked nothing (``--collect-only``, a ``-k`` matching nothing, a usage error) leaves
 the previous drift.json as it was; its HTML says why nothing was checked. A run that failed itself
@@ -22,10 +28,11 @@ import pytest
 
 from drverify import evidence, provenance
 from drverify.areas import AREAS
-from drverify.report import html, json_report, junit, verdict_html
+from drverify.report import json_report, junit, page, verdict_html
 from drverify.report.results import AreaResult
 from drverify.report.terminal import printable
 from drverify.report.verdict import RunSummary, Verdict, judge, why_nothing_ran
+from drverify.review import summary_lines
 from drverify.session import DriftRun
 
 #: the test report attribute carrying a check's result (JSON text)
@@ -48,6 +55,15 @@ class DriftReporter:
         self.failures: list[str] = []
         self.summary: RunSummary | None = None
         self._json_path: Path | None = None
+        #: the run's metadata once it has ended: every report says the same (and the history
+        #: trend is read before this run is added to it)
+        self._final: dict | None = None
+
+    def pytest_sessionstart(self) -> None:
+        """The provenance known so far in pytest-metadata's table (completed when the run ends);
+        only in a run of drverify's checks (the plugin loads in every pytest run once installed)."""
+        if self.run.involved:
+            provenance.record_metadata(self.config, provenance.provenance(self.config, self.run))
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         own = report.__dict__  # what xdist carries from a worker: the report's own attributes
@@ -67,11 +83,13 @@ class DriftReporter:
         """Conclude, write drift.json, let pytest-html and junitxml write theirs, then rewrite
         JUnit for CI widgets and pack the evidence. The innermost wrapper: the terminal summary,
         printed after it by an outer one, knows the verdict."""
-        if not self._involved():
+        if not self.run.involved:
             return (yield)
+        self._finalise()
         self.summary = self._conclude(exitstatus)
         self.config.stash[SUMMARY] = self.summary
         self._write_json()
+        self._keep_run()
         try:
             outcome = yield
         except Exception as error:  # noqa: BLE001 - another plugin's report writer failed
@@ -82,8 +100,11 @@ class DriftReporter:
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
         return outcome
 
-    def _involved(self) -> bool:
-        return self.run.inventory is not None or self.run.inventory_error is not None
+    def _finalise(self) -> None:
+        """Fix the run's metadata as the run ends (see the module docstring)."""
+        self.run.finished_at = provenance.now()
+        self._final = {**self.meta(), "generated_at": self.run.finished_at}
+        provenance.record_metadata(self.config, self._final["provenance"])
 
     def _conclude(self, exitstatus: int) -> RunSummary:
         results = self.results()
@@ -99,9 +120,11 @@ class DriftReporter:
         if not checked:
             why = why_nothing_ran(usage, failures, nothing_selected, self.config.getoption("collectonly"))
             usage = why if nothing_selected else usage  # selecting nothing is a usage mistake
-        return RunSummary(judge(results, self.run.fail_on, failures), checked, results, self.run.fail_on,
-                          self.started, datetime.now(UTC), why=why, failures=failures, usage_error=usage,
-                          gate=self.config.getoption("gate"), meta=self.meta())
+        fail_on_new = self.run.review.fail_on_new
+        return RunSummary(judge(results, self.run.fail_on, failures, fail_on_new), checked, results,
+                          self.run.fail_on, self.started, datetime.now(UTC), why=why, failures=failures,
+                          usage_error=usage, gate=self.config.getoption("gate"), meta=self.meta(),
+                          fail_on_new=fail_on_new)
 
     def _write_json(self) -> None:
         """drift.json, when checks ran or the run failed itself; never half a file."""
@@ -117,12 +140,23 @@ class DriftReporter:
         except Exception as error:  # noqa: BLE001 - say so, and leave no stale report behind
             self._failed(f"writing {target}: {type(error).__name__}: {error}")
 
-    def _failed(self, failure: str) -> None:
-        """A report could not be written: the verdict becomes ``error`` and drift.json says so
-        (if even that cannot be written, the old file is removed rather than left looking current)."""
+    def _keep_run(self) -> None:
+        """``--history DIR``: this run joins the kept runs (a run that checked nothing does not)."""
+        summary = self.summary
+        if not summary.checked:
+            return
+        try:
+            self.run.review.keep_run(summary.results, summary.meta, self.run.finished_at, summary.verdict.value)
+        except Exception as error:  # noqa: BLE001 - the run's outcome stands; say what is missing
+            self._failed(f"keeping the run in the history: {type(error).__name__}: {error}")
+
+    def _failed(self, failure: str, lost: bool = True) -> None:
+        """Something inside drverify failed: the verdict becomes ``error`` and drift.json says so
+        (if even that cannot be written, the old file is removed rather than left looking current).
+        ``lost``: a report could not be written at all (bare pytest then exits with an internal error)."""
         summary = self.summary
         summary.fail(failure)
-        summary.written_failed = True
+        summary.written_failed = summary.written_failed or lost
         target = self._json_target()
         if target is None:
             return
@@ -147,7 +181,8 @@ class DriftReporter:
                 summary.written["junit"] = Path(xml_path)
             directory = self.config.getoption("evidence")
             if directory is not None and (summary.checked or summary.verdict is Verdict.ERROR):
-                summary.written["evidence"] = evidence.write(directory, summary, self.run.inventory_path)
+                inventory = self.run.inventory_file or self.run.inventory_path
+                summary.written["evidence"] = evidence.write(directory, summary, inventory)
         except Exception as error:  # noqa: BLE001 - the run's outcome stands; say what is missing
             self._failed(f"writing the JUnit or evidence reports: {type(error).__name__}: {error}")
 
@@ -175,6 +210,8 @@ class DriftReporter:
             cells = [f"{result.area} {_cell(result)}" for result in results]
             way = " (failback: recovery is the reference)" if results[0].direction == "failback" else ""
             terminalreporter.write_line(printable(f"{pair}{way}: " + ", ".join(cells)))
+        for line in summary_lines(self.meta()):
+            terminalreporter.write_line(printable(line))
         if self._json_path is not None:
             terminalreporter.write_line(f"drift records: {self._json_path}")
 
@@ -193,11 +230,24 @@ class DriftReporter:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_summary(self, prefix: list, summary: list, postfix: list) -> None:
-        if self.summary is not None:
-            prefix.append(verdict_html.render_banner(self.summary))
+        """The verdict banner, then the summary area (:func:`drverify.report.page.render_summary`);
+        the banner last rendered, so a section that failed to render already counts in it."""
+        parts = []
         if self.run.results:
             meta = {**self.meta(), "max_records": self.config.getoption("max_records")}
-            prefix.append(html.render_matrix(self.results(), meta))
+            parts.append(page.render_summary(self.results(), meta, self._section_failed))
+        if self.summary is not None:
+            parts.insert(0, verdict_html.render_banner(self.summary))
+        prefix.extend(parts)
+
+    def _section_failed(self, result: AreaResult, error: Exception) -> None:
+        """A check's drift section could not be rendered: the page goes on without it, and the
+        run's verdict becomes ``error`` (a drverify bug, not a fact about the hosts)."""
+        if self.summary is None:
+            raise error
+        hosts = " and ".join(f"{host.role} {host.label}" for host in result.hosts) or result.pair
+        self._failed(f"rendering the table: {hosts}: {result.area}: internal error: {type(error).__name__}: {error}",
+                     lost=False)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_report_title(self, report) -> None:
@@ -211,8 +261,10 @@ class DriftReporter:
         return list(self.run.results.values())
 
     def meta(self) -> dict:
+        """The run's metadata (drift.json's ``meta``); fixed once the run has ended."""
+        if self._final is not None:
+            return self._final
         inventory = self.run.inventory
-        path = self.run.inventory_path if self.run.inventory_path != Path() else None
         return {
             "inventory": str(self.run.inventory_path),
             "started_at": self.started_at,
@@ -224,7 +276,8 @@ class DriftReporter:
             if inventory else [],
             "direction": self.run.direction_override,
             "drill": self._drill(),
-            "provenance": provenance.collect(path, self._selection(), self.started),
+            "provenance": provenance.provenance(self.config, self.run),
+            **self.run.review.report(self.results(), self.run.finished_at or provenance.now()),
         }
 
     def _drill(self) -> dict | None:
@@ -235,16 +288,10 @@ class DriftReporter:
                if pair.mft is not None and pair.mft.rto_minutes is not None}
         return self.run.drill.as_dict(rto)
 
-    def _selection(self) -> dict:
-        """What the operator selected, as given: part of every report's provenance."""
-        option = self.config.getoption
-        return {"keyword": option("keyword"), "markers": option("markexpr"), "fail_on": self.run.fail_on.label,
-                "direction": option("direction"),
-                "gate": option("gate"), "args": list(self.config.invocation_params.args)}
-
 
 def _cell(result: AreaResult) -> str:
     unverified = f", {len(result.unverified)} unverified" if result.unverified else ""
+    waived = sum(record.waived for record in result.drift)
     if result.status == "drift":
-        return f"{len(result.drift)} drift ({result.worst.label}{unverified})"
+        return f"{len(result.drift)} drift ({result.worst.label}{unverified}{f', {waived} waived' if waived else ''})"
     return result.status + (f" ({len(result.unverified)} items)" if len(result.unverified) > 1 else "")

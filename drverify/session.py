@@ -10,7 +10,8 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from drverify.inventory import Inventory, Pair
 from drverify.report.display import MAX_RECORDS, left_out
 from drverify.report.results import AreaResult, HostInfo
 from drverify.report.terminal import printable
+from drverify.review import Review
+from drverify.waivers import expired_note
 
 
 @dataclass
@@ -31,6 +34,8 @@ class DriftRun:
     """Everything one pytest run shares: loaded once, facts collected once per host."""
 
     inventory_path: Path
+    #: the inventory file as opened (relative ini values resolved), for its SHA-256
+    inventory_file: Path | None = None
     inventory: Inventory | None = None
     #: why the inventory could not be used (the run then stops with a usage error)
     inventory_error: str | None = None
@@ -42,9 +47,19 @@ class DriftRun:
     snapshot_out: Path | None = None
     selected_pairs: set[str] = field(default_factory=set)
     results: dict[str, AreaResult] = field(default_factory=dict)
+    #: waivers and baseline, applied to every check's records
+    review: Review = field(default_factory=Review)
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+    finished_at: datetime | None = None
     facts: dict[tuple[str, str], HostFacts] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _workdir: Path | None = None
+
+    @property
+    def involved(self) -> bool:
+        """Whether this pytest run is one of drverify's checks (an inventory loaded, or refused):
+        the plugin loads in every pytest run once drverify is installed."""
+        return self.inventory is not None or self.inventory_error is not None
 
     def pair_facts(self, pair_name: str) -> tuple[HostFacts, HostFacts]:
         """Both sides of a pair; the first call collects every selected pair concurrently."""
@@ -85,8 +100,15 @@ class DriftRun:
 
 
 def host_info(facts: HostFacts, area: str) -> HostInfo:
-    age = facts.age_seconds() if facts.source == "snapshot" else None
-    return HostInfo(facts.role, facts.label, facts.source, facts.collected_at, age, facts.vantage(area))
+    age = facts.age_seconds() if facts.source == "snapshot" and facts.any_ok() else None
+    return HostInfo(facts.role, facts.label, facts.source, facts.collected_at, age, facts.vantage(area),
+                    None if facts.any_ok() else _why_unread(facts, area))
+
+
+def _why_unread(facts: HostFacts, area: str) -> str:
+    """Why nothing could be read from a host: its reason for this area (every area has the same)."""
+    entry = facts.areas.get(area) or next(iter(facts.areas.values()), {})
+    return str(entry.get("reason") or "nothing was read")
 
 
 class AreaCheck:
@@ -94,9 +116,10 @@ class AreaCheck:
 
     def __init__(self, pair: Pair, area: Area[Any], sides: tuple[HostFacts, HostFacts],
                  fail_on: Severity, nodeid: str, direction: Direction = "takeover",
-                 max_records: int = MAX_RECORDS) -> None:
+                 max_records: int = MAX_RECORDS, review: Review | None = None) -> None:
         self.pair = pair
         self.direction = direction
+        self.review = review or Review()
         self.area = area
         self.sides = sides
         self.fail_on = fail_on
@@ -129,7 +152,8 @@ class AreaCheck:
         """The area's outcome; a whole side missing raises :class:`FactsUnavailable`."""
         production, recovery = self.load()
         hosts = {facts.role: f"{facts.role} {facts.label}" for facts in self.sides}
-        self.outcome = self.area.judge(self.pair, production, recovery, hosts, self.direction)
+        outcome = self.area.judge(self.pair, production, recovery, hosts, self.direction)
+        self.outcome = replace(outcome, drift=self.review.annotate(outcome.drift))
         return self.outcome
 
     def hosts_named(self) -> str:
@@ -137,7 +161,8 @@ class AreaCheck:
         return " and ".join(f"{facts.role} {facts.label}" for facts in self.sides)
 
     def failing(self) -> list[Drift]:
-        return [record for record in self.drift or [] if record.severity >= self.fail_on]
+        return [record for record in self.drift or []
+                if record.severity >= self.fail_on and self.review.counts(record)]
 
     def crashed(self, error: BaseException) -> str:
         """The one-line unverified reason when drverify itself failed on this check (a comparator
@@ -163,7 +188,8 @@ def describe_failure(records: list[Drift], fail_on: Severity, unverified: list[U
     ``limit`` lines of each, then how many more there are."""
     lines = [f"{len(records)} difference(s) at or above {fail_on.label}:"]
     for record in sorted(records, key=lambda r: (-r.severity, r.item))[:limit]:
-        lines.append(f"  {record.severity.label.upper():8} {printable(record.item)}: {printable(record.message)}")
+        lines.append(f"  {record.severity.label.upper():8} {printable(record.item)}: "
+                     f"{printable(record.message + expired_note(record))}")
     lines += _rest(len(records), limit)
     if unverified:
         lines.append(f"{len(unverified)} item(s) not verified:")

@@ -154,7 +154,7 @@ def unmatched(production_files: dict, recovery: dict, ctx: Context[CertificateFi
         if lost:
             records.append(ctx.drift(pattern, lost, None, Severity.CRITICAL,
                                      f"no file matches {pattern} on recovery ({why}); "
-                                     f"production has {', '.join(lost)}"))
+                                     f"production has {', '.join(lost)}", kind="missing"))
             covered.update(lost)
     return records, covered
 
@@ -174,7 +174,7 @@ def compare_file(twins: FileTwins, ctx: Context[CertificateFiles], now: datetime
     if why:
         why = why if why == "missing" else f"unusable ({why})"
         return [ctx.drift(path, leaf["sha256"], None, Severity.CRITICAL,
-                          f"{path} ({leaf['subject']}) is {why} on recovery")]
+                          f"{path} ({leaf['subject']}) is {why} on recovery", kind="missing")]
     records = [_leaf(twins, ctx), _expiry(twins, ctx, now), _key(twins, ctx, scan), _chain(twins, ctx)]
     return [record for record in records if record is not None]
 
@@ -185,7 +185,7 @@ def _only_on_recovery(path: str, recovery: Mapping[str, Any] | None, ctx: Contex
     why = recovery.get("unchecked") or _unusable(recovery)
     shown = why or recovery["certificates"][0].get("sha256")
     return [ctx.drift(path, None, shown, Severity.MINOR,
-                      f"{path} exists on recovery only" + (f" ({why})" if why else ""))]
+                      f"{path} exists on recovery only" + (f" ({why})" if why else ""), kind="extra")]
 
 
 def how_they_differ(production: dict[str, Any], recovery: dict[str, Any]) -> str:
@@ -212,20 +212,22 @@ def _leaf(twins: FileTwins, ctx: Context[CertificateFiles]) -> Drift | None:
     if ctx.policy.allow_reissued and same_names(production, recovery, ctx.translate):
         return None
     return ctx.drift(f"{twins.path} certificate", production["sha256"], recovery["sha256"], Severity.MAJOR,
-                     f"{twins.path} holds another certificate on recovery: {how_they_differ(production, recovery)}")
+                     f"{twins.path} holds another certificate on recovery: {how_they_differ(production, recovery)}",
+                     kind="certificate")
 
 
 def _expiry(twins: FileTwins, ctx: Context[CertificateFiles], now: datetime) -> Drift | None:
     production, recovery = (leaf["not_after"] for leaf in _leaves(twins))
     judged = expiry.judge(twins.path, production, recovery, ctx.policy.horizon_days, now)
-    return ctx.drift(f"{twins.path} expiry", production, recovery, *judged) if judged else None
+    return ctx.drift(f"{twins.path} expiry", production, recovery, *judged, kind="expiry") if judged else None
 
 
 def _key(twins: FileTwins, ctx: Context, scan: RecoveryScan) -> Drift | None:
     key = twins.production.get("key")
     if key is None or twins.recovery.get("key") is not None or not _judged(key, ctx, scan):
         return None
-    return ctx.drift(f"{twins.path} private key", key, None, Severity.CRITICAL, _no_key(twins.path, key, scan))
+    return ctx.drift(f"{twins.path} private key", key, None, Severity.CRITICAL, _no_key(twins.path, key, scan),
+                     kind="private_key")
 
 
 def _no_key(path: str, key: str, scan: RecoveryScan) -> str:
@@ -245,4 +247,5 @@ def _chain(twins: FileTwins, ctx: Context) -> Drift | None:
     if production != "ok" or recovery in ("ok", None):
         return None
     return ctx.drift(f"{twins.path} chain", "ok", recovery, Severity.MAJOR,
-                     f"the chain of {twins.path} does not build to the CA bundle on recovery: {recovery}")
+                     f"the chain of {twins.path} does not build to the CA bundle on recovery: {recovery}",
+                     kind="chain")

@@ -29,21 +29,22 @@ Values in records are small dicts of raw numbers (bytes); messages say them in I
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
+from drverify.drift import hints
 from drverify.drift.parts import both
 from drverify.drift.records import Context, Drift, Severity
+from drverify.drift.units import human_bytes
 from drverify.inventory.model import DiskPolicy
 
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 
 #: how far apart two sizes may be and still count as ``equal``
 EQUAL_TOLERANCE = 0.01
-
-_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
 
 #: what statfs's error usually means for a mount, said after it in the unverified reason
 _CAUSES = {
@@ -54,16 +55,6 @@ _CAUSES = {
 }
 #: the sizing facts each sizing item needs
 _SIZING = {"cpus": ("cpus", "load"), "memory": ("memory_total", "memory_available")}
-
-
-def human_bytes(count: float) -> str:
-    """``67108864`` -> ``64.0 MiB``: what a person reads in a message."""
-    value = float(count)
-    for unit in _UNITS[:-1]:
-        if abs(value) < 1024:
-            return f"{int(value)} B" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} {_UNITS[-1]}"
 
 
 def _number(value: float) -> str:
@@ -128,7 +119,7 @@ def _mounts(production: Mapping[str, Any], recovery: Mapping[str, Any],
     for point, info in recovery.items():
         if point not in translated and not ignored(info, point):
             message = f"{point} is mounted on recovery but not on production"
-            records.append(ctx.drift(point, None, _summary(info), Severity.MINOR, message))
+            records.append(ctx.drift(point, None, _summary(info), Severity.MINOR, message, kind="extra"))
     return records
 
 
@@ -140,12 +131,12 @@ def _mount(mount: _Mount, ctx: Context[DiskPolicy]) -> list[Drift]:
     point, production, recovery = mount.point, mount.production, mount.recovery
     if recovery is None:
         message = f"{point} is mounted on production but not on recovery"
-        return [ctx.drift(point, _summary(production), None, Severity.CRITICAL, message)]
+        return [ctx.drift(point, _summary(production), None, Severity.CRITICAL, message, kind="missing")]
     records = [record for record in [_size(mount, recovery, ctx)] if record is not None]
     fstypes = production.get("fstype"), recovery.get("fstype")
     if fstypes[0] != fstypes[1]:
         message = f"{point} is {fstypes[0]} on production but {fstypes[1]} on recovery"
-        records.append(ctx.drift(f"{point} fstype", *fstypes, Severity.MINOR, message))
+        records.append(ctx.drift(f"{point} fstype", *fstypes, Severity.MINOR, message, kind="fstype"))
     return records
 
 
@@ -161,7 +152,7 @@ def _size(mount: _Mount, recovery: Mapping[str, Any], ctx: Context[DiskPolicy]) 
         return ctx.drift(mount.point, capacity.production, capacity.recovery, Severity.CRITICAL,
                          f"{mount.point} is {human_bytes(capacity.have)} on recovery, less than the "
                          f"{human_bytes(capacity.used)} production stores there: recovery cannot "
-                         "hold production's data")
+                         "hold production's data", kind="too_small")
     rule = policy.mounts.get(mount.original, policy.mounts.get(mount.point, policy.default))
     return _short(capacity, rule, policy.headroom_percent, ctx)
 
@@ -200,43 +191,57 @@ class _Capacity:
     show: Callable[[float], str] = human_bytes
     #: production's use, with ``{}`` where its value goes
     used_phrase: str = "production's {} used"
+    #: what the machine needs, with ``{}`` where the amount goes; None for a volume to extend
+    provides: str | None = None
+    #: counted in whole units (CPUs): the capacity a hint asks for is rounded up
+    whole: bool = False
 
 
-def _shortfall(capacity: _Capacity, rule: str, headroom: float) -> str | None:
-    """Why recovery's capacity breaks ``rule`` against production's, or None."""
+def _shortfall(capacity: _Capacity, rule: str, headroom: float) -> tuple[str, float] | None:
+    """Why recovery's capacity breaks ``rule`` against production's, and the capacity it needs;
+    None when it does not."""
     show, size, have = capacity.show, capacity.size, capacity.have
     if rule == "equal":
         if abs(have - size) <= EQUAL_TOLERANCE * size:
             return None
-        return f"not within 1% of production's {show(size)} (policy equal)"
+        return f"not within 1% of production's {show(size)} (policy equal)", size
     if rule == "at_least":
-        return None if have >= size else f"less than production's {show(size)} (policy at_least)"
+        return None if have >= size else (f"less than production's {show(size)} (policy at_least)", size)
     need = capacity.used * (1 + headroom / 100)
     if have >= need:
         return None
     used = capacity.used_phrase.format(show(capacity.used))
-    return f"less than {used} plus {_number(headroom)}% headroom = {show(need)} (policy at_least_used)"
+    return f"less than {used} plus {_number(headroom)}% headroom = {show(need)} (policy at_least_used)", need
 
 
 def _short(capacity: _Capacity, rule: str, headroom: float, ctx: Context[Any]) -> Drift | None:
     """A MAJOR record when recovery falls short of ``rule``: slower or fuller, not broken."""
-    clause = _shortfall(capacity, rule, headroom)
-    if clause is None:
+    shortfall = _shortfall(capacity, rule, headroom)
+    if shortfall is None:
         return None
+    clause, need = shortfall
     return ctx.drift(capacity.item, capacity.production, capacity.recovery, Severity.MAJOR,
-                     f"{capacity.subject} is {capacity.show(capacity.have)} on recovery, {clause}")
+                     f"{capacity.subject} is {capacity.show(capacity.have)} on recovery, {clause}",
+                     kind="below_policy", hint=_remedy(capacity, need))
+
+
+def _remedy(capacity: _Capacity, need: float) -> str:
+    amount = capacity.show(math.ceil(need) if capacity.whole else need)
+    if capacity.provides is None:
+        return hints.enlarge(capacity.subject, amount)
+    return hints.provide(capacity.provides.format(amount))
 
 
 def _cpus(production: Mapping[str, Any], recovery: Mapping[str, Any]) -> _Capacity:
     shown = [{"cpus": side["cpus"], "load15": side["load"][2]} for side in (production, recovery)]
     return _Capacity("cpus", "the CPU count", shown[0]["cpus"], shown[0]["load15"], shown[1]["cpus"],
-                     *shown, _number, "production's 15-minute load average of {}")
+                     *shown, _number, "production's 15-minute load average of {}", "{} CPUs", whole=True)
 
 
 def _memory(production: Mapping[str, Any], recovery: Mapping[str, Any]) -> _Capacity:
     shown = [_memory_use(side) for side in (production, recovery)]
     return _Capacity("memory", "memory", shown[0]["total"], shown[0]["used"], shown[1]["total"],
-                     *shown, human_bytes, "production's used memory of {}")
+                     *shown, human_bytes, "production's used memory of {}", "{} of memory")
 
 
 def _memory_use(sizing: Mapping[str, Any]) -> dict[str, int]:

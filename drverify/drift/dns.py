@@ -120,7 +120,7 @@ def _server(server: str, production: dict[str, Any], recovery: dict[str, Any], c
     if "error" in recovery_answers:
         return [ctx.drift(item, "answers", recovery_answers["error"], Severity.CRITICAL,
                           f"recovery cannot query DNS server {recovery_server} ({recovery_answers['error']}): "
-                          "none of the names can be checked from there")]
+                          "none of the names can be checked from there", kind="unreachable")]
     names = (production_answers.get("names") or {}, recovery_answers.get("names") or {})
     checks = ctx.policy
     found: list[Drift] = []
@@ -151,20 +151,22 @@ def _name(answer: Answer, ctx: Context) -> list[Drift]:
     kind = "service name" if answer.service else "site"
     production, recovery = addresses(answer.production), addresses(answer.recovery)
     if not recovery:
-        return [ctx.drift(answer.item, production, None, Severity.CRITICAL,
+        return [ctx.moved(answer.item, production, None, Severity.CRITICAL,
                           f"{kind} {answer.recovery_name} does not resolve on recovery ({answer.recovery.get('rcode')}, "
-                          f"no A/AAAA record); production's {answer.name} resolves to {', '.join(production)}")]
+                          f"no A/AAAA record); production's {answer.name} resolves to {', '.join(production)}",
+                          kind="missing")]
     found = _ttl(answer, ctx)
     expected = sorted(ctx.translate.address(address) for address in production)
     if answer.service and recovery != expected:
         found.append(ctx.drift(answer.item, production, recovery, Severity.CRITICAL,
                                f"{answer.recovery_name} resolves to {', '.join(recovery)} on recovery, expected "
-                               f"{', '.join(expected)} (production's {answer.name}: {', '.join(production)}, translated)"))
+                               f"{', '.join(expected)} (production's {answer.name}: {', '.join(production)}, translated)",
+                               kind="answer", translated=expected))
     elif shape(answer.production) != shape(answer.recovery):
         shapes = (shape(answer.production), shape(answer.recovery))
         found.append(ctx.drift(f"{answer.item} chain", *shapes, Severity.MINOR,
                                f"{answer.name} is {' → '.join(shapes[0])} on production but {answer.recovery_name} "
-                               f"is {' → '.join(shapes[1])} on recovery"))
+                               f"is {' → '.join(shapes[1])} on recovery", kind="chain"))
     return found
 
 
@@ -178,7 +180,7 @@ def _ttl(answer: Answer, ctx: Context) -> list[Drift]:
     worst = max(ttl for ttl in ttls.values() if ttl is not None)
     return [ctx.drift(f"{answer.name} ttl @{answer.server}", ttls["production"], ttls["recovery"], Severity.MAJOR,
                       f"{'; '.join(over)}, above the {limit} s maximum: clients may keep the old answer "
-                      f"for up to {worst} s after the record is switched, beyond the RTO allowance")]
+                      f"for up to {worst} s after the record is switched, beyond the RTO allowance", kind="ttl")]
 
 
 def _longest(chain: Mapping[str, Any]) -> str:
@@ -202,5 +204,5 @@ def _shared_sites(sites: list[Answer], ctx: Context) -> list[Drift]:
                                    {site.recovery_name: addresses(site.recovery) for site in sharing}, Severity.MAJOR,
                                    f"on {side}, sites {' and '.join(site.label(side) for site in sharing)} share the "
                                    f"address {address}: each site needs an address of its own, or partners reach the "
-                                   "wrong site"))
+                                   "wrong site", kind="shared_site"))
     return found

@@ -71,7 +71,8 @@ def _name(name: str, views: tuple[Mapping[str, Any], Mapping[str, Any]], ctx: Co
     what = "does not resolve" if not recovery else f"resolves to {', '.join(recovery)}"
     return ctx.drift(item, production, recovery or None, Severity.MAJOR,
                      f"{ctx.translate.text(name)} {what} with recovery's own resolver, "
-                     f"expected {', '.join(expected)} (production: {', '.join(production)})")
+                     f"expected {', '.join(expected)} (production: {', '.join(production)})", kind="answer",
+                     translated=expected)
 
 
 def _setting(key: str, severity: Severity, views: tuple[Mapping[str, Any], Mapping[str, Any]],
@@ -88,7 +89,7 @@ def _setting(key: str, severity: Severity, views: tuple[Mapping[str, Any], Mappi
         return None
     return ctx.drift(item, production, recovery, severity,
                      f"recovery's resolv.conf lists {key} {_joined(recovery)}, expected "
-                     f"{_joined(expected)} (production's, translated)")
+                     f"{_joined(expected)} (production's, translated)", kind="resolver", translated=expected)
 
 
 def _read(view: Mapping[str, Any], key: str, role: str, ctx: Context) -> list[str] | None:

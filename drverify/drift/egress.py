@@ -44,14 +44,14 @@ def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) 
     if "proxy_unreachable" in recovery:
         return [ctx.drift(PROXY, shown(production.get("proxy")), f"{proxy}: {recovery['proxy_unreachable']}",
                           Severity.CRITICAL, f"recovery cannot reach its forward proxy {proxy} "
-                          f"({recovery['proxy_unreachable']}): no transfer to partners could leave")]
+                          f"({recovery['proxy_unreachable']}): no transfer to partners could leave", kind="proxy")]
     if not ctx.usable(ADDRESS):
         return []
     address = Address(production["egress"], recovery.get("egress"), proxy)
     if "echo_failed" in recovery:
         return [ctx.drift(ADDRESS, address.production, None, Severity.CRITICAL,
                           f"recovery's forward proxy {proxy} cannot fetch the echo endpoint "
-                          f"({recovery['echo_failed']}): transfers through it would fail too")]
+                          f"({recovery['echo_failed']}): transfers through it would fail too", kind="echo")]
     if address.recovery is None:
         ctx.unverified(ADDRESS, "recovery", f"no egress address through {proxy} and no reason why "
                                             "(a snapshot made some other way?)")
@@ -79,7 +79,7 @@ def _allowed(address: Address, ctx: Context) -> list[Drift]:
     return [ctx.drift(ADDRESS, address.production, address.recovery, Severity.CRITICAL,
                       f"recovery's traffic leaves through {address.proxy} from {address.recovery}, production's from "
                       f"{address.production}; {address.recovery} is not in the partners' allowlist "
-                      f"({', '.join(allowed) or 'empty'}): partners would reject every transfer")]
+                      f"({', '.join(allowed) or 'empty'}): partners would reject every transfer", kind="address")]
 
 
 def shown(proxy: str | None) -> str:

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
-from drverify.drift.nft_sets import Table, compare_sets
+from drverify.drift.nft_sets import Table, compare_sets, untranslated
 from drverify.drift.parts import both
 from drverify.drift.records import Context, Drift, Severity
 from drverify.drift.verdicts import DROPPING, Chain, Verdicts, guards_traffic, inert, summary
@@ -67,7 +67,8 @@ def compare(production: dict, recovery: dict, ctx: Context[FirewallPolicy]) -> l
     recovery_tables = {key: table for key, table in tables[1].items() if key not in skipped}
     records: list[Drift] = []
     for key in sorted(production_tables.keys() | recovery_tables.keys()):
-        table = Table(key, production_tables.get(key, {}), recovery_tables.get(key, {}))
+        table = Table(key, production_tables.get(key, {}), recovery_tables.get(key, {}),
+                      _originals(tables[0].get(key, {}), ctx.translate))
         records += _compare_table(table, ctx)
     return sorted(records, key=lambda record: record.item)
 
@@ -115,6 +116,13 @@ def _translated_table(table: Mapping[str, Any], translate: Translation) -> dict[
     return {"chains": chains, "sets": sets}
 
 
+def _originals(table: Mapping[str, Any], translate: Translation) -> dict[str, str]:
+    """Each rule and set element as translated, mapped back to production's own text."""
+    texts = [rule for chain in table.get("chains", {}).values() for rule in chain["rules"]]
+    texts += [element for body in table.get("sets", {}).values() for element in body.get("elements") or ()]
+    return {translated: text for text in texts if (translated := translate.text(text)) != text}
+
+
 def _ignored(table: str, chain: str, patterns: list[str]) -> bool:
     """``filter/DOCKER*`` matches in every family's filter table, ``ip4 filter/X`` in one only."""
     family, _, name = table.partition(" ")
@@ -136,7 +144,8 @@ def _compare_table(table: Table, ctx: Context[FirewallPolicy]) -> list[Drift]:
     records: list[Drift] = []
     for name in sorted(production.keys() | recovery.keys()):
         if not _ignored(table.key, name, patterns):
-            chain = _Chain(f"{table.key}/{name}", name, production.get(name), recovery.get(name), *verdicts)
+            chain = _Chain(f"{table.key}/{name}", name, production.get(name), recovery.get(name),
+                           *verdicts, table.own)
             records += _compare_chain(chain, ctx)
     return records + compare_sets(table, verdicts[1], lambda name: _ignored(table.key, name, patterns), ctx)
 
@@ -169,6 +178,8 @@ class _Chain:
     recovery: Chain | None
     production_verdicts: Verdicts
     recovery_verdicts: Verdicts
+    #: production's translated rules mapped back to production's own text
+    own: Mapping[str, str]
 
 
 def _compare_chain(chain: _Chain, ctx: Context[Any]) -> list[Drift]:
@@ -195,10 +206,12 @@ def _one_sided_chain(chain: _Chain, ctx: Context[Any]) -> Drift:
         consequence = (", so recovery lets through all that production filters" if on_production
                        else ", so recovery drops traffic production lets through")
     there = "does not exist" if absent is None else f"filters nothing ({summary(absent)})"
+    production = chain.production and dict(chain.production)
     return ctx.drift(
-        chain.item, chain.production and dict(chain.production), chain.recovery and dict(chain.recovery),
+        chain.item, untranslated(production, chain.own), chain.recovery and dict(chain.recovery),
         Severity.CRITICAL if critical else Severity.MAJOR,
-        f"chain {chain.item} ({summary(present)}) filters on {side} but {there} on {missing}{consequence}")
+        f"chain {chain.item} ({summary(present)}) filters on {side} but {there} on {missing}{consequence}",
+        kind="missing_chain" if on_production else "extra_chain", translated=production)
 
 
 def _compare_policy(item: str, production: Chain, recovery: Chain, ctx: Context[Any]) -> list[Drift]:
@@ -207,14 +220,14 @@ def _compare_policy(item: str, production: Chain, recovery: Chain, ctx: Context[
         records.append(ctx.drift(
             item, production.get("hook"), recovery.get("hook"), Severity.MAJOR,
             f"chain {item} hooks in as {production.get('hook')} on production "
-            f"but as {recovery.get('hook')} on recovery"))
+            f"but as {recovery.get('hook')} on recovery", kind="hook"))
     policies = production.get("policy"), recovery.get("policy")
     if str(policies[0]).upper() != str(policies[1]).upper():
         drops = str(policies[1]).upper() in DROPPING and str(policies[0]).upper() not in DROPPING
         records.append(ctx.drift(
             item, *policies, Severity.CRITICAL if drops else Severity.MAJOR,
             f"chain {item} has policy {policies[0]} on production but {policies[1]} on recovery"
-            + (", so traffic production lets through would be dropped" if drops else "")))
+            + (", so traffic production lets through would be dropped" if drops else ""), kind="policy"))
     return records
 
 
@@ -226,7 +239,7 @@ def _compare_rules(chain: _Chain, production: Chain, recovery: Chain, ctx: Conte
                for rule in _in_order(production, production_rules - recovery_rules)]
     records += [
         ctx.drift(f"{chain.item} {rule}", None, rule, Severity.MAJOR,
-                  f"recovery has this rule in {chain.item}, production does not")
+                  f"recovery has this rule in {chain.item}, production does not", kind="extra_rule")
         for rule in _in_order(recovery, recovery_rules - production_rules)
     ]
     common = production_rules & recovery_rules
@@ -234,10 +247,10 @@ def _compare_rules(chain: _Chain, production: Chain, recovery: Chain, ctx: Conte
     if orders[0] != orders[1]:
         position = next(i for i, (a, b) in enumerate(zip(*orders)) if a != b)
         records.append(ctx.drift(
-            chain.item, *orders, Severity.MINOR,
+            chain.item, untranslated(orders[0], chain.own), orders[1], Severity.MINOR,
             f"chain {chain.item} has the same {len(orders[0])} rules in another order on recovery: "
             f"from rule {position + 1} on, production has {orders[0][position]!r} "
-            f"where recovery has {orders[1][position]!r}"))
+            f"where recovery has {orders[1][position]!r}", kind="order", translated=orders[0]))
     return records
 
 
@@ -256,8 +269,9 @@ def _missing_rule(chain: _Chain, rule: str, recovery_drops: bool, ctx: Context[A
     """``recovery_drops``: whether the chain drops by default on recovery."""
     if recovery_drops and chain.production_verdicts.accepts(rule):
         return ctx.drift(
-            f"{chain.item} {rule}", rule, None, Severity.CRITICAL,
+            f"{chain.item} {rule}", chain.own.get(rule, rule), None, Severity.CRITICAL,
             f"recovery lacks this rule of {chain.item} and drops by default there, so traffic "
-            "production accepts would be dropped")
-    return ctx.drift(f"{chain.item} {rule}", rule, None, Severity.MAJOR,
-                     f"production has this rule in {chain.item}, recovery does not")
+            "production accepts would be dropped", kind="missing_rule", translated=rule)
+    return ctx.drift(f"{chain.item} {rule}", chain.own.get(rule, rule), None, Severity.MAJOR,
+                     f"production has this rule in {chain.item}, recovery does not", kind="missing_rule",
+                     translated=rule)

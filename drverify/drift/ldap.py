@@ -60,7 +60,7 @@ def _stopped(url: str, recovery_url: str, outcome: dict[str, Any], ctx: Context)
     stage, reason = outcome["stage"], outcome["reason"]
     return ctx.drift(f"server {url}", "ok", f"{stage}: {reason}", Severity.CRITICAL,
                      f"{STAGES.get(stage, stage)} from recovery to {recovery_url} ({reason}); "
-                     "production logs in: nobody could log in after a takeover")
+                     "production logs in: nobody could log in after a takeover", kind="stage")
 
 
 def _different(url: str, entries: tuple[list[dict[str, Any]], list[dict[str, Any]]], ctx: Context) -> Drift:
@@ -74,4 +74,4 @@ def _different(url: str, entries: tuple[list[dict[str, Any]], list[dict[str, Any
         f"differs or extra on recovery: {', '.join(extra)}" if extra else "") if part)
     return ctx.drift(f"search {url}", production, recovery, Severity.MAJOR,
                      f"search result different: recovery's directory answers {len(recovery)} entries, "
-                     f"production's {len(production)} ({detail})")
+                     f"production's {len(production)} ({detail})", kind="search", translated=expected)

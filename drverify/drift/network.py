@@ -116,17 +116,17 @@ def _address(key: str, production: _Address | None, recovery: _Address | None,
     item = f"address {key}"
     if production is not None and recovery is None:
         expected = "" if production.original.startswith(f"{key}/") else f", expected on recovery as {key}"
-        return ctx.drift(item, production.cidr(key), None, Severity.MAJOR,
+        return ctx.drift(item, production.original, None, Severity.MAJOR,
                          f"production's {production.original} on {production.interface}{expected}, "
-                         "is on no interface of recovery")
+                         "is on no interface of recovery", kind="missing", translated=production.cidr(key))
     if production is None and recovery is not None:
         return ctx.drift(item, None, recovery.cidr(key), Severity.MINOR,
                          f"recovery has {recovery.cidr(key)} on {recovery.interface}, "
-                         "production has no such address")
+                         "production has no such address", kind="extra")
     if production is not None and recovery is not None and production.prefix != recovery.prefix:
-        return ctx.drift(item, production.cidr(key), recovery.cidr(key), Severity.MAJOR,
+        return ctx.drift(item, production.original, recovery.cidr(key), Severity.MAJOR,
                          f"{key} has prefix /{production.prefix} on production ({production.interface}) "
-                         f"but /{recovery.prefix} on recovery ({recovery.interface})")
+                         f"but /{recovery.prefix} on recovery ({recovery.interface})", translated=production.cidr(key))
     return None
 
 
@@ -150,18 +150,28 @@ def _route_key(route: Mapping[str, Any], translate: Translation | None) -> str:
     return f"{kind}{dst}{via}{table}"
 
 
+@dataclass(frozen=True)
+class _Route:
+    """A configured route's preferred source address (translated), and the route as its own host
+    has it: what the report shows under that host's name."""
+
+    src: str | None
+    own: str
+
+
 def _routes(facts: Mapping[str, Any], policy: NetworkPolicy,
-            translate: Translation | None = None) -> dict[str, str | None]:
-    """Configured routes by key, with their preferred source address (translated)."""
-    found: dict[str, str | None] = {}
+            translate: Translation | None = None) -> dict[str, _Route]:
+    """Configured routes by key (translated), with their preferred source address."""
+    found: dict[str, _Route] = {}
     for route in facts["routes"]:
         if route.get("protocol") == "kernel" or _ignored_interface(route.get("dev"), policy):
             continue
         if _link_local(route["dst"].split("/")[0]):
             continue
         src = route.get("src")
-        found[_route_key(route, translate)] = (
-            _canonical(translate.address(src)) if translate and src else src)
+        own = _route_key(route, None) + (f" src {src}" if src else "")
+        found[_route_key(route, translate)] = _Route(
+            _canonical(translate.address(src)) if translate and src else src, own)
     return found
 
 
@@ -173,18 +183,21 @@ def _compare_routes(production: Mapping[str, Any], recovery: Mapping[str, Any],
     for key in sorted(production_routes.keys() | recovery_routes.keys()):
         item = f"route {key}"
         if key not in recovery_routes:
-            records.append(ctx.drift(item, key, None, Severity.MAJOR,
+            route = production_routes[key]
+            records.append(ctx.drift(item, route.own, None, Severity.MAJOR,
                                      f"recovery has no route {key}, which production has "
-                                     "(its addresses as translated for recovery)"))
+                                     "(its addresses as translated for recovery)", kind="missing",
+                                     translated=key + (f" src {route.src}" if route.src else "")))
         elif key not in production_routes:
-            records.append(ctx.drift(item, None, key, Severity.MINOR,
-                                     f"recovery has route {key}, production has no such route"))
-        elif production_routes[key] != recovery_routes[key]:
-            sources = production_routes[key], recovery_routes[key]
+            records.append(ctx.drift(item, None, recovery_routes[key].own, Severity.MINOR,
+                                     f"recovery has route {key}, production has no such route", kind="extra"))
+        elif production_routes[key].src != recovery_routes[key].src:
+            sources = production_routes[key].src, recovery_routes[key].src
             records.append(ctx.drift(
-                item, f"{key} src {sources[0]}", f"{key} src {sources[1]}", Severity.MAJOR,
+                item, production_routes[key].own, recovery_routes[key].own, Severity.MAJOR,
                 f"route {key} leaves from {sources[0] or 'the default source'} on production "
-                f"but from {sources[1] or 'the default source'} on recovery"))
+                f"but from {sources[1] or 'the default source'} on recovery", kind="source",
+                translated=f"{key} src {sources[0]}" if sources[0] else key))
     return records
 
 
@@ -192,12 +205,19 @@ def _compare_routes(production: Mapping[str, Any], recovery: Mapping[str, Any],
 
 @dataclass
 class _Listener:
+    """``binds`` as compared (production's translated), ``own`` as the host has them."""
+
     binds: set[str] = field(default_factory=set)
     processes: set[str] = field(default_factory=set)
+    own: set[str] = field(default_factory=set)
 
-    def describe(self) -> str:
-        where = ", ".join("all addresses" if b == ALL else b for b in sorted(self.binds))
+    def describe(self, binds: set[str] | None = None) -> str:
+        where = ", ".join("all addresses" if b == ALL else b for b in sorted(self.binds if binds is None else binds))
         return f"{self.who()} on {where}"
+
+    def own_description(self) -> str:
+        """How the host itself has it: production's addresses before translation."""
+        return self.describe(self.own)
 
     def who(self) -> str:
         return ", ".join(sorted(self.processes)) or "a process"
@@ -237,6 +257,7 @@ def _listeners(facts: Mapping[str, Any], policy: NetworkPolicy,
             translate.address(address) if translate else address)
         entry = found.setdefault(name, _Listener())
         entry.binds.add(bind)
+        entry.own.add(ALL if address in WILDCARDS else _canonical(address))
         entry.processes.update(listener.get("processes", []))
     return found
 
@@ -254,13 +275,13 @@ def _listener(name: str, production: _Listener | None, recovery: _Listener | Non
               ctx: Context[NetworkPolicy]) -> list[Drift]:
     item = f"listener {name}"
     if recovery is None and production is not None:
-        return [ctx.drift(item, production.describe(), None, Severity.MAJOR,
+        return [ctx.drift(item, production.own_description(), None, Severity.MAJOR,
                           f"{production.who()} listens on {name} on production, "
-                          "nothing listens there on recovery")]
+                          "nothing listens there on recovery", kind="missing", translated=production.describe())]
     if production is None and recovery is not None:
         return [ctx.drift(item, None, recovery.describe(), Severity.MINOR,
                           f"{recovery.who()} listens on {name} on recovery, "
-                          "nothing listens there on production")]
+                          "nothing listens there on production", kind="extra")]
     if production is None or recovery is None:
         return []
     return _served(item, name, production, recovery, ctx)
@@ -274,11 +295,12 @@ def _served(item: str, name: str, production: _Listener, recovery: _Listener,
     if unreachable or production.binds != recovery.binds:
         severity = Severity.MAJOR if unreachable else Severity.MINOR
         records.append(ctx.drift(
-            item, production.describe(), recovery.describe(), severity,
+            item, production.own_description(), recovery.describe(), severity,
             f"{name} is served by {production.describe()} on production "
-            f"but by {recovery.describe()} on recovery"))
+            f"but by {recovery.describe()} on recovery", kind="binds", translated=production.describe()))
     if production.processes and recovery.processes and production.processes != recovery.processes:
         records.append(ctx.drift(
             item, production.who(), recovery.who(), Severity.MINOR,
-            f"{name} is served by {production.who()} on production but by {recovery.who()} on recovery"))
+            f"{name} is served by {production.who()} on production but by {recovery.who()} on recovery",
+            kind="processes"))
     return records

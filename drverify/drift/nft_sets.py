@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
@@ -20,11 +20,28 @@ from drverify.drift.verdicts import Verdicts
 
 @dataclass(frozen=True)
 class Table:
-    """One table as both hosts have it (an empty mapping where a host has none)."""
+    """One table as both hosts have it (an empty mapping where a host has none); production's
+    translated, ``own`` mapping each translated rule or element back to production's text."""
 
     key: str  #: ``inet mft``
     production: Mapping[str, Any]
     recovery: Mapping[str, Any]
+    own: Mapping[str, str] = field(default_factory=dict)
+
+    def untranslated(self, value: Any) -> Any:
+        """A production value of this table as production itself has it (rules, elements)."""
+        return untranslated(value, self.own)
+
+
+def untranslated(value: Any, own: Mapping[str, str]) -> Any:
+    """``value`` with each translated string put back as production wrote it."""
+    if isinstance(value, str):
+        return own.get(value, value)
+    if isinstance(value, Mapping):
+        return {key: untranslated(item, own) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [untranslated(item, own) for item in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -50,50 +67,54 @@ def compare_sets(table: Table, verdicts: Verdicts, ignored: Callable[[str], bool
     records: list[Drift] = []
     for name in sorted(production.keys() | recovery.keys()):
         compared = _Set(table.key, name, production.get(name), recovery.get(name))
-        records += _compare_set(compared, users.get(name, []), ctx)
+        records += _compare_set(compared, users.get(name, []), table.own, ctx)
     return records
 
 
-def _compare_set(compared: _Set, users: list[str], ctx: Context[Any]) -> list[Drift]:
+def _compare_set(compared: _Set, users: list[str], own: Mapping[str, str], ctx: Context[Any]) -> list[Drift]:
     """``users``: recovery's accept rules that use the set in a chain that drops by default."""
     production, recovery, item = compared.production, compared.recovery, compared.item
     where = f"set {compared.name} of {compared.table}"
     if production is None or recovery is None:
         role = "production" if production is not None else "recovery"
-        return [ctx.drift(item, production, recovery,
+        return [ctx.drift(item, untranslated(production, own), recovery,
                           Severity.MAJOR if production is not None else Severity.MINOR,
-                          f"{where} exists on {role} only")]
+                          f"{where} exists on {role} only", kind="missing" if production is not None else "extra",
+                          translated=production)]
     if production.get("type") != recovery.get("type"):
         return [ctx.drift(item, production.get("type"), recovery.get("type"), Severity.MAJOR,
                           f"{where} holds {production.get('type')} on production "
-                          f"but {recovery.get('type')} on recovery")]
+                          f"but {recovery.get('type')} on recovery", kind="type")]
     if production.get("elements") is None or recovery.get("elements") is None:
         return []
-    return _compare_elements(item, (production["elements"], recovery["elements"]), users, ctx)
+    return _compare_elements(item, (production["elements"], recovery["elements"]), users, own, ctx)
 
 
 def _compare_elements(item: str, elements: tuple[list[str], list[str]], users: list[str],
-                      ctx: Context[Any]) -> list[Drift]:
+                      own: Mapping[str, str], ctx: Context[Any]) -> list[Drift]:
     """``elements``: production's (translated) and recovery's, each in its own order."""
     production, recovery = elements
     on_production, on_recovery = set(production), set(recovery)
     missing = [element for element in production if element not in on_recovery]
     extra = [element for element in recovery if element not in on_production]
-    return [_missing_element(item, element, users, ctx) for element in missing] + [
+    return [_missing_element(item, element, users, own, ctx) for element in missing] + [
         ctx.drift(f"{item} {element}", None, element, Severity.MAJOR,
-                  f"{item} holds {element} on recovery, not on production") for element in extra
+                  f"{item} holds {element} on recovery, not on production", kind="extra_element")
+        for element in extra
     ]
 
 
-def _missing_element(item: str, element: str, users: list[str], ctx: Context[Any]) -> Drift:
+def _missing_element(item: str, element: str, users: list[str], own: Mapping[str, str],
+                     ctx: Context[Any]) -> Drift:
     if users:
         return ctx.drift(
-            f"{item} {element}", element, None, Severity.CRITICAL,
+            f"{item} {element}", own.get(element, element), None, Severity.CRITICAL,
             f"{item} holds {element} on production, not on recovery, where {', '.join(users)} "
             "accepts what the set holds and the chain drops by default, so traffic production "
-            f"accepts from {element} would be dropped")
-    return ctx.drift(f"{item} {element}", element, None, Severity.MAJOR,
-                     f"{item} holds {element} on production, not on recovery")
+            f"accepts from {element} would be dropped", kind="missing_element", translated=element)
+    return ctx.drift(f"{item} {element}", own.get(element, element), None, Severity.MAJOR,
+                     f"{item} holds {element} on production, not on recovery", kind="missing_element",
+                     translated=element)
 
 
 def _allowlist_users(table: str, verdicts: Verdicts, ignored: Callable[[str], bool]) -> dict[str, list[str]]:

@@ -120,7 +120,8 @@ def compare_keyring(account: str, keyrings: tuple[Mapping[str, Any], Mapping[str
     if production["keys"] and not recovery["exists"]:
         return [ctx.drift(f"{account} keyring", production["gnupghome"], None, Severity.CRITICAL,
                           f"{account}'s keyring {recovery['gnupghome'] or production['gnupghome']} does not "
-                          f"exist on recovery ({len(production['keys'])} key(s) on production)")]
+                          f"exist on recovery ({len(production['keys'])} key(s) on production)",
+                          kind="missing_keyring")]
     records: list[Drift] = []
     for fpr in sorted(set(production["keys"]) | set(recovery["keys"])):
         twins = KeyTwins(account, fpr, production["keys"].get(fpr), recovery["keys"].get(fpr))
@@ -155,7 +156,7 @@ def compare_key(twins: KeyTwins, ctx: Context[PgpChecks], now: datetime) -> list
 def _extra(twins: KeyTwins, ctx: Context) -> Drift:
     who = _who(twins.recovery)
     return ctx.drift(twins.item, None, who, Severity.MINOR,
-                     f"{twins.account}'s keyring on recovery has an extra key {twins.fpr} ({who})")
+                     f"{twins.account}'s keyring on recovery has an extra key {twins.fpr} ({who})", kind="extra")
 
 
 def _missing(twins: KeyTwins, ctx: Context) -> Drift:
@@ -168,14 +169,14 @@ def _missing(twins: KeyTwins, ctx: Context) -> Drift:
         what = "public key"
     return ctx.drift(twins.item, who, None, Severity.CRITICAL,
                      f"the {what} of {who} ({twins.fpr}) is missing from {twins.account}'s keyring on "
-                     f"recovery: {consequence}")
+                     f"recovery: {consequence}", kind="missing")
 
 
 def _expiry(twins: KeyTwins, ctx: Context[PgpChecks], now: datetime) -> Drift | None:
     production, recovery = twins.production["expires"], twins.recovery["expires"]
     judged = expiry.judge(f"{twins.account}'s key {twins.fpr} ({_who(twins.production)})", production, recovery,
                           ctx.policy.horizon_days, now)
-    return ctx.drift(f"{twins.item} expiry", production, recovery, *judged) if judged else None
+    return ctx.drift(f"{twins.item} expiry", production, recovery, *judged, kind="expiry") if judged else None
 
 
 def _secret(twins: KeyTwins, ctx: Context) -> Drift | None:
@@ -187,7 +188,7 @@ def _secret(twins: KeyTwins, ctx: Context) -> Drift | None:
     return ctx.drift(f"{twins.item} secret", production, recovery, Severity.CRITICAL,
                      f"{twins.account}'s own secret key for {_who(twins.production)} ({twins.fpr}) is missing on "
                      f"recovery ({' and '.join(parts)}): files encrypted to it cannot be decrypted, and "
-                     "outgoing files cannot be signed")
+                     "outgoing files cannot be signed", kind="secret")
 
 
 def _subkeys(twins: KeyTwins, ctx: Context) -> Drift | None:
@@ -197,7 +198,7 @@ def _subkeys(twins: KeyTwins, ctx: Context) -> Drift | None:
     severity = Severity.CRITICAL if production - recovery else Severity.MINOR
     return ctx.drift(f"{twins.item} subkeys", sorted(production), sorted(recovery), severity,
                      f"subkeys differ: recovery lacks {sorted(production - recovery) or 'none'}, "
-                     f"has extra {sorted(recovery - production) or 'none'}")
+                     f"has extra {sorted(recovery - production) or 'none'}", kind="subkeys")
 
 
 def _field(twins: KeyTwins, aspect: str, field: str, ctx: Context) -> Drift | None:
@@ -207,4 +208,4 @@ def _field(twins: KeyTwins, aspect: str, field: str, ctx: Context) -> Drift | No
     shown = (TRUST.get(production, production), TRUST.get(recovery, recovery)) if field == "ownertrust" \
         else (production, recovery)
     return ctx.drift(f"{twins.item} {aspect}", production, recovery, Severity.MAJOR,
-                     f"{aspect} differ: production {shown[0]}, recovery {shown[1]}")
+                     f"{aspect} differ: production {shown[0]}, recovery {shown[1]}", kind=field)

@@ -54,10 +54,11 @@ def reference(production: Any, ctx: Context) -> dict[str, str]:
 def _lost(name: str, checks: tuple[Mapping[str, Any], Mapping[str, Any]], ctx: Context) -> Drift:
     """Reachable from production, not from recovery (``checks``: production's, recovery's)."""
     production, recovery = checks
-    return ctx.drift(f"endpoint {name}", f"{_where(production)} reachable",
+    return ctx.moved(f"endpoint {name}", f"{_where(production)} reachable",
                      f"{_where(recovery)} unreachable: {recovery['reason']}", Severity.CRITICAL,
                      f"recovery cannot reach {name} at {_where(recovery)} ({recovery['reason']}) while "
-                     f"production reaches {_where(production)}: connections to it would fail after a takeover")
+                     f"production reaches {_where(production)}: connections to it would fail after a takeover",
+                     kind="unreachable")
 
 
 def _where(check: Mapping[str, Any]) -> str:

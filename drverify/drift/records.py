@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Generic, TypeVar
 
+from drverify.drift import hints
 from drverify.inventory.model import ROLES, Pair
 from drverify.inventory.translate import Translation
 
@@ -36,7 +38,17 @@ class Severity(enum.IntEnum):
 class Drift:
     """One difference, with both values side by side and a message a person understands.
 
-    ``production`` and ``recovery`` are plain JSON-able values; ``None`` means "absent on that side".
+    ``production`` and ``recovery`` are plain JSON-able values, each side's *own*; ``None`` means
+    "absent on that side". ``translated`` is production's value as the comparison read it on the
+    recovery site (after the pair's ``translate`` map), set only when translation changed it, so
+    the report can say "198.51.100.20/25 → 203.0.113.20/25 after translation" and mark what
+    differs from what was really compared. ``kind`` names the sort of difference (``missing``,
+    ``extra``, ``changed``, ``too_small``...): with pair, area and item it makes the record's
+    stable :attr:`id`, and it picks the remediation ``hint`` (:mod:`drverify.drift.hints`).
+
+    ``waiver`` and ``history`` are set after the comparison, never by a comparator: the waiver
+    that accepts this difference (:mod:`drverify.waivers`) and whether it is new since the
+    baseline run (:mod:`drverify.history`).
     """
 
     pair: str
@@ -46,17 +58,47 @@ class Drift:
     recovery: Any
     severity: Severity
     message: str
+    kind: str = "changed"
+    hint: str = ""
+    translated: Any = None
+    waiver: Mapping[str, Any] | None = None
+    history: Mapping[str, Any] | None = None
+
+    @property
+    def id(self) -> str:
+        """Stable across runs for the same difference: pair, area, item and kind, never the values
+        (a disk that shrank further is still the same finding)."""
+        key = "\0".join((self.pair, self.area, self.item, self.kind))
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def waived(self) -> bool:
+        """Accepted by a waiver still in force: shown, never failing."""
+        return self.waiver is not None and not self.waiver.get("expired", False)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        found = {
+            "id": self.id,
             "pair": self.pair,
             "area": self.area,
             "item": self.item,
+            "kind": self.kind,
             "production": self.production,
             "recovery": self.recovery,
             "severity": self.severity.label,
             "message": self.message,
+            "hint": self.hint,
         }
+        optional = {"translated": self.translated, "waiver": self.waiver, "history": self.history}
+        return found | {key: value for key, value in optional.items() if value is not None}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Drift:
+        """The record :meth:`as_dict` wrote (``id`` is derived; keys a later drverify may add to
+        drift.json are left out, so an old or new baseline still reads)."""
+        known = {item.name for item in fields(cls)}
+        found = {key: value for key, value in data.items() if key in known}
+        return cls(**{**found, "severity": Severity.parse(data["severity"])})
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +149,27 @@ class Context(Generic[P]):
     unusable: Mapping[str, str] = field(default_factory=dict)
     found_unverified: list[Unverified] = field(default_factory=list)
 
-    def drift(self, item: str, production: Any, recovery: Any, severity: Severity, message: str) -> Drift:
-        """Make a record for this pair and area."""
-        return Drift(self.pair.name, self.area, item, production, recovery, severity, message)
+    def drift(self, item: str, production: Any, recovery: Any, severity: Severity, message: str, *,
+              kind: str = "changed", translated: Any = None, hint: str | None = None) -> Drift:
+        """Make a record for this pair and area.
+
+        ``production`` is production's own value; ``translated`` what the comparison read it as on
+        the recovery site (kept only when it differs). ``kind`` picks the remediation hint from
+        :mod:`drverify.drift.hints`; a comparator that knows the figure to reach (a disk's needed
+        size) passes ``hint`` made by one of that module's helpers instead.
+        """
+        translated = None if translated == production else translated
+        parts = (self.pair.name, self.area, item, production, recovery, severity, message, kind)
+        if hint is None:  # the hint is read from the record itself: built twice, never copied field by field
+            hint = hints.hint(Drift(*parts, translated=translated))
+        return Drift(*parts, hint, translated)
+
+    def moved(self, item: str, production: Any, recovery: Any, severity: Severity, message: str, *,
+              kind: str = "changed") -> Drift:
+        """A record whose production value was compared through the pair's translation map:
+        production's own value, with the translated one beside it when translation changed it."""
+        return self.drift(item, production, recovery, severity, message, kind=kind,
+                          translated=self.translate.value(production))
 
     def unverified(self, item: str, role: str, reason: str) -> None:
         """Record that ``item`` could not be compared because of ``role``'s side, and go on."""

@@ -29,9 +29,12 @@ def swap_roles(text: str) -> str:
 
 
 def drift_record(record: Drift) -> Drift:
-    """A record made with the roles swapped, put back: each value in its own column."""
+    """A record made with the roles swapped, put back: each value in its own column, the hint
+    said the right way round. ``translated`` stays the reference's value as it reads on the other
+    site: recovery's, in production's terms (the report shows it beside recovery's column when
+    the result's direction is ``failback``)."""
     return replace(record, item=swap_roles(record.item), production=record.recovery,
-                   recovery=record.production, message=swap_roles(record.message))
+                   recovery=record.production, message=swap_roles(record.message), hint=swap_roles(record.hint))
 
 
 def unverified_item(item: Unverified) -> Unverified:

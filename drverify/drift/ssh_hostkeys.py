@@ -61,7 +61,7 @@ def compare(production: dict, recovery: dict, ctx: Context[SshHostKeyChecks]) ->
         elif "keys" not in offered:
             records.append(ctx.drift(item, production["ports"][port]["keys"], None, Severity.CRITICAL,
                                      f"recovery's SSH listener on port {port} does not answer: "
-                                     f"{offered.get('error', 'no key recorded')}"))
+                                     f"{offered.get('error', 'no key recorded')}", kind="unreachable"))
         else:
             records += compare_keys(port, (production["ports"][port]["keys"], offered["keys"]), ctx)
     return sorted(records, key=lambda record: record.item)
@@ -77,12 +77,14 @@ def compare_keys(port: str, keys: tuple[Mapping[str, str], Mapping[str, str]], c
         if recovery_key is None:
             records.append(ctx.drift(item, production_key, None, Severity.CRITICAL,
                                      f"recovery offers no {algorithm} host key on port {port}; "
-                                     f"partners pinned production's {production_key}"))
+                                     f"partners pinned production's {production_key}", kind="missing"))
         elif production_key is None:
             records.append(ctx.drift(item, None, recovery_key, Severity.MINOR,
-                                     f"recovery offers a {algorithm} host key on port {port} that production does not"))
+                                     f"recovery offers a {algorithm} host key on port {port} that production does not",
+                                     kind="extra"))
         elif production_key != recovery_key:
             records.append(ctx.drift(item, production_key, recovery_key, Severity.CRITICAL,
                                      f"recovery's {algorithm} host key on port {port} is {recovery_key}, production's "
-                                     f"{production_key}: partners that pinned it will refuse to connect"))
+                                     f"{production_key}: partners that pinned it will refuse to connect",
+                                     kind="changed"))
     return records

@@ -105,7 +105,7 @@ def compare_port(twins: PortTwins, ctx: Context[TlsChecks], now: datetime) -> li
         leaf = twins.production["chain"][0]
         return [ctx.drift(twins.item, leaf["sha256"], None, Severity.CRITICAL,
                           f"recovery does not serve TLS on {twins.label}: "
-                          f"{twins.recovery.get('error', 'not probed')}")]
+                          f"{twins.recovery.get('error', 'not probed')}", kind="missing")]
     records = [_leaf(twins, ctx), _chain(twins, ctx), _expiry(twins, ctx, now)]
     return [record for record in records if record is not None]
 
@@ -117,14 +117,15 @@ def _leaf(twins: PortTwins, ctx: Context[TlsChecks]) -> Drift | None:
     if ctx.policy.allow_reissued and same_names(production, recovery, ctx.translate):
         return None
     return ctx.drift(f"{twins.item} certificate", production["sha256"], recovery["sha256"], Severity.MAJOR,
-                     f"recovery serves another certificate on {twins.label}: {how_they_differ(production, recovery)}")
+                     f"recovery serves another certificate on {twins.label}: {how_they_differ(production, recovery)}",
+                     kind="certificate")
 
 
 def _expiry(twins: PortTwins, ctx: Context[TlsChecks], now: datetime) -> Drift | None:
     production, recovery = (leaf["not_after"] for leaf in twins.leaves)
     judged = expiry.judge(f"the certificate served on {twins.label}", production, recovery,
                           ctx.policy.horizon_days, now)
-    return ctx.drift(f"{twins.item} expiry", production, recovery, *judged) if judged else None
+    return ctx.drift(f"{twins.item} expiry", production, recovery, *judged, kind="expiry") if judged else None
 
 
 def _summary(entry: Mapping[str, Any]) -> list[str]:
@@ -143,4 +144,4 @@ def _chain(twins: PortTwins, ctx: Context[TlsChecks]) -> Drift | None:
     return ctx.drift(f"{twins.item} chain", _summary(production), _summary(recovery), Severity.CRITICAL,
                      f"recovery serves an incomplete chain on {twins.label}: {len(recovery['chain'])} "
                      f"certificate(s) where production serves {len(production['chain'])}{reason}; "
-                     "partners' clients will refuse it")
+                     "partners' clients will refuse it", kind="chain")

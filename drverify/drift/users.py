@@ -111,13 +111,13 @@ def _presence(compared: _Compared, shown: tuple[Any, Any], ctx: Context[Any]) ->
     item, label = compared.item, compared.label
     if compared.production is None and compared.recovery is None:
         return ctx.drift(item, None, None, Severity.MAJOR,
-                         f"{label} is declared in the inventory but exists on neither host")
+                         f"{label} is declared in the inventory but exists on neither host", kind="declared")
     if compared.recovery is None:
         return ctx.drift(item, shown[0], None, compared.severity(Severity.CRITICAL, Severity.MAJOR),
-                         f"{label} exists on production but not on recovery")
+                         f"{label} exists on production but not on recovery", kind="missing")
     if compared.production is None:
         return ctx.drift(item, None, shown[1], Severity.MINOR,
-                         f"{label} exists on recovery but not on production")
+                         f"{label} exists on recovery but not on production", kind="extra")
     return None
 
 
@@ -156,7 +156,7 @@ def _ids(compared: _Compared, ctx: Context[Any]) -> Drift | None:
     if compared.service:
         message += ", so files restored from production would not be its own"
     return ctx.drift(f"{compared.item} uid/gid", ids[0], ids[1],
-                     compared.severity(Severity.CRITICAL, Severity.MAJOR), message)
+                     compared.severity(Severity.CRITICAL, Severity.MAJOR), message, kind="ids")
 
 
 def _home(compared: _Compared, ctx: Context[Any]) -> Drift | None:
@@ -171,16 +171,16 @@ def _home(compared: _Compared, ctx: Context[Any]) -> Drift | None:
                if home["exists"] is False]
     if compared.service and missing:
         return ctx.drift(item, *homes, Severity.CRITICAL,
-                         f"the home directory of {label} is missing: {' and '.join(missing)}")
+                         f"the home directory of {label} is missing: {' and '.join(missing)}", kind="home")
     production, recovery = homes
     if ctx.translate.text(production["home"]) != recovery["home"]:
-        return ctx.drift(item, production, recovery, compared.severity(Severity.MAJOR, Severity.MINOR),
+        return ctx.moved(item, production, recovery, compared.severity(Severity.MAJOR, Severity.MINOR),
                          f"{label} has home {production['home']} on production but "
-                         f"{recovery['home']} on recovery")
+                         f"{recovery['home']} on recovery", kind="home_path")
     if production["exists"] is True and recovery["exists"] is False:
         return ctx.drift(item, production, recovery, Severity.MINOR,
                          f"the home directory {recovery['home']} of {label} exists on production "
-                         "but not on recovery")
+                         "but not on recovery", kind="home")
     return None
 
 
@@ -189,7 +189,8 @@ def _shell(compared: _Compared, ctx: Context[Any]) -> Drift | None:
     if production == recovery:
         return None
     return ctx.drift(f"{compared.item} shell", production, recovery, Severity.MINOR,
-                     f"{compared.label} has shell {production} on production but {recovery} on recovery")
+                     f"{compared.label} has shell {production} on production but {recovery} on recovery",
+                     kind="shell")
 
 
 # -- groups --------------------------------------------------------------------------------------
@@ -204,7 +205,7 @@ def _group(compared: _Compared, ctx: Context[Any]) -> list[Drift]:
         records.append(ctx.drift(f"{compared.item} gid", production["gid"], recovery["gid"],
                                  compared.severity(Severity.CRITICAL, Severity.MAJOR),
                                  f"{compared.label} has gid {production['gid']} on production "
-                                 f"but {recovery['gid']} on recovery"))
+                                 f"but {recovery['gid']} on recovery", kind="ids"))
     if set(production["members"]) != set(recovery["members"]):
         records.append(_members(compared, ctx))
     return records
@@ -218,4 +219,4 @@ def _members(compared: _Compared, ctx: Context[Any]) -> Drift:
     said = "; ".join(f"{names} only on {role}" for names, role in only if names)
     return ctx.drift(f"{compared.item} members", production, recovery,
                      compared.severity(Severity.MAJOR, Severity.MINOR),
-                     f"members of {compared.label} differ: {said}")
+                     f"members of {compared.label} differ: {said}", kind="members")

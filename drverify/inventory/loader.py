@@ -23,7 +23,7 @@ _PROBLEM_LIMIT = 240
 def load_inventory(path: str | Path) -> Inventory:
     """Read ``path``; raise :class:`InventoryError` with a one-line reason if it is unusable."""
     path = expand_user(Path(path))
-    raw = _parse_yaml(path, read_text(path))
+    raw = _read_inventory(path)
     context = {"base_dir": path.resolve().parent}
     try:
         Inventory.model_validate(raw, context=context)
@@ -46,11 +46,19 @@ def _set_fields(model: BaseModel | None) -> dict[str, Any]:
     return {} if model is None else model.model_dump(exclude_unset=True)
 
 
-def _parse_yaml(path: Path, text: str) -> dict[str, Any]:
+def read_yaml(path: Path, what: str = "the inventory", kind: str = "an inventory") -> Any:
+    """A YAML file's content, read with the inventory's safeguards (a regular UTF-8 file of sane
+    size, no alias bombs or duplicate keys); :class:`InventoryError` naming the file (and line)
+    otherwise. ``what`` and ``kind`` name the file in those lines (``the waivers``)."""
+    text = read_text(path, what, kind)
     try:
-        raw = yamlsafe.load(text)
+        return yamlsafe.load(text)
     except yaml.YAMLError as error:
         raise InventoryError(_describe_yaml_error(path, text, error)) from None
+
+
+def _read_inventory(path: Path) -> dict[str, Any]:
+    raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise InventoryError(f"{escaped(str(path))}: expected a mapping with a 'pairs' list at the top level")
     if not isinstance(raw.get("pairs"), list):
@@ -88,23 +96,25 @@ def _deep_merge(base: dict[str, Any], override: Any) -> Any:
     return merged
 
 
-def describe_validation_error(path: Path, raw: dict[str, Any], error: ValidationError) -> str:
-    """One line: the file, the first bad key path (pairs named), what was expected."""
+def describe_validation_error(path: Path, raw: dict[str, Any], error: ValidationError,
+                              model: type[BaseModel] = Inventory) -> str:
+    """One line: the file, the first bad key path (pairs named), what was expected; ``model`` is
+    the file's top-level schema (an inventory, or another input file such as the waivers)."""
     errors = error.errors(include_url=False)
     first = errors[0]
     location = _key_path(raw, first["loc"])
     more = f" (and {len(errors) - 1} more problem{'s' * (len(errors) > 2)})" if len(errors) > 1 else ""
     expected = _expectation(first)
     if first["type"] == "extra_forbidden":
-        allowed = _allowed_keys(first["loc"][:-1])
+        allowed = _allowed_keys(first["loc"][:-1], model)
         if allowed:
             expected += f" (expected one of: {', '.join(allowed)})"
     return f"{escaped(str(path))}: {location}: {expected}{more}"
 
 
-def _models_along(loc: tuple[Any, ...]) -> list[type[BaseModel]]:
-    """The models met walking the schema's annotations down ``loc``, the inventory first."""
-    models: list[type[BaseModel]] = [Inventory]
+def _models_along(loc: tuple[Any, ...], top: type[BaseModel] = Inventory) -> list[type[BaseModel]]:
+    """The models met walking the schema's annotations down ``loc``, ``top`` (the inventory) first."""
+    models: list[type[BaseModel]] = [top]
     for key in loc:
         if isinstance(key, int):
             continue
@@ -116,9 +126,10 @@ def _models_along(loc: tuple[Any, ...]) -> list[type[BaseModel]]:
     return models
 
 
-def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
-    """The keys the model at ``loc`` accepts (none if ``loc`` leads outside the schema)."""
-    models = _models_along(loc)
+def _allowed_keys(loc: tuple[Any, ...], model: type[BaseModel] = Inventory) -> list[str]:
+    """The keys the model at ``loc`` accepts (none if ``loc`` leads outside the schema);
+    ``model``: the file's top-level schema."""
+    models = _models_along(loc, model)
     return list(models[-1].model_fields) if len(models) == 1 + sum(not isinstance(key, int) for key in loc) else []
 
 

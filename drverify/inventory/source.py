@@ -27,9 +27,10 @@ _BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
          (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
 
 
-def read_text(path: Path) -> str:
-    """The inventory's text; :class:`InventoryError` naming the file if it cannot be one."""
-    return _decode(path, _read_bytes(path))
+def read_text(path: Path, what: str = "the inventory", kind: str = "an inventory") -> str:
+    """The inventory's text; :class:`InventoryError` naming the file if it cannot be one.
+    ``what`` and ``kind`` say which file it is for another input read the same way (waivers)."""
+    return _decode(path, _read_bytes(path, what, kind))
 
 
 def expand_user(path: Path) -> Path:
@@ -41,26 +42,26 @@ def expand_user(path: Path) -> Path:
                              f"{cut(path.parts[0], KEY_LIMIT)} names no user of this machine") from None
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, what: str, kind: str) -> bytes:
     where = escaped(str(path))
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     except OSError as error:
-        raise InventoryError(f"{where}: cannot read the inventory: {error.strerror}") from None
+        raise InventoryError(f"{where}: cannot read {what}: {error.strerror}") from None
     except ValueError:  # a NUL byte in the path
-        raise InventoryError(f"{where}: cannot read the inventory: a path cannot hold a NUL byte") from None
+        raise InventoryError(f"{where}: cannot read {what}: a path cannot hold a NUL byte") from None
     try:
         mode = os.fstat(descriptor).st_mode
-        for test, kind in _KINDS:
+        for test, found in _KINDS:
             if test(mode):
-                raise InventoryError(f"{where}: expected an inventory file (got {kind})")
+                raise InventoryError(f"{where}: expected {kind} file (got {found})")
         data = _read_up_to(descriptor, MAX_BYTES + 1)
     except OSError as error:
-        raise InventoryError(f"{where}: cannot read the inventory: {error.strerror}") from None
+        raise InventoryError(f"{where}: cannot read {what}: {error.strerror}") from None
     finally:
         os.close(descriptor)
     if len(data) > MAX_BYTES:
-        raise InventoryError(f"{where}: expected an inventory of at most {MAX_BYTES // 1024 // 1024} MiB "
+        raise InventoryError(f"{where}: expected {kind} of at most {MAX_BYTES // 1024 // 1024} MiB "
                              "(got a larger file)")
     return data
 

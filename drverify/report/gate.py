@@ -27,9 +27,8 @@ def _blocking(summary: RunSummary) -> list[str]:
     for record in records[:SHOWN]:
         lines.append(f"  {printable(record.pair)} · {record.area} · {printable(shorten(record.item, WIDTH))}")
         lines.append(f"      {printable(shorten(record.message, WIDTH))}")
-        hint = record.as_dict().get("hint")
-        if hint:
-            lines.append(f"      what to do: {printable(shorten(str(hint), WIDTH))}")
+        if record.hint:
+            lines.append(f"      what to do: {printable(shorten(record.hint, WIDTH))}")
     if len(records) > SHOWN:
         lines.append(f"  … and {len(records) - SHOWN} more (see the reports)")
     return lines

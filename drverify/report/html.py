@@ -1,4 +1,4 @@
-"""HTML fragments for the pytest-html report: the drift matrix on top, a drift table per test row.
+"""The drift matrix of the pytest-html report: pairs × areas, each cell linked to its drift table.
 
 Rendering only: the functions take :class:`AreaResult` records and return strings. Every string
 that came from a host or the inventory (pair names, items, values, messages, reasons, labels)
@@ -12,55 +12,27 @@ goes through Jinja2 with autoescape on, so a hostile value prints as text and ne
 - ``pairs`` / ``areas`` (sequences of names): row and column order of the matrix, so that a pair
   or area with no result still shows (as "not run"); names only found in results follow, sorted;
 - ``max_records`` (int): how many unverified items the matrix lists per check (default
-  :data:`~drverify.report.display.MAX_RECORDS`).
+  :data:`~drverify.report.display.MAX_RECORDS`);
+- ``drill`` (mapping): the drill log measured against each pair's RTO (:mod:`drverify.drill`).
 
-Past ``max_records`` records (or unverified items, or lines of one value) a fragment shows the
-first ones and says how many more there are: drift.json keeps them all, so a snapshot-sized
-result makes a readable page, not one of hundreds of megabytes.
-
-The matrix fragment carries the only ``<style>`` block; the drift tables attached to test rows use
-its classes, and they stay readable without it (every status is said in words, not just colour).
+The matrix fragment carries the only ``<style>`` block; the drift section (:mod:`.details`) and the
+other parts of the summary use its classes, and stay readable without it (every status is said in
+words, not just colour).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
 from drverify.drift.records import Severity
-from drverify.report.display import (
-    MAX_RECORDS,
-    ValueView,
-    describe_source,
-    format_time,
-    left_out,
-    plural,
-    shorten,
-    value_view,
-)
+from drverify.report.details import anchor
+from drverify.report.display import MAX_RECORDS, describe_source, left_out, plural, shorten
+from drverify.report.jinja import environment
 from drverify.report.results import AreaResult, HostInfo
 
 _ROLE_ORDER = {"production": 0, "recovery": 1}
-
-
-@functools.cache
-def _environment() -> Environment:
-    """Built on first use, not at import: importing the plugin should cost nothing."""
-    env = Environment(
-        loader=PackageLoader("drverify.report"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["when"] = format_time
-    env.filters["count"] = "{:,}".format
-    env.filters["left_out"] = left_out
-    return env
 
 
 def _threshold(meta: Mapping[str, Any]) -> Severity | None:
@@ -90,6 +62,8 @@ class Cell:
     title: str = ""
     nodeid: str | None = None
     severity: str | None = None
+    #: the id of the check's section in the drift section, for a cell with something to read
+    anchor: str | None = None
 
 
 def _cell(result: AreaResult | None, max_records: int) -> Cell:
@@ -100,14 +74,15 @@ def _cell(result: AreaResult | None, max_records: int) -> Cell:
     if result.status == "unverified":
         reason = result.reason or "no reason given"
         text = f"? {len(result.unverified)} unverified" if len(result.unverified) > 1 else "? unverified"
-        return Cell("unverified", text, shorten(reason), reason, result.nodeid)
+        return Cell("unverified", text, shorten(reason), reason, result.nodeid,
+                    anchor=anchor(result.pair, result.area))
     return _drift_cell(result, max_records)
 
 
 def _drift_cell(result: AreaResult, max_records: int) -> Cell:
     worst, count = result.worst, len(result.drift)
     text = f"✗ {count} drift · {worst.label}" if worst else "✗ drift"
-    where = f"the row of test {result.nodeid}" if result.nodeid else "the test rows below"
+    where = "the drift section below"
     title = f"{plural(count, 'difference')}, worst {worst.label if worst else 'unknown'}"
     detail = ""
     if result.unverified:
@@ -115,8 +90,11 @@ def _drift_cell(result: AreaResult, max_records: int) -> Cell:
         lines = [item.line() for item in result.unverified[:max_records]]
         more = left_out(len(result.unverified) - max_records)
         title += f"; {detail}: " + "; ".join(lines + [more] if more else lines)
+    waived = sum(record.waived for record in result.drift)
+    if waived:
+        detail = " ".join(part for part in (detail, f"{waived} waived") if part)
     return Cell("drift", text, detail, title=f"{title}; details in {where}", nodeid=result.nodeid,
-                severity=worst.label if worst else None)
+                severity=worst.label if worst else None, anchor=anchor(result.pair, result.area))
 
 
 @dataclass(frozen=True)
@@ -136,12 +114,12 @@ def _sources(results: Sequence[AreaResult]) -> list[SourceRow]:
         for host in result.hosts:
             # the age is computed per area a few microseconds apart: round it out of the key
             age = None if host.age_seconds is None else round(host.age_seconds / 60) * 60
-            key = (host.role, host.label, host.source, host.collected_at, age)
+            key = (host.role, host.label, host.source, host.collected_at, age, host.error)
             groups.setdefault(key, []).append(result.area)
     every_area = {result.area for result in results}
     rows = []
-    for (role, label, source, collected, age), areas in groups.items():
-        host = HostInfo(role, label, source, collected, age)
+    for (role, label, source, collected, age, error), areas in groups.items():
+        host = HostInfo(role, label, source, collected, age, error=error)
         shown = () if set(areas) == every_area else tuple(sorted(set(areas)))
         rows.append(SourceRow(role, label, describe_source(host), shown))
     return sorted(rows, key=lambda r: (_ROLE_ORDER.get(r.role, 9), r.role, r.label, r.areas))
@@ -163,7 +141,8 @@ def _totals(results: Sequence[AreaResult], threshold: Severity | None) -> dict[s
     by_severity = [(s.label, records.count(s)) for s in sorted(Severity, reverse=True)]
     failing = None
     if threshold is not None:
-        failing = sum(1 for r in results if r.worst is not None and r.worst >= threshold)
+        failing = sum(1 for r in results if r.outcome == "failed" or r.outcome is None and r.worst is not None
+                      and r.worst >= threshold)
     return {
         "checks": len(results),
         "ok": statuses.count("ok"),
@@ -202,7 +181,7 @@ def render_matrix(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> str
         for r in sorted(per_pair[pair], key=lambda r: column[r.area])
         if r.status == "unverified" or r.unverified
     ]
-    return _environment().get_template("matrix.j2").render(
+    return environment().get_template("matrix.j2").render(
         inventory=meta.get("inventory"),
         started_at=meta.get("started_at"),
         threshold=threshold.label if threshold else None,
@@ -212,54 +191,4 @@ def render_matrix(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> str
         unverified=unverified,
         drill=meta.get("drill"),
         max_records=max_records,
-    )
-
-
-# --- one test row ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DriftRow:
-    """One drift record ready to print: both values prepared against each other."""
-
-    severity: str
-    item: str
-    production: ValueView
-    recovery: ValueView
-    message: str
-
-
-def _drift_rows(result: AreaResult, max_records: int) -> list[DriftRow]:
-    """The first ``max_records`` records, worst first, each value at most as many lines."""
-    records = sorted(result.drift, key=lambda d: (-d.severity, d.item))[:max_records]
-    return [
-        DriftRow(
-            d.severity.label,
-            d.item,
-            value_view(d.production, d.recovery, max_records),
-            value_view(d.recovery, d.production, max_records),
-            d.message,
-        )
-        for d in records
-    ]
-
-
-def _severity_counts(result: AreaResult) -> list[tuple[str, int]]:
-    """(label, count) worst first, for the one-line summary above the table."""
-    severities = [record.severity for record in result.drift]
-    return [(s.label, severities.count(s)) for s in sorted(Severity, reverse=True)]
-
-
-def render_drift_table(result: AreaResult, max_records: int = MAX_RECORDS) -> str:
-    """The fragment for one test row: its drift records, or why it is unverified, or "no drift";
-    past ``max_records`` records or unverified items, the first ones and a count of the rest."""
-    hosts = sorted(result.hosts, key=lambda h: (_ROLE_ORDER.get(h.role, 9), h.role, h.label))
-    return _environment().get_template("drift_table.j2").render(
-        result=result,
-        rows=_drift_rows(result, max_records),
-        more_rows=left_out(len(result.drift) - max_records),
-        unverified=result.unverified[:max_records],
-        more_unverified=left_out(len(result.unverified) - max_records),
-        counts=_severity_counts(result),
-        hosts=[(h, describe_source(h)) for h in hosts],
     )

@@ -7,7 +7,8 @@ has written the file, each drverify check's case is rewritten from its result:
 - drift at or above ``--fail-on``: ``<failure type="drift.critical" message="3 drift at or above
   major: 1 critical, 2 major">`` with one line per difference;
 - nothing failing but something not compared: ``<error type="unverified" message="REASON">``;
-- drift below the threshold: ``<system-out>`` lines (reported, not failing);
+- drift below the threshold, waived, or not new under ``--fail-on-new``: ``<system-out>`` lines
+  (reported, not failing, each saying why);
 - flat ``<property>`` entries (``drverify.pair``, ``drverify.area``, ``drverify.worst``...) and
   the run's verdict and provenance on the test suite, never a JSON blob.
 
@@ -25,10 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from drverify.drift.records import Severity
+from drverify.report.display import flat
 from drverify.report.json_report import write_text
 from drverify.report.results import AreaResult
 from drverify.report.terminal import printable
-from drverify.report.verdict import RunSummary
+from drverify.report.verdict import RunSummary, failing
 
 
 def case_key(nodeid: str, prefix: str | None = None) -> tuple[str, str]:
@@ -61,21 +63,23 @@ def _properties(element: ET.Element, values: Mapping[str, Any]) -> None:
             ET.SubElement(properties, "property", name=name, value=printable(value))
 
 
-def describe_case(case: ET.Element, result: AreaResult, fail_on: Severity) -> None:
-    """Make one check's ``<testcase>`` say its result (see the module docstring)."""
+def describe_case(case: ET.Element, result: AreaResult, fail_on: Severity, fail_on_new: bool = False) -> None:
+    """Make one check's ``<testcase>`` say its result (see the module docstring); drift that does
+    not count (waived, or not new under ``--fail-on-new``) is reported below the failures."""
     for child in case.findall("failure") + case.findall("error"):
         case.remove(child)
-    failing = [record for record in result.drift if record.severity >= fail_on]
-    below = [record for record in result.drift if record.severity < fail_on]
+    failed = failing(result, fail_on, fail_on_new)
+    counted = {id(record) for record in failed}
+    below = [record for record in result.drift if id(record) not in counted]
     _properties(case, {"drverify.pair": result.pair, "drverify.area": result.area,
                        "drverify.status": result.status, "drverify.worst": result.worst.label if result.worst else None,
                        "drverify.drift": len(result.drift), "drverify.unverified": len(result.unverified)})
     unverified = [f"UNVERIFIED {printable(item.line())}" for item in result.unverified]
-    if failing:
-        worst = max(record.severity for record in failing)
-        message = f"{len(failing)} drift at or above {fail_on.label}: {_counts(failing)}"
+    if failed:
+        worst = max(record.severity for record in failed)
+        message = f"{len(failed)} drift at or above {fail_on.label}: {_counts(failed)}"
         detail = ET.SubElement(case, "failure", type=f"drift.{worst.label}", message=message)
-        detail.text = "\n".join([_line(r) for r in sorted(failing, key=lambda r: -r.severity)] + unverified)
+        detail.text = "\n".join([_line(r) for r in sorted(failed, key=lambda r: -r.severity)] + unverified)
     elif result.status == "unverified" or result.unverified:
         reason = printable(result.reason or "; ".join(item.line() for item in result.unverified))
         detail = ET.SubElement(case, "error", type="unverified", message=reason)
@@ -84,24 +88,34 @@ def describe_case(case: ET.Element, result: AreaResult, fail_on: Severity) -> No
         out = case.find("system-out")
         if out is None:
             out = ET.SubElement(case, "system-out")
-        lines = [f"below --fail-on {fail_on.label}: {_line(record)}" for record in below]
+        lines = [f"{_not_failing(record, fail_on)}: {_line(record)}" for record in below]
         out.text = "\n".join(filter(None, [out.text, *lines]))
 
 
+def _not_failing(record: Any, fail_on: Severity) -> str:
+    """Why a reported record does not fail its case."""
+    if record.waived:
+        return f"waived ({record.waiver.get('name')})"
+    if record.severity >= fail_on:
+        return "not new since the baseline (--fail-on-new)"
+    return f"below --fail-on {fail_on.label}"
+
+
 def _suite_properties(suite: ET.Element, summary: RunSummary) -> None:
-    provenance = summary.meta.get("provenance") or {}
+    """The verdict, then the provenance one fact a property (``drverify.inventory_sha256``...)."""
+    provenance = summary.meta.get("provenance")
+    facts = flat(provenance) if provenance else {}
     _properties(suite, {
         "drverify.verdict": summary.verdict.value,
         "drverify.checked": str(summary.checked).lower(),
         "drverify.why": summary.why,
         "drverify.fail_on": summary.fail_on.label,
+        "drverify.fail_on_new": str(summary.fail_on_new).lower(),
         "drverify.gate": str(summary.gate).lower(),
-        "drverify.version": provenance.get("drverify"),
-        "drverify.inventory": provenance.get("inventory"),
-        "drverify.inventory_sha256": provenance.get("inventory_sha256"),
-        "drverify.operator": provenance.get("operator"),
         "drverify.started_at": summary.started_at.isoformat(),
         "drverify.finished_at": summary.finished_at.isoformat(),
+        **{f"drverify.{'version' if name == 'drverify' else name.replace(' ', '_')}": value
+           for name, value in facts.items()},
     })
 
 
@@ -140,7 +154,7 @@ def rewrite(path: Path, summary: RunSummary, prefix: str | None = None) -> Path:
         for case in suite.findall("testcase"):
             result = by_case.get((case.get("classname", ""), case.get("name", "")))
             if result is not None:
-                describe_case(case, result, summary.fail_on)
+                describe_case(case, result, summary.fail_on, summary.fail_on_new)
         _run_case(suite, summary)
         _recount(suite)
         _suite_properties(suite, summary)
@@ -154,7 +168,7 @@ def build(path: Path, summary: RunSummary) -> Path:
     for result in sorted(summary.results, key=lambda r: (r.pair, r.area)):
         classname, name = case_key(result.nodeid or f"checks/test_{result.area}.py::test_{result.area}[{result.pair}]")
         describe_case(ET.SubElement(suite, "testcase", classname=classname, name=name, time="0"),
-                      result, summary.fail_on)
+                      result, summary.fail_on, summary.fail_on_new)
     _run_case(suite, summary)
     _recount(suite)
     _suite_properties(suite, summary)

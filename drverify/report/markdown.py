@@ -1,6 +1,6 @@
 """The run summarised in Markdown, fit to paste into a change ticket or a CI job summary:
-verdict, matrix, blocking items (with remediation hints when the records carry them), what could
-not be verified, and provenance.
+verdict, matrix, blocking items (with their remediation hints; waived drift never blocks), what
+could not be verified, and provenance (:func:`drverify.provenance.flat`, as the HTML says it).
 
 Every value is escaped: a host string can neither break the tables nor become a link, an image
 or HTML in the renderer (GitHub renders HTML in job summaries). Control characters are shown as
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from drverify.drift.records import Severity
-from drverify.report.display import plural
+from drverify.report.display import plural, titled
 from drverify.report.results import AreaResult
 from drverify.report.terminal import printable
 from drverify.report.verdict import RunSummary
@@ -65,7 +65,7 @@ def _blocking(summary: RunSummary) -> list[str]:
     records = summary.blocking()
     if not records:
         return [f"None: no drift at or above {md(summary.fail_on.label)}."]
-    rows = [[r.severity.label, r.pair, r.area, r.item, r.message, r.as_dict().get("hint") or ""]
+    rows = [[r.severity.label, r.pair, r.area, r.item, r.message, r.hint]
             for r in records[:MAX_ITEMS]]
     table = _table(["Severity", "Pair", "Area", "Item", "Difference", "Remediation"], rows)
     return _capped(table, len(records), len(rows))
@@ -82,20 +82,14 @@ def _unverified(summary: RunSummary) -> list[str]:
 
 
 def _provenance(summary: RunSummary) -> list[str]:
-    prov = summary.meta.get("provenance") or {}
-    selection = prov.get("selection") or {}
-    rows = [
-        ("drverify", prov.get("drverify")),
-        ("Inventory", prov.get("inventory")),
-        ("Inventory SHA-256", prov.get("inventory_sha256")),
-        ("Selection", ", ".join(f"{key}={value}" for key, value in selection.items() if key != "args")),
-        ("Command line", " ".join(selection.get("args") or [])),
-        ("Operator", prov.get("operator")),
-        ("Started", summary.started_at.isoformat()),
-        ("Finished", summary.finished_at.isoformat()),
-        ("Duration", f"{summary.seconds:.1f} s"),
-    ]
-    return _table(["Provenance", "Value"], [(key, value or "") for key, value in rows])
+    found = summary.meta.get("provenance")
+    if not found:
+        return ["Not recorded."]
+    rows = list(titled(found).items())
+    command = (found.get("selection") or {}).get("command_line")
+    if command:
+        rows.append(("Command line", " ".join(command)))
+    return _table(["Provenance", "Value"], rows)
 
 
 def _headline(summary: RunSummary) -> str:

@@ -1,39 +1,65 @@
-"""A self-contained HTML page of results alone, without pytest-html: the report of
-``drverify merge``, which combines the drift.json of several runs (CI shards) into one.
+"""The report's summary area, in reading order: evidence header, matrix, history, drift, waivers;
+and the same as a page of its own.
 
-The same fragments as the pytest-html report (verdict banner, matrix, one drift table per
-check), so a merged report reads like any other.
+pytest-html prints :func:`render_summary` above its own results table, on the server side:
+everything here reads the same with JavaScript off and on paper. Each part renders only what
+``meta`` holds (the reporter's run metadata, the same as drift.json's ``meta``): ``provenance``
+(:mod:`drverify.provenance`), ``history`` (:mod:`drverify.history`), ``waivers``
+(:mod:`drverify.waivers`), ``max_records`` (``--max-records``, the caps of the drift section).
+
+:func:`render_page` is a self-contained HTML page of results alone, without pytest-html: the
+report of ``drverify merge``, which combines the drift.json of several runs (CI shards) into one.
+It holds the verdict banner and the same summary, so a merged report reads like any other.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from markupsafe import Markup
 
-from drverify.report.html import _environment, render_drift_table, render_matrix
+from drverify.report.details import Failed, render_details
+from drverify.report.html import render_matrix
+from drverify.report.jinja import environment
+from drverify.report.results import AreaResult
+from drverify.report.trend import render_history
 from drverify.report.verdict import RunSummary
 from drverify.report.verdict_html import render_banner
 
 
-@dataclass(frozen=True)
-class Table:
-    pair: str
-    area: str
-    anchor: str
-    html: Markup
+def render_evidence(meta: Mapping[str, Any]) -> str:
+    """Who ran what, when, on which inventory: the header an auditor reads first."""
+    provenance = meta.get("provenance")
+    if not provenance:
+        return ""
+    return environment().get_template("evidence.j2").render(p=provenance, error=meta.get("error"))
+
+
+def render_waivers(meta: Mapping[str, Any]) -> str:
+    """Every waiver with what it did in this run (waived, expired, stale, not checked)."""
+    waivers = meta.get("waivers")
+    if not waivers:
+        return ""
+    return environment().get_template("waivers.j2").render(waivers=waivers)
+
+
+def render_summary(results: Sequence[AreaResult], meta: Mapping[str, Any], failed: Failed | None = None) -> str:
+    """Every server-side part of the report, in reading order; a check's section that fails to
+    render is told to ``failed`` and replaced by a line saying so (see :mod:`.details`)."""
+    return "\n".join(part for part in (render_evidence(meta), render_matrix(results, meta),
+                                       render_history(results, meta), render_details(results, meta, failed),
+                                       render_waivers(meta)) if part)
 
 
 def render_page(summary: RunSummary, title: str = "drverify: disaster-recovery drift report") -> str:
+    """A page of its own: the verdict banner, then :func:`render_summary` of the run's results."""
     results = sorted(summary.results, key=lambda r: (r.pair, r.area))
-    tables = [Table(r.pair, r.area, f"check-{index}", Markup(render_drift_table(r)))
-              for index, r in enumerate(results)]
-    return _environment().get_template("page.j2").render(
+    return environment().get_template("page.j2").render(
         title=title,
         banner=Markup(render_banner(summary)),
-        matrix=Markup(render_matrix(results, summary.meta)) if results else "",
-        tables=tables,
+        summary=Markup(render_summary(results, summary.meta)) if results else "",
     )
 
 
-__all__ = ["render_page"]
+__all__ = ["render_evidence", "render_page", "render_summary", "render_waivers"]

@@ -6,7 +6,8 @@ plain data. ``hosts`` says where each side's facts came from (live host or snaps
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from drverify.drift.records import Drift, Severity, Unverified
@@ -25,6 +26,8 @@ class HostInfo:
     age_seconds: float | None = None
     #: for probes run from the host itself (network areas): the vantage point, said in the report
     vantage: str | None = None
+    #: why nothing at all could be read from the host (unreachable, unreadable snapshot)
+    error: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -34,6 +37,7 @@ class HostInfo:
             "collected_at": self.collected_at,
             "age_seconds": self.age_seconds,
             "vantage": self.vantage,
+            "error": self.error,
         }
 
     @classmethod
@@ -62,6 +66,12 @@ class AreaResult:
     unverified: tuple[Unverified, ...] = ()
     #: ``takeover`` (production the reference) or ``failback`` (recovery the reference)
     direction: str = "takeover"
+    #: what pytest made of the check: ``failed``, ``passed`` or ``error`` (None before it ran)
+    outcome: str | None = None
+    #: when the check started (its facts loaded, in setup) and ended, ISO 8601 UTC, and seconds
+    started_at: str | None = None
+    finished_at: str | None = None
+    duration: float | None = None
 
     @property
     def worst(self) -> Severity | None:
@@ -79,6 +89,10 @@ class AreaResult:
             "nodeid": self.nodeid,
             "unverified": [item.as_dict() for item in self.unverified],
             "direction": self.direction,
+            "outcome": self.outcome,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "duration": self.duration,
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -87,10 +101,7 @@ class AreaResult:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AreaResult:
-        records = tuple(
-            Drift(**{**record, "severity": Severity.parse(record["severity"])})
-            for record in data.get("drift", [])
-        )
+        records = tuple(Drift.from_dict(record) for record in data.get("drift", []))
         return cls(
             pair=data["pair"],
             area=data["area"],
@@ -101,4 +112,17 @@ class AreaResult:
             nodeid=data.get("nodeid"),
             unverified=tuple(Unverified(**item) for item in data.get("unverified", [])),
             direction=data.get("direction", "takeover"),
+            outcome=data.get("outcome"),
+            started_at=data.get("started_at"),
+            finished_at=data.get("finished_at"),
+            duration=data.get("duration"),
         )
+
+    def stamped(self, outcome: str, started: float, finished: float) -> AreaResult:
+        """This result with what pytest made of the check and when it ran (epoch seconds)."""
+        return replace(self, outcome=outcome, started_at=_iso(started), finished_at=_iso(finished),
+                       duration=round(finished - started, 3))
+
+
+def _iso(moment: float) -> str:
+    return datetime.fromtimestamp(moment, UTC).isoformat(timespec="milliseconds")

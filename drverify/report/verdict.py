@@ -6,7 +6,8 @@ status always agree. Precedence, worst first:
 
 - ``error``: drverify itself failed: a comparator or renderer raised, a report could not be
   written, the run crashed or was interrupted. What it found is still in the reports.
-- ``drift``: a check found drift at or above ``--fail-on``.
+- ``drift``: a check found drift at or above ``--fail-on`` that counts: never drift a waiver in
+  force accepts, and with ``--fail-on-new`` only drift new since the baseline (:func:`counts`).
 - ``unverified``: nothing failing, but something could not be compared (unknown is never OK).
 - ``ok``: everything selected was compared and nothing at or above the threshold differs.
 """
@@ -49,17 +50,26 @@ _STATUS = {Verdict.OK: ExitStatus.OK, Verdict.DRIFT: ExitStatus.DRIFT,
            Verdict.UNVERIFIED: ExitStatus.UNVERIFIED, Verdict.ERROR: ExitStatus.INTERNAL}
 
 
-def failing(result: AreaResult, fail_on: Severity) -> list[Drift]:
-    """The result's drift at or above the threshold."""
-    return [record for record in result.drift if record.severity >= fail_on]
+def counts(record: Drift, fail_on_new: bool = False) -> bool:
+    """Whether a record at or above the threshold fails: not when a waiver in force accepts it,
+    nor (``--fail-on-new``) when the baseline already had it. The one rule: the check's own
+    outcome (:meth:`drverify.review.Review.counts`), the verdict and every report apply it."""
+    new = record.history is None or record.history.get("status") == "new"
+    return not record.waived and (new or not fail_on_new)
 
 
-def judge(results: Iterable[AreaResult], fail_on: Severity, failures: Sequence[str] = ()) -> Verdict:
+def failing(result: AreaResult, fail_on: Severity, fail_on_new: bool = False) -> list[Drift]:
+    """The result's drift at or above the threshold that counts (see :func:`counts`)."""
+    return [record for record in result.drift if record.severity >= fail_on and counts(record, fail_on_new)]
+
+
+def judge(results: Iterable[AreaResult], fail_on: Severity, failures: Sequence[str] = (),
+          fail_on_new: bool = False) -> Verdict:
     """The run's verdict (precedence in the module docstring)."""
     results = list(results)
     if failures:
         return Verdict.ERROR
-    if any(failing(result, fail_on) for result in results):
+    if any(failing(result, fail_on, fail_on_new) for result in results):
         return Verdict.DRIFT
     if any(result.status == "unverified" or result.unverified for result in results):
         return Verdict.UNVERIFIED
@@ -89,6 +99,8 @@ class RunSummary:
     #: whether a report could not be written (bare pytest then exits with INTERNAL_ERROR too)
     written_failed: bool = False
     meta: dict = field(default_factory=dict)
+    #: ``--fail-on-new``: only drift new since the baseline blocks
+    fail_on_new: bool = False
 
     @property
     def seconds(self) -> float:
@@ -108,8 +120,9 @@ class RunSummary:
         self.why = "; ".join(self.failures)
 
     def blocking(self) -> list[Drift]:
-        """Drift at or above the threshold, worst first: what stands between recovery and a takeover."""
-        records = [record for result in self.results for record in failing(result, self.fail_on)]
+        """Drift at or above the threshold that counts, worst first: what stands between recovery
+        and a takeover."""
+        records = [record for result in self.results for record in failing(result, self.fail_on, self.fail_on_new)]
         return sorted(records, key=lambda d: (-d.severity, d.pair, d.area, d.item))
 
 
@@ -127,4 +140,4 @@ def why_nothing_ran(usage_error: str | None, failures: Sequence[str], nothing_se
     return "no check produced a result"
 
 
-__all__ = ["ExitStatus", "RunSummary", "Verdict", "failing", "judge", "why_nothing_ran"]
+__all__ = ["ExitStatus", "RunSummary", "Verdict", "counts", "failing", "judge", "why_nothing_ran"]

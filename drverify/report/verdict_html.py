@@ -5,13 +5,13 @@ written by such a run can never pass for a clean report."""
 from __future__ import annotations
 
 from drverify.report.display import plural
-from drverify.report.html import _environment
+from drverify.report.jinja import environment
 from drverify.report.verdict import RunSummary, Verdict
 
 
 def sentence(summary: RunSummary) -> str:
     """The verdict in one sentence a person reads first."""
-    threshold = summary.fail_on.label
+    threshold = summary.fail_on.label + (" and new since the baseline" if summary.fail_on_new else "")
     checks = plural(len(summary.results), "check")
     blocking = summary.blocking()
     unverified = sum(1 for r in summary.results if r.status == "unverified" or r.unverified)
@@ -28,7 +28,7 @@ def sentence(summary: RunSummary) -> str:
 
 
 def render_banner(summary: RunSummary) -> str:
-    return _environment().get_template("verdict.j2").render(
+    return environment().get_template("verdict.j2").render(
         checked=summary.checked,
         verdict=summary.verdict.value,
         gate=summary.gate,

@@ -71,7 +71,7 @@ def test_paths_are_relative_to_where_it_runs_and_options_pass_through(tmp_path):
     assert result.returncode == ExitStatus.OK, result.stdout + result.stderr
     written = json.loads((tmp_path / "out" / "d.json").read_text())
     assert [r["area"] for r in written["results"]] == ["users"]
-    assert written["meta"]["provenance"]["inventory"] == "inv/inventory.yaml"
+    assert written["meta"]["provenance"]["inventory"]["path"] == "inv/inventory.yaml"
     assert path.is_file()
 
 

@@ -83,9 +83,9 @@ def test_the_markdown_summary_says_what_drift_json_says(run):
         (r["pair"], r["area"]) for r in drift["results"] if r["status"] == "unverified"}
     provenance = dict(table(markdown, "## Provenance"))
     sha = hashlib.sha256((run / "inventory.yaml").read_bytes()).hexdigest()
-    assert provenance["Inventory SHA-256"] == drift["meta"]["provenance"]["inventory_sha256"] == sha
-    assert provenance["drverify"] == drift["meta"]["provenance"]["drverify"]
-    assert "fail_on=major" in provenance["Selection"]
+    assert provenance["Inventory sha256"] == drift["meta"]["provenance"]["inventory"]["sha256"] == sha
+    assert provenance["Drverify"] == drift["meta"]["provenance"]["drverify"]
+    assert "--fail-on major" in provenance["Selection"]
     step = (run / "step-summary.md").read_text()
     assert step == "# earlier step\n" + markdown + "\n"
 

@@ -75,3 +75,20 @@ def test_report_shows_matrix_and_side_by_side_drift_and_never_runs_host_strings(
     # the hostile comment is visible as text (escaped in the DOM), and no such element exists
     assert "&lt;img src=x onerror=" in dom
     assert "<img src=\"x\"" not in dom and "<img src=x" not in dom
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_host_strings_stay_text_in_the_drift_section_with_or_without_javascript(report, tmp_path,
+                                                                                          javascript):
+    from browser import Browser
+
+    browser = Browser(tmp_path / "profile")
+    try:
+        browser.open(report.as_uri(), 1400, javascript=javascript)
+        assert browser.evaluate("document.querySelectorAll('[onerror], [onmouseover]').length") == 0
+        assert browser.evaluate("document.title") != "pwned"
+        assert browser.evaluate("document.querySelectorAll('.drv-hint').length") > 0
+        cells = browser.evaluate("Array.from(document.querySelectorAll('td.drv-value')).map(c => c.innerText)")
+        assert any(HOSTILE in cell for cell in cells)
+    finally:
+        browser.close()

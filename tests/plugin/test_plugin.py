@@ -101,13 +101,19 @@ def test_unreachable_host_errors_naming_host_and_cause_and_other_pairs_go_on(che
          "recovery": "ssh://root@127.0.0.1:9", "ssh": {"connect_timeout": 2}},
         {"name": "up", "production": "local://", "recovery": "local://"},
     ])
-    result = run_checks(checks, inventory)
+    result = run_checks(checks, inventory, f"--html={checks.path / 'report.html'}", "--self-contained-html")
     result.assert_outcomes(passed=len(AREAS), errors=len(AREAS))
     result.stdout.fnmatch_lines([
         "*unverified: recovery ssh://root@127.0.0.1:9: disks: cannot connect: *Connection refused*"])
     report = json.loads((checks.path / "drift.json").read_text())
     statuses = {(r["pair"], r["status"]) for r in report["results"]}
     assert statuses == {("down", "unverified"), ("up", "ok")}
+    down = [h for r in report["results"] if r["pair"] == "down" for h in r["hosts"] if h["role"] == "recovery"]
+    assert all(h["error"].startswith("cannot connect") for h in down)
+    page = (checks.path / "report.html").read_text()
+    down_sources = page.split("Where the facts came from")[1].split("<h4>down</h4>")[1].split("</table>")[0]
+    assert "could not be reached: cannot connect" in down_sources
+    assert "ssh://root@127.0.0.1:9</td><td>live" not in down_sources
 
 
 def test_broken_inventory_is_a_usage_error_without_traceback(checks):

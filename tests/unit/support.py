@@ -30,7 +30,8 @@ def only(records, **fields):
     assert len(records) == 1, records
     record = records[0]
     words = fields.pop("words", ())
-    assert {key: getattr(record, key) for key in fields} == fields
+    found = {key: getattr(record, key) for key in fields}
+    assert found == fields, found
     assert all(word in record.message for word in words), record.message
     return record
 

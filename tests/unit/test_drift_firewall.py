@@ -80,6 +80,21 @@ def test_translation_hides_other_site_addresses_in_rules_and_sets():
     assert len(compare(recovery, production)) == 4
 
 
+def test_translated_rules_and_elements_show_productions_own_text_beside_the_translation():
+    vip = "-d {}/32 -p tcp -m tcp --dport 443 -j ACCEPT"
+    production = host(chain("DROP", LO, vip.format("198.51.100.12")),
+                      **{"inet mft": mft_table("198.51.100.12", "203.0.113.0/24")})
+    recovery = host(chain("DROP", LO), **{"inet mft": mft_table("203.0.113.0/24")})
+    records = compare(recovery, production, translate={"198.51.100.12": "198.51.100.22"})
+    assert [(r.item, r.kind, r.production, r.translated) for r in records] == [
+        ("inet mft set partners 198.51.100.22", "missing_element", "198.51.100.12", "198.51.100.22"),
+        (f"ip4 filter/INPUT {vip.format('198.51.100.22')}", "missing_rule", vip.format("198.51.100.12"),
+         vip.format("198.51.100.22")),
+    ]
+    assert records[1].hint.startswith("copy the rule into recovery's ruleset, in chain ip4 filter/INPUT")
+    assert f"`iptables -t filter -A INPUT {vip.format('198.51.100.22')}`" in records[1].hint
+
+
 def test_lab_missing_accept_rule_is_critical_and_extra_rule_major():
     recovery = host(chain("DROP", LO, STATE, SSH, SITE_NET, WEB), **{"inet mft": mft_table(
         "198.51.100.7", "203.0.113.0/24")})

@@ -95,14 +95,15 @@ def test_missing_address_is_one_major_record_not_also_its_route():
     production["routes"].append(route("203.0.113.0/24", protocol="kernel", src="203.0.113.12"))
     records = network.compare(production, RECOVERY, context())
     assert [r.item for r in records] == ["address 198.51.100.22", "address 203.0.113.12"]
-    only(records[:1], production="198.51.100.22/24", recovery=None, severity=MAJOR,
+    only(records[:1], production="198.51.100.12/24", translated="198.51.100.22/24", recovery=None, severity=MAJOR,
          words=("198.51.100.12/24", "eth0", "198.51.100.22", "no interface of recovery"))
 
 
 def test_same_address_with_another_prefix_is_major():
     recovery = changed(RECOVERY, interfaces={"ens3": ["198.51.100.20/25"]})
     only(network.compare(PRODUCTION, recovery, context()),
-         item="address 198.51.100.20", production="198.51.100.20/24", recovery="198.51.100.20/25",
+         item="address 198.51.100.20", production="198.51.100.10/24", translated="198.51.100.20/24",
+         recovery="198.51.100.20/25",
          severity=MAJOR, words=("/24", "/25", "eth0", "ens3"))
 
 
@@ -126,8 +127,8 @@ def test_missing_route_is_major_with_translated_gateway():
     assert network.compare(production, recovery, context()) == []
     recovery["routes"] = []
     only(network.compare(production, recovery, context()),
-         item="route default via 198.51.100.22", production="default via 198.51.100.22",
-         recovery=None, severity=MAJOR, words=("recovery has no route default via 198.51.100.22", "translated"))
+         item="route default via 198.51.100.22", production="default via 198.51.100.12",
+         translated="default via 198.51.100.22", recovery=None, severity=MAJOR, words=("recovery has no route default via 198.51.100.22", "translated"))
 
 
 def test_extra_route_table_and_type_show_in_the_item():
@@ -142,8 +143,8 @@ def test_route_source_address_differs():
     recovery = changed(RECOVERY, routes=[route("default", "198.51.100.1", src="198.51.100.20")])
     only(network.compare(production, recovery, context()),
          item="route default via 198.51.100.1", severity=MAJOR,
-         production="default via 198.51.100.1 src 198.51.100.22",
-         recovery="default via 198.51.100.1 src 198.51.100.20", words=("198.51.100.22", "198.51.100.20"))
+         production="default via 198.51.100.1 src 198.51.100.12",
+         translated="default via 198.51.100.1 src 198.51.100.22", recovery="default via 198.51.100.1 src 198.51.100.20", words=("198.51.100.22", "198.51.100.20"))
 
 
 def test_link_local_gateways_are_each_sites_own():
@@ -191,8 +192,8 @@ def test_listener_bound_to_a_translated_address():
     assert network.compare(production, recovery, context()) == []
     recovery["listeners"] = [listener("tcp", "127.0.0.1", 443, "nginx")]
     only(network.compare(production, recovery, context()),
-         item="listener tcp/443", severity=MAJOR, production="nginx on 198.51.100.22",
-         recovery="nginx on 127.0.0.1")
+         item="listener tcp/443", severity=MAJOR, production="nginx on 198.51.100.12",
+         translated="nginx on 198.51.100.22", recovery="nginx on 127.0.0.1")
 
 
 def test_recovery_listening_more_widely_is_minor():
@@ -236,9 +237,9 @@ def test_recorded_lab_pair_gives_exactly_the_seeded_differences():
     """Production has .12 and sshd on 2222 more; everything else differs only by site or noise."""
     translate = {**SITE, "2001:db8:1::10": "2001:db8:1::20"}
     records = network.compare(recorded("production"), recorded("recovery"), context(translate=translate))
-    assert [(r.item, r.severity, r.production, r.recovery) for r in records] == [
-        ("address 198.51.100.22", MAJOR, "198.51.100.22/24", None),
-        ("listener tcp/2222", MAJOR, "sshd on all addresses", None),
+    assert [(r.item, r.severity, r.production, r.translated, r.recovery) for r in records] == [
+        ("address 198.51.100.22", MAJOR, "198.51.100.12/24", "198.51.100.22/24", None),
+        ("listener tcp/2222", MAJOR, "sshd on all addresses", None, None),
     ]
     assert records[1].message == (
         "sshd listens on tcp/2222 on production, nothing listens there on recovery")

@@ -6,6 +6,7 @@ The HTML is parsed with the standard library's parser and checked for what a rea
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -13,16 +14,11 @@ from html.parser import HTMLParser
 import pytest
 
 from drverify.drift.records import Drift, Severity, Unverified
-from drverify.report.display import (
-    Line,
-    ValueView,
-    format_age,
-    format_time,
-    shorten,
-    value_view,
-)
-from drverify.report.html import render_drift_table, render_matrix
+from drverify.report.details import render_check, render_details, render_pointer
+from drverify.report.display import describe_source, format_age, format_time, shorten
+from drverify.report.html import render_matrix
 from drverify.report.results import AreaResult, HostInfo
+from drverify.report.sidebyside import side_by_side
 from drverify.session import describe_failure, describe_unverified
 
 # --- a small DOM, enough to find tables and read their cells -------------------------------------
@@ -301,66 +297,24 @@ def test_shorten_for_a_matrix_cell(text, expected):
     assert shorten(text) == expected
 
 
-# --- values side by side -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "other", "expected"),
-    [
-        (None, {"uid": 1}, ValueView("absent")),
-        ("", "x", ValueView("empty", note="empty string")),
-        ([], ["a"], ValueView("empty", note="empty list")),
-        ({}, {"a": 1}, ValueView("empty", note="empty mapping")),
-        ("/srv/mft", "/srv/dr", ValueView("scalar", (Line("/srv/mft"),))),
-        (True, False, ValueView("scalar", (Line("true"),))),
-        (8589934592, 1, ValueView("scalar", (Line("8589934592"),))),
-        ({"uid": 1001, "home": "/srv"}, {"uid": 1002, "home": "/srv"},
-         ValueView("lines", (Line("uid: 1001", True), Line("home: /srv")))),
-        ({"uid": 1001, "groups": ["a", "b"]}, {"uid": 1001},
-         ValueView("lines", (Line("uid: 1001"), Line('groups: ["a", "b"]', True)))),
-        ({"uid": 1001}, None, ValueView("lines", (Line("uid: 1001"),))),
-        (["alice", "bob"], ["alice"], ValueView("lines", (Line("alice"), Line("bob", True)))),
-        ([{"port": 22}], [], ValueView("lines", (Line('{"port": 22}', True),))),
-        ("line one\nline two", None, ValueView("block", (Line("line one"), Line("line two")))),
-    ],
-)
-def test_value_view(value, other, expected):
-    assert value_view(value, other) == expected
-
-
-MIXED = ["a", 1, 2.0, True, None, [1, 2], (1, 2), {"a": [1, {"b": 2}]}, {"a": [1, {"b": 3}]}, [[1]], [(1,)],
-         {"n": 1}, {"n": True}, [{"x": [None]}]]
-
-
-@pytest.mark.parametrize("other", [MIXED, MIXED[::-1], MIXED[::2], [1.0, (1, 2), {"a": (1, {"b": 2})}],
-                                   [[1.0, 2], {"n": 1.0}, [((1,),)]], []])
-def test_lines_are_marked_exactly_as_python_equality_says(other):
-    """Marked by hash lookup, not by scanning ``other`` per line: the same marks as ``not in``."""
-    view = value_view(MIXED, other)
-    assert [line.differs for line in view.lines] == [item not in other for item in MIXED]
-
-
-def test_lines_of_a_value_that_is_not_json_like_are_still_marked():
-    other = [{1, 2}, "a"]
-    view = value_view(["a", "b", {1, 2}], other)
-    assert [line.differs for line in view.lines] == [False, True, False]
+# --- values side by side: marks in linear time past difflib's reach ----------------------------
 
 
 def test_a_reordered_sequence_of_100k_lines_marks_nothing_and_shows_the_first_lines():
+    """Too big for difflib (quadratic at worst): marked by multiset lookup, in linear time."""
     rules = [f"-s 10.{i >> 16}.{(i >> 8) & 255}.{i & 255}/32 -j ACCEPT" for i in range(100_000)]
-    view = value_view(rules, rules[::-1], max_lines=50)
-    assert [line.text for line in view.lines] == rules[:50] and view.more == 99_950
-    assert not any(line.differs for line in view.lines)
+    production, recovery = side_by_side(rules, rules[::-1], max_lines=50)
+    assert [line.text for line in production.lines] == rules[:50] and production.more == 99_950
+    assert not any(line.differs for line in production.lines + recovery.lines)
 
 
-def test_value_too_wide_for_lines_becomes_pretty_json():
-    rule = {"chain": "INPUT", "match": "x" * 150}
-    view = value_view([rule], [])
-    assert view.kind == "block"
-    assert [line.text for line in view.lines[:3]] == ["[", "  {", '    "chain": "INPUT",']
+def test_past_difflibs_reach_a_line_is_marked_when_the_other_side_has_fewer_copies():
+    production, recovery = side_by_side(["dup"] * 1_500 + ["gone"], ["dup"] * 1_499 + ["new"], max_lines=2_000)
+    assert [line.text for line in production.lines if line.differs] == ["dup", "gone"]
+    assert [line.text for line in recovery.lines if line.differs] == ["new"]
 
 
-# --- the drift table of one test row -------------------------------------------------------------
+# --- the drift section: one section per check ---------------------------------------------------
 
 
 def drift_rows(html: str) -> list[list[str]]:
@@ -368,8 +322,8 @@ def drift_rows(html: str) -> list[list[str]]:
 
 
 def test_drift_table_sorted_by_severity_then_item_with_values_side_by_side():
-    rows = drift_rows(render_drift_table(results()[1]))
-    assert rows[0] == ["Severity", "Item", "Production", "Recovery", "Message"]
+    rows = drift_rows(render_check(results()[1]))
+    assert rows[0] == ["Severity", "Item", "Production", "Recovery", "What differs · what to do"]
     assert [row[:2] for row in rows[1:]] == [
         ["critical", "user aaa-audit"],
         ["critical", "user mftsvc"],
@@ -383,52 +337,125 @@ def test_drift_table_sorted_by_severity_then_item_with_values_side_by_side():
 
 
 def test_absent_side_is_said_in_words():
-    rows = drift_rows(render_drift_table(results()[1]))
+    rows = drift_rows(render_check(results()[1]))
     assert rows[1][2:4] == ["uid: 1500", "— absent"]
     assert rows[4][2:4] == ["— absent", "uid: 2001 shell: /bin/bash"]
 
 
 def test_differing_lines_are_marked_in_the_markup():
-    page = parse(render_drift_table(results()[1])).root
+    page = parse(render_check(results()[1])).root
     marked = [li.text() for li in page.find_all("li", "drv-differs")]
     assert marked == ["≠ uid: 1001", "≠ uid: 1002", "≠ bob"]
 
 
-def test_drift_table_summary_and_sources():
-    page = parse(render_drift_table(results()[1])).root
+def test_drift_section_summary_anchor_and_sources():
+    page = parse(render_check(results()[1])).root
+    section = page.find("section", "drv-check")
+    assert section.attrs["id"] == "drv-mft-a--users"
+    assert (section.attrs["data-pair"], section.attrs["data-area"], section.attrs["data-worst"]) == (
+        "mft-a", "users", "critical")
     note = page.find("p", "drv-note").text()
     assert "4 differences" in note and "2 critical, 1 major, 1 minor." in note
     hosts = page.find("p", "drv-hosts").text()
     assert "recovery dr-mft-01 (snapshot, taken 2026-11-20 08:00 UTC, 6 days old)" in hosts
 
 
+def test_probe_vantage_is_said_once():
+    result = AreaResult("mft-b", "network", "drift", hosts=(PROD_B, DR_B_NET), drift=(
+        record("mft-b", "network", "listener tcp/990", "mftd on all addresses", None, Severity.MAJOR, "m"),))
+    hosts = parse(render_check(result)).root.find("p", "drv-hosts").text()
+    assert "probed from recovery dr-mft-02" in hosts and "from from" not in hosts
+
+
+def test_a_host_that_could_not_be_reached_says_so_never_live():
+    down = HostInfo("recovery", "ssh://root@dr", "live", "2026-11-26T08:00:00+00:00",
+                    error="ssh: connect to host dr port 22: Connection timed out")
+    assert describe_source(down) == "could not be reached: ssh: connect to host dr port 22: Connection timed out"
+    unread = HostInfo("production", "snapshot:/x.json", "snapshot", "", error="the snapshot is not valid JSON")
+    assert describe_source(unread) == "could not be read: the snapshot is not valid JSON"
+
+
 def test_unverified_row_gives_the_reason():
-    page = parse(render_drift_table(results()[2])).root
+    page = parse(render_check(results()[2])).root
     assert page.find("p", "drv-unverified").text() == f"? Unverified (mft-a · firewall): {REASON}"
     assert not page.find_all("table")
 
 
-def test_ok_row_is_one_line():
-    page = parse(render_drift_table(results()[0])).root
+def test_ok_check_is_one_line():
+    page = parse(render_check(results()[0])).root
     assert page.find("p", "drv-ok").text() == (
         "✓ No drift : production and recovery agree on disks for mft-a."
     )
 
 
+def test_hint_and_waiver_are_shown_with_the_record_and_a_command_as_code():
+    hinted = Drift("mft-a", "users", "user drtest", None, {"uid": 1501}, Severity.MINOR, "m", kind="extra",
+                   hint="delete it on recovery (`userdel drtest`)",
+                   waiver={"name": "waiver 1", "owner": "alice", "reason": "drill account, kept until the review",
+                           "ticket": "CHG-7", "expires": "2099-01-01", "expired": False})
+    page = parse(render_check(AreaResult("mft-a", "users", "drift", drift=(hinted,)))).root
+    hint = page.find("p", "drv-hint")
+    assert hint.text() == "What to do: delete it on recovery (` userdel drtest `)"  # the record's text, styled
+    assert hint.find("code").text() == "userdel drtest"
+    assert page.find("p", "drv-waiver").text() == (
+        "Waived by alice until 2099-01-01 (CHG-7, waiver 1): drill account, kept until the review")
+    assert page.find("span", "drv-waived").text() == "waived"
+
+
+def test_details_order_checks_by_worst_severity_and_skip_clean_ones():
+    page = parse(render_details(results(), META)).root
+    ids = [section.attrs["id"] for section in page.find_all("section", "drv-check")]
+    assert ids == ["drv-mft-a--users", "drv-mft-b--disks", "drv-mft-a--firewall"]
+    assert "hidden" in page.find("form", "drv-filters").attrs  # shown by the script only
+
+
+def test_a_check_passing_below_the_threshold_says_so():
+    passed = AreaResult("mft-b", "disks", "drift", drift=results()[3].drift, outcome="passed")
+    title = parse(render_check(passed, {"fail_on": "critical"})).root.find("h4").text()
+    assert "passed: drift below --fail-on critical (not failing)" in title
+    old = AreaResult("mft-b", "disks", "drift", drift=results()[3].drift, outcome="passed")
+    assert "passed: no new drift at or above --fail-on minor (--fail-on-new)" in parse(
+        render_check(old, {"fail_on": "minor"})).root.find("h4").text()
+    failed = AreaResult("mft-b", "disks", "drift", drift=results()[3].drift, outcome="failed")
+    assert "failed the run" in parse(render_check(failed, {"fail_on": "minor"})).root.find("h4").text()
+
+
+def test_matrix_cells_link_to_their_sections(matrix_page):
+    links = {a.text(): a.attrs["href"] for a in matrix_page.find("table", "drv-matrix").find_all("a")}
+    assert links["✗ 4 drift · critical"] == "#drv-mft-a--users"
+    assert links["✗ 1 drift · major"] == "#drv-mft-b--disks"
+    assert links["? unverified nft -j list ruleset: permission denied (the check user…"] == "#drv-mft-a--firewall"
+
+
+def test_pointer_is_one_line_linking_to_the_section():
+    page = parse(render_pointer(results()[1])).root
+    assert page.text() == ("mft-a · users: 4 differences, worst critical; each difference is in the drift "
+                           "section above: mft-a · users .")
+    assert page.find("a").attrs["href"] == "#drv-mft-a--users"
+
+
 # --- escaping ------------------------------------------------------------------------------------
 
-HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'><b onmouseover=x>"]
-ALLOWED_TAGS = {"style", "section", "h2", "h3", "h4", "p", "code", "em", "strong", "ul", "li",
-                "table", "thead", "tbody", "tr", "th", "td", "span", "div", "pre"}
+HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'><b onmouseover=x>",
+           "`<script>x</script>`"]
+ALLOWED_TAGS = {"style", "section", "h2", "h3", "h4", "p", "code", "em", "strong", "ul", "li", "a",
+                "table", "thead", "tbody", "tr", "th", "td", "span", "div", "pre", "caption", "colgroup",
+                "col", "form", "fieldset", "legend", "label", "input", "select", "option", "output", "script",
+                "dl", "dt", "dd"}
+ATTRIBUTES = {"class", "title", "data-nodeid", "scope", "aria-label", "id", "href", "data-pair", "data-area",
+              "data-worst", "data-severity", "hidden", "type", "name", "value", "checked"}
 
 
 def hostile_results(text: str) -> list[AreaResult]:
-    host = HostInfo("recovery", text, "snapshot", text, 10.0, vantage=text)
+    host = HostInfo("recovery", text, "snapshot", text, 10.0, vantage=text, error=text)
     drift = (
-        record(text, text, text, text, text, Severity.MAJOR, text),
+        Drift(text, text, text, text, text, Severity.MAJOR, text, kind=text, hint=text, translated=text + "!"),
         record(text, text, "dict " + text, {text: text}, {text: [text]}, Severity.MINOR, text),
         record(text, text, "list " + text, [text, {"k": text}], None, Severity.CRITICAL, text),
         record(text, text, "multi " + text, f"{text}\n{text}", text, Severity.MINOR, text),
+        Drift(text, text, "waived " + text, 1, 2, Severity.MINOR, text, waiver={
+            "name": text, "owner": text, "reason": text, "ticket": text, "expires": text, "expired": False},
+            history={"status": "persisting", "since": text}),
     )
     return [
         AreaResult(text, text, "drift", drift=drift, hosts=(host,), nodeid=text),
@@ -442,12 +469,15 @@ def test_every_host_supplied_string_is_escaped(text):
     items = hostile_results(text)
     meta = {"inventory": text, "started_at": text, "fail_on": "minor",
             "pairs": [text], "areas": [text]}
-    for html in [render_matrix(items, meta), *map(render_drift_table, items)]:
+    for html in [render_matrix(items, meta), render_details(items, meta), *map(render_check, items),
+                 *map(render_pointer, items)]:
         parsed = parse(html)
         assert {tag for tag, _ in parsed.tags} <= ALLOWED_TAGS
         attributes = {name for _, attrs in parsed.tags for name, _ in attrs}
-        assert attributes <= {"class", "title", "data-nodeid", "scope", "aria-label"}
-        assert "<script" not in html and "<img" not in html and "<b " not in html
+        assert attributes <= ATTRIBUTES
+        assert "<img" not in html and "<b " not in html
+        scripts = re.findall(r"<script>(.*?)</script>", html, re.S)
+        assert len(scripts) <= 1 and not any("alert" in body or "onerror" in body for body in scripts)
         assert text in parsed.root.text() or text in str(parsed.tags)
 
 
@@ -464,8 +494,8 @@ def many_missing_users(count: int) -> AreaResult:
 
 
 def test_drift_table_shows_the_first_records_and_counts_the_rest():
-    page = parse(render_drift_table(many_missing_users(1_234), max_records=200)).root
-    rows = drift_rows(render_drift_table(many_missing_users(1_234), max_records=200))
+    page = parse(render_check(many_missing_users(1_234), {"max_records": 200})).root
+    rows = drift_rows(render_check(many_missing_users(1_234), {"max_records": 200}))
     assert len(rows) == 1 + 200
     assert [row[1] for row in rows[1:3]] == ["user u000000", "user u000001"]
     assert page.find("p", "drv-more").text() == "… and 1,034 more: all are in drift.json"
@@ -473,8 +503,8 @@ def test_drift_table_shows_the_first_records_and_counts_the_rest():
 
 
 def test_drift_table_under_the_cap_says_nothing_more():
-    page = parse(render_drift_table(many_missing_users(3), max_records=3)).root
-    assert len(drift_rows(render_drift_table(many_missing_users(3), max_records=3))) == 4
+    page = parse(render_check(many_missing_users(3), {"max_records": 3})).root
+    assert len(drift_rows(render_check(many_missing_users(3), {"max_records": 3}))) == 4
     assert not page.find_all("p", "drv-more")
 
 
@@ -482,7 +512,7 @@ def test_worst_records_come_first_when_the_table_is_capped():
     result = many_missing_users(50)
     worst = record("mft-a", "users", "user zz-service", {"uid": 1}, None, Severity.CRITICAL, "missing")
     capped = AreaResult(result.pair, result.area, "drift", drift=(*result.drift, worst))
-    rows = drift_rows(render_drift_table(capped, max_records=2))
+    rows = drift_rows(render_check(capped, {"max_records": 2}))
     assert [row[:2] for row in rows[1:]] == [["critical", "user zz-service"], ["major", "user u000000"]]
 
 
@@ -490,18 +520,19 @@ def test_a_long_value_shows_its_first_lines_and_counts_the_rest():
     rules = [f"-s 10.0.0.{i} -j ACCEPT" for i in range(40)]
     result = AreaResult("mft-a", "firewall", "drift", drift=(
         record("mft-a", "firewall", "ip4 filter/INPUT", rules, rules[::-1], Severity.MINOR, "reordered"),))
-    page = parse(render_drift_table(result, max_records=10)).root
+    page = parse(render_check(result, {"max_records": 10})).root
     production = page.find("td", "drv-production")
     assert len(production.find_all("li")) == 10
     assert production.find("span", "drv-more").text() == "… and 30 more lines: all are in drift.json"
-    assert value_view(rules, None, 10).more == 30 and value_view("a\nb\nc", None, 2).more == 1
+    assert side_by_side(rules, None, max_lines=10)[0].more == 30
+    assert side_by_side("a\nb\nc", None, max_lines=2)[0].more == 1
 
 
 def test_unverified_items_are_capped_in_the_table_and_the_matrix():
     items = tuple(Unverified("mft-a", "users", f"user u{i} home", "recovery dr", "stat: Permission denied")
                   for i in range(30))
     result = AreaResult("mft-a", "users", "unverified", reason="30 items", hosts=(PROD, DR_SNAP), unverified=items)
-    page = parse(render_drift_table(result, max_records=5)).root
+    page = parse(render_check(result, {"max_records": 5})).root
     assert len(table_rows(page.find("table", "drv-unverified-items"))) == 1 + 5
     assert page.find("p", "drv-more").text() == "… and 25 more: all are in drift.json"
     matrix = parse(render_matrix([result], {**META, "max_records": 5})).root
@@ -511,10 +542,10 @@ def test_unverified_items_are_capped_in_the_table_and_the_matrix():
 
 def test_html_size_does_not_grow_with_the_number_of_records():
     """A snapshot-sized result (200,000 missing users) makes a page of the first records."""
-    small = render_drift_table(many_missing_users(1_000))
-    large = render_drift_table(many_missing_users(20_000))
+    small = render_check(many_missing_users(1_000))
+    large = render_check(many_missing_users(20_000))
     assert len(large) - len(small) < 100
-    assert len(large) < 400_000
+    assert len(large) < 600_000  # 500 rows of about 1 KiB
 
 
 def test_failure_message_lists_at_most_n_lines_then_how_many_more():
@@ -532,3 +563,34 @@ def test_failure_message_lists_at_most_n_lines_then_how_many_more():
                          "  … and 1 more: all are in drift.json"]
     assert "more" not in describe_failure(list(result.drift), Severity.MINOR, items, limit=12)
     assert describe_unverified(items, limit=2).endswith("; … and 2 more: all are in drift.json")
+
+
+# --- failing back, and a section that cannot be rendered -----------------------------------------
+
+
+def test_a_failback_check_says_so_and_shows_the_translation_beside_recovery():
+    gained = Drift("mft-a", "network", "address 203.0.113.20/25", None, "203.0.113.20/25", Severity.MAJOR,
+                   "on recovery but not on production", kind="missing", translated="198.51.100.20/25")
+    result = AreaResult("mft-a", "network", "drift", drift=(gained,), direction="failback")
+    page = parse(render_check(result)).root
+    assert page.find("p", "drv-direction").text().startswith("Checked for failing back : recovery is the reference")
+    recovery = page.find("td", "drv-recovery")
+    assert recovery.find("span", "drv-after").text() == "→ 198.51.100.20/25 after translation"
+    assert page.find("td", "drv-production").find("span", "drv-absent") is not None
+
+
+def test_a_section_that_fails_to_render_costs_that_section_only(monkeypatch):
+    import drverify.report.details as details
+
+    def broken(result, meta=None):
+        raise RuntimeError("the template exploded")
+
+    told = []
+    monkeypatch.setattr(details, "render_check", broken)
+    page = parse(render_details(results(), META, lambda result, error: told.append((result.area, str(error))))).root
+    assert told == [("users", "the template exploded"), ("disks", "the template exploded"),
+                    ("firewall", "the template exploded")]
+    listed = [li.text() for li in page.find_all("li")]
+    assert "critical · user mftsvc: uid of mftsvc is 1001 on production but 1002 on recovery" in listed
+    with pytest.raises(RuntimeError):
+        render_details(results(), META)

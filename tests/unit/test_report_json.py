@@ -111,6 +111,10 @@ def test_result_record_fields(report):
         "nodeid": "checks/test_users.py::test_users[mft-b]",
         "unverified": [],
         "direction": "takeover",
+        "outcome": None,
+        "started_at": None,
+        "finished_at": None,
+        "duration": None,
     }
     assert report["results"][1]["reason"] == "ip -j addr: command not found"
 
@@ -128,6 +132,9 @@ def test_drift_sorted_by_pair_area_severity_worst_first_then_item(report):
 def test_drift_record_keeps_both_values_as_data(report):
     mount = report["drift"][0]
     assert mount == {
+        "id": record("mft-a", "disks", "/data mount", Severity.CRITICAL).id,
+        "kind": "changed",
+        "hint": "",
         "pair": "mft-a",
         "area": "disks",
         "item": "/data mount",

@@ -39,6 +39,13 @@ def test_what_recovery_gained_must_be_shipped_back():
     assert "recovery" in record.message and record.message.index("recovery") < record.message.index("production")
 
 
+def test_the_hint_says_what_to_do_on_production_when_failing_back():
+    pair = support.make_pair(service_accounts=["mftsvc"])
+    [record] = AREAS["users"].judge(pair, USERS, during_the_outage(), HOSTS, "failback").drift
+    assert record.hint.startswith("create user acme on production with uid 3001") and record.hint.endswith(
+        "as on recovery")
+
+
 def test_the_same_difference_read_for_a_takeover_is_the_other_way_round():
     pair = support.make_pair(service_accounts=["mftsvc"])
     [record] = AREAS["users"].judge(pair, USERS, during_the_outage(), HOSTS, "takeover").drift

@@ -1,0 +1,67 @@
+"""pytest-html's own results table, made to agree with the drift section above it.
+
+- a *Drift* column says on each check's row what it found ("2 major · passed below --fail-on
+  critical"), so a check whose drift stayed below the threshold is not a silent "Passed" row
+  (pytest-html collapses passed rows);
+- the row's log shows one line pointing to the check's drift table instead of pytest's copy of
+  the failure message: each drift is printed once, in the drift section.
+
+Registered by the plugin where reports are written (never on an xdist worker).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import pytest
+
+from drverify.report.details import outcome, render_pointer
+from drverify.report.display import plural
+from drverify.report.results import AreaResult
+from drverify.reporter import RESULT
+from drverify.session import DriftRun
+
+
+def result_of(report: pytest.TestReport) -> AreaResult | None:
+    """The check result a test report carries (:data:`~drverify.reporter.RESULT`), if it is a
+    drverify check."""
+    carried = report.__dict__.get(RESULT)
+    return AreaResult.from_json(json.loads(carried)) if carried is not None else None
+
+
+def drift_cell(result: AreaResult | None, threshold: str) -> str:
+    """The Drift column's text for one row."""
+    if result is None:
+        return ""
+    if result.drift:
+        worst = result.worst.label if result.worst else "unknown"
+        return f"{plural(len(result.drift), 'difference')}, worst {worst} · {outcome(result, threshold)}"
+    return result.status if result.status != "ok" else "none"
+
+
+class ResultsTableRows:
+    """pytest-html hooks for the rows of drverify's checks."""
+
+    def __init__(self, run: DriftRun) -> None:
+        self.run = run
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_table_header(self, cells: list[str]) -> None:
+        if self.run.involved:  # another project's pytest-html report keeps its own columns
+            cells.insert(2, '<th class="drv-col-drift">Drift</th>')
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
+        if not self.run.involved:
+            return
+        text = drift_cell(result_of(report), self.run.fail_on.label)  # --fail-on, critical under --gate
+        cells.insert(2, f'<td class="col-drift">{html.escape(text)}</td>')
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_table_html(self, report: pytest.TestReport, data: list[str]) -> None:
+        result = result_of(report)
+        if result is None or not result.drift or not report.longreprtext:
+            return
+        copy = html.escape(report.longreprtext) + "\n"
+        data[:] = [render_pointer(result) if entry == copy else entry for entry in data]
