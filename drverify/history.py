@@ -12,7 +12,6 @@ trend picture (drift records per area over the kept runs).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -85,14 +84,9 @@ def first_seen(record: Mapping[str, Any], seen: str) -> str:
 
 def _report(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise InventoryError(f"{path}: cannot read the baseline: {error.strerror}") from None
+        return json_report.load(path)
     except ValueError as error:
-        raise InventoryError(f"{path}: the baseline is not valid JSON: {error}") from None
-    if not isinstance(data, dict) or data.get("schema") != 1 or not isinstance(data.get("drift"), list):
-        raise InventoryError(f"{path}: not a drverify drift.json (schema 1 with a 'drift' list)")
-    return data
+        raise InventoryError(f"{path}: {error}") from None
 
 
 def load_baseline(path: Path, now: str) -> Baseline:

@@ -9,7 +9,6 @@ records; a run whose own verdict was ``error`` makes it ``error``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,13 +57,9 @@ def read_run(path: Path) -> Run:
     """A run's drift.json (``path`` may be the file or a directory holding it)."""
     source = _report_in(path)
     try:
-        document = json.loads(source.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise MergeError(f"{source}: cannot read: {error.strerror}") from None
+        document = json_report.load(source)
     except ValueError as error:
-        raise MergeError(f"{source}: not valid JSON: {error}") from None
-    if not isinstance(document, dict) or document.get("schema") != json_report.SCHEMA:
-        raise MergeError(f"{source}: not a drverify drift.json of schema {json_report.SCHEMA}")
+        raise MergeError(f"{source}: {error}") from None
     return Run(source, document)
 
 

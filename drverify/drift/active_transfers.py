@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from drverify.drift.mft_items import quoted_path
+from drverify.drift.mft_items import listing
 from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.globs import covers
 from drverify.inventory.mft import MftChecks
@@ -107,11 +107,7 @@ def _growing(recovery: Mapping[str, Any], data_paths: list[str], reported: set[s
     """Files growing under the data tree that no session accounts for; the sample's gaps unverified."""
     if not data_paths:
         return []
-    growing = ctx.listed(recovery, "growing", "recovery", "growing files")
-    for line in recovery.get("growth_errors") or []:
-        ctx.unverified(f"growing files {quoted_path(line)}", "recovery", line)
-    for glob in recovery.get("growth_nomatch") or []:
-        ctx.unverified(f"data path {glob}", "recovery", "matches nothing on recovery")
+    growing = listing(recovery, "growing", "growth", "growing files", "data path", ctx)
     return [ctx.drift(f"transfer {entry['path']}", None, entry, Severity.CRITICAL,
                       f"{entry['path']} on recovery is being written ({_growth(entry)} in about a second): "
                       "drain before switching back")

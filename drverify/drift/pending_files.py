@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from drverify.drift.mft_items import amount, hours, quoted_path, utc
+from drverify.drift.mft_items import amount, hours, listing, utc
 from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.globs import covers
 from drverify.inventory.mft import MftChecks
@@ -56,12 +56,7 @@ def compare(production: Mapping[str, Any], recovery: Mapping[str, Any], ctx: Con
 def _tree(recovery: Mapping[str, Any], ctx: Context[MftChecks]) -> list[dict[str, Any]] | None:
     if not ctx.policy.inbound_paths:
         return []
-    files = ctx.listed(recovery, "files", "recovery", "inbound files")
-    for line in recovery.get("tree_errors") or []:
-        ctx.unverified(f"inbound files {quoted_path(line)}", "recovery", line)
-    for glob in recovery.get("tree_nomatch") or []:
-        ctx.unverified(f"inbound {glob}", "recovery", "matches nothing on recovery")
-    return files
+    return listing(recovery, "files", "tree", "inbound files", "inbound", ctx)
 
 
 def _log(recovery: Mapping[str, Any], ctx: Context[MftChecks]) -> list[dict[str, Any]] | None:

@@ -46,6 +46,7 @@ import json
 import math
 import os
 import secrets
+import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -179,3 +180,25 @@ def write_chunks(path: str | os.PathLike[str], chunks: Iterable[str]) -> Path:
         temporary.unlink(missing_ok=True)
         raise
     return target
+
+
+def load(path: Path) -> dict[str, Any]:
+    """A drift.json written by an earlier run (a baseline, a shard to merge): the one reader.
+
+    Opened without blocking and read only if it is a regular file (a FIFO given by mistake must
+    not hang the run); ``ValueError`` with the reason otherwise, for the caller to say whose file.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise ValueError(f"cannot read: {error.strerror}") from None
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise ValueError("not a regular file")
+        try:
+            document = json.loads(stream.read().decode("utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise ValueError(f"not valid JSON: {error}") from None
+    if not isinstance(document, dict) or document.get("schema") != SCHEMA or not isinstance(document.get("drift"), list):
+        raise ValueError(f"not a drverify drift.json (schema {SCHEMA} with a 'drift' list)")
+    return document
