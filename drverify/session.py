@@ -19,7 +19,7 @@ from drverify.areas import AREAS, Area, Direction, Outcome
 from drverify.drift import Drift, Severity, Unverified
 from drverify.drill import DrillLog
 from drverify.errors import FactsUnavailable
-from drverify.facts.collect import collect_pairs
+from drverify.facts.collect import collect_each
 from drverify.facts.hostfacts import HostFacts, save_snapshot
 from drverify.inventory import Inventory, Pair
 from drverify.report.display import MAX_RECORDS, left_out
@@ -77,12 +77,9 @@ class DriftRun:
         pairs = [pair for pair in self.inventory.pairs if pair.name in names]
         if self._workdir is None:
             self._workdir = Path(tempfile.mkdtemp(prefix="drv-"))
-        collected = {}
-        for direction in ("takeover", "failback"):
-            these = [pair for pair in pairs if self.direction(pair) == direction]
-            areas = [area for area in AREAS.values() if direction in area.directions]
-            if these:
-                collected.update(collect_pairs(these, areas, self._workdir))
+        by_direction = {direction: [area for area in AREAS.values() if direction in area.directions]
+                        for direction in ("takeover", "failback")}
+        collected = collect_each([(pair, by_direction[self.direction(pair)]) for pair in pairs], self._workdir)
         self.facts.update(collected)
         if self.snapshot_out is not None:
             for facts in collected.values():

@@ -123,11 +123,18 @@ def _all_unverified(facts: HostFacts, areas: Iterable[Gathered], reason: str) ->
 
 def collect_pairs(pairs: Iterable[Pair], areas: Sequence[Gathered], workdir: Path,
                   max_workers: int = 16) -> dict[tuple[str, str], HostFacts]:
-    """Every side of every pair at once; each host is contacted by exactly one worker."""
-    jobs = [(pair, role) for pair in pairs for role in ROLES]
-    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(jobs)))) as pool:
+    """Every side of every pair at once, the same areas for each."""
+    return collect_each([(pair, areas) for pair in pairs], workdir, max_workers)
+
+
+def collect_each(jobs: Iterable[tuple[Pair, Sequence[Gathered]]], workdir: Path,
+                 max_workers: int = 16) -> dict[tuple[str, str], HostFacts]:
+    """Every side of every pair at once, each pair with its own areas (a pair checked for the way
+    back needs other areas than one checked for a takeover); each host is contacted by one worker."""
+    sides = [(pair, role, areas) for pair, areas in jobs for role in ROLES]
+    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(sides)))) as pool:
         futures = {
             (pair.name, role): pool.submit(_safe_collect, pair, role, areas, workdir)
-            for pair, role in jobs
+            for pair, role, areas in sides
         }
     return {key: future.result() for key, future in futures.items()}
