@@ -10,12 +10,11 @@ import io
 import json
 import subprocess
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import paramiko
 import pytest
+from partners import sftp, transfer_log
 from runner import as_check_account, run_area_checks
 
 from drverify.lab import Lab, balancer, mftservice
@@ -46,27 +45,10 @@ def results(report: dict, pair: str = "lab-ssh") -> dict[str, tuple[str, str | N
     return {r["area"]: (r["status"], r["reason"]) for r in report["results"] if r["pair"] == pair and r["area"] in AREAS}
 
 
-@contextmanager
-def sftp(lab: Lab, address: str, user: str = "acme") -> Iterator[tuple[paramiko.SFTPClient, paramiko.PKey]]:
-    """An SFTP session as a partner opens it (password login), with the key the server showed."""
-    transport = paramiko.Transport((address, mftservice.PORT))
-    try:
-        transport.connect(username=user, password=mftservice.passwords(lab.state_dir)[user])
-        client = paramiko.SFTPClient.from_transport(transport)
-        yield client, transport.get_remote_server_key()
-        client.close()
-    finally:
-        transport.close()
-
-
 def host_keys(lab: Lab, host: str) -> set[str]:
     """The host's own SSH host keys (mod_sftp serves them), as ``type base64``."""
     keys = lab.state_dir / "hosts" / host
     return {" ".join(path.read_text().split()[:2]) for path in keys.glob("ssh_host_*_key.pub")}
-
-
-def transfer_log(lab: Lab, host: str) -> list[list[str]]:
-    return [line.split() for line in lab.exec(host, ["cat", mftservice.TRANSFER_LOG]).stdout.splitlines()]
 
 
 def round_trip(client: paramiko.SFTPClient, name: str, data: bytes) -> bytes:
