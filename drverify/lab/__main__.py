@@ -1,4 +1,7 @@
-"""Command line: `python -m drverify.lab up|down|status [--state-dir DIR]`."""
+"""Command line: `python -m drverify.lab up|down|status [--state-dir DIR] [--pairs N]`.
+
+`--pairs N` builds the scale lab (N production/recovery pairs, core areas; see
+:mod:`drverify.lab.scale`) instead of the default lab."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from collections.abc import Sequence
 from drverify.lab.default import default_lab
 from drverify.lab.errors import LabError
 from drverify.lab.lab import DEFAULT_STATE_DIR, Lab
+from drverify.lab.scale import MAX_PAIRS, scale_lab
 
 
 class ExitStatus(enum.IntEnum):
@@ -29,7 +33,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("action", choices=("up", "down", "status"))
     parser.add_argument("--state-dir", default=str(DEFAULT_STATE_DIR),
                         help=f"keys, namespace files and inventory.yaml (default {DEFAULT_STATE_DIR})")
-    return parser.parse_args(argv)
+    parser.add_argument("--pairs", type=int, metavar="N",
+                        help=f"the scale lab: N pairs (1-{MAX_PAIRS}) with the core seeded drift, no servers")
+    args = parser.parse_args(argv)
+    if args.pairs is not None and not 1 <= args.pairs <= MAX_PAIRS:
+        parser.error(f"--pairs: expected a number of pairs from 1 to {MAX_PAIRS}, got {args.pairs}")
+    return args
 
 
 def show_status(lab: Lab) -> ExitStatus:
@@ -46,7 +55,7 @@ def show_status(lab: Lab) -> ExitStatus:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one action; errors are one line on stderr and exit status 1."""
     args = parse_args(argv)
-    lab = default_lab(args.state_dir)
+    lab = default_lab(args.state_dir) if args.pairs is None else scale_lab(args.pairs, args.state_dir)
     started = time.monotonic()
     try:
         if args.action == "status":

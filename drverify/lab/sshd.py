@@ -55,6 +55,7 @@ def config_text(listener: Listener) -> str:
         "UsePAM no",
         "UseDNS no",
         "PrintMotd no",
+        "LogLevel VERBOSE",  # one "Starting session: command" line per remote command: the bench counts them
         "AcceptEnv LANG LC_*",
         f"Subsystem {listener.subsystem}",
     ]
