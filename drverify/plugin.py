@@ -124,6 +124,16 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(ResultsTableRows(config.stash[RUN]), "drverify-html-rows")
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``-n N`` with xdist's default distribution: one pair's checks stay on one worker, so each
+    host is contacted once (an explicit ``--dist`` other than ``load`` is left to xdist)."""
+    if config.getoption("dist") != "load" or not _runs_checks(config):
+        return None
+    from drverify.pair_scheduling import PairScheduling
+    return PairScheduling(config, log)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Load an inventory the run checks before anything else, so the header names it and an
@@ -231,7 +241,12 @@ def _unconfigured(item: pytest.Item) -> bool:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
+    """The pairs to collect at once, concurrently, when the first check needs facts. Not on an
+    xdist worker: it runs only the pairs it is sent (each pair on one worker), so it collects
+    each pair when its first check runs, and no host is contacted by two workers."""
     run = session.config.stash[RUN]
+    if hasattr(session.config, "workerinput"):
+        return
     run.selected_pairs = {
         item.callspec.params["pair_name"]
         for item in session.items

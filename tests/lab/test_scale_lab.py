@@ -38,7 +38,18 @@ def test_three_scale_pairs_each_show_the_core_seeded_drift(lab: Lab, tmp_path: P
         assert seen["scale-001"] == seen["scale-002"] == seen["scale-003"]
         assert ("users", "user mftsvc uid/gid", "critical") in seen["scale-001"] and len(seen["scale-001"]) == 11
         assert not [r for r in report["results"] if r["unverified"]]
+        assert _connections_with_xdist(scale, tmp_path) == dict.fromkeys(scale.hosts, 1)
         scale.down()
         assert scale.status().empty, scale.status().lines()
     finally:
         lab.up()
+
+
+def _connections_with_xdist(scale: Lab, tmp_path: Path) -> dict[str, int]:
+    """sshd connections per host while ``-n 2`` runs the core checks: each pair on one worker."""
+    for host in scale.hosts:
+        scale.exec(host, ["sh", "-c", ": > /run/sshd.log"])
+    (tmp_path / "xdist").mkdir()
+    run, _ = run_area_checks(scale.inventory_path, tmp_path / "xdist", "-n", "2", areas=CORE)
+    assert "2 workers" in run.stdout, run.stdout[-2000:]
+    return {host: scale.exec(host, ["cat", "/run/sshd.log"]).stdout.count("Accepted publickey") for host in scale.hosts}
