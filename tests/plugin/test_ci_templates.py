@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from cli_support import EXAMPLE, REPO, SNAPSHOTS, clean_env
+from cli_support import EXAMPLE, REPO, clean_env, copied_snapshots, takeover_example
 
 from drverify.report.verdict import ExitStatus
 
@@ -75,16 +75,7 @@ def nightly_inventory(tmp_path) -> Path:
     """The example's takeover pair on copies of its snapshots, so recovery can change between
     nights. (The failback pair is left out: its probes cannot be replayed from snapshots, so a
     night with nothing failing would exit 2, unverified, rather than 0.)"""
-    snapshots = tmp_path / "snapshots"
-    shutil.copytree(SNAPSHOTS, snapshots, ignore=shutil.ignore_patterns("raw", "*.py"))
-    raw = yaml.safe_load(EXAMPLE.read_text())
-    pair = raw["pairs"][0]
-    for role in ("production", "recovery"):
-        pair[role] = {"snapshot": str(snapshots / f"mft-eu.{role}.json")}
-    raw["pairs"] = [pair]
-    path = tmp_path / "inventory.yaml"
-    path.write_text(yaml.safe_dump(raw))
-    return path
+    return takeover_example(tmp_path, copied_snapshots(tmp_path))
 
 
 def drop_globex_rule(inventory: Path) -> None:

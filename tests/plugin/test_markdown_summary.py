@@ -13,12 +13,11 @@ markup in its pattern and reason; a ticket and a drill id with markup. None may 
 from __future__ import annotations
 
 import json
-import shutil
 from html.parser import HTMLParser
 
 import pytest
 import yaml
-from cli_support import EXAMPLE, SNAPSHOTS, drverify
+from cli_support import copied_snapshots, drverify, takeover_example
 from markdown_it import MarkdownIt
 
 from drverify.report.terminal import printable
@@ -111,20 +110,14 @@ def section_table(found: dict[str, list[Node]], heading: str) -> list[list[str]]
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory) -> dict:
     directory = tmp_path_factory.mktemp("markdown")
-    snapshots = directory / "snapshots"
-    shutil.copytree(SNAPSHOTS, snapshots, ignore=shutil.ignore_patterns("raw", "*.py"))
+    snapshots = copied_snapshots(directory)
     recovery = snapshots / "mft-eu.recovery.json"
     facts = json.loads(recovery.read_text())
     facts["areas"]["firewall"]["data"]["tables"]["ip4 filter"]["chains"]["INPUT"]["rules"].append(HOSTILE_RULE)
     users = facts["areas"]["users"]["data"]["users"]
     users["tempadmin"] = {**users["drtest"], "uid": 2999, "home": "/home/tempadmin", "shell": HOSTILE + "\nnext"}
     recovery.write_text(json.dumps(facts))
-    raw = yaml.safe_load(EXAMPLE.read_text())
-    pair = raw["pairs"][0]
-    for role in ("production", "recovery"):
-        pair[role] = {"snapshot": str(snapshots / f"mft-eu.{role}.json")}
-    raw["pairs"] = [pair]
-    (directory / "inventory.yaml").write_text(yaml.safe_dump(raw))
+    takeover_example(directory, snapshots).rename(directory / "inventory.yaml")
     waiver = {"pair": "mft-eu", "owner": "alice", "ticket": "CHG-1", "expires": "2099-12-31"}
     (directory / "waivers.yaml").write_text(yaml.safe_dump({"version": 1, "waivers": [
         {**waiver, "area": "firewall", "item": "ip4 filter/INPUT *--dport 8000*", "reason": "kept *for* | the <i>drill</i>"},
