@@ -17,14 +17,13 @@ measured here, not in tests.
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import testinfra
+from tables import copies, each_pair, publish, repeat, row
 
 from drverify.areas import AREAS
 from drverify.facts.collect import collect_pairs
@@ -34,8 +33,8 @@ from drverify.lab.default import default_lab
 CORE = ("disks", "network", "firewall", "users")
 
 
-def check_pairs(pairs: list[Pair], workdir: Path, names=CORE) -> tuple[float, dict[str, int], int]:
-    """Collect and compare; returns wall seconds, round trips per host, drift records found."""
+def check_pairs(pairs: list[Pair], workdir: Path, names=CORE) -> tuple[float, int, int]:
+    """Collect and compare; returns wall seconds, most round trips of a host, drift records found."""
     areas = [AREAS[name] for name in names]
     started = time.perf_counter()
     facts = collect_pairs(pairs, areas, workdir)
@@ -45,11 +44,10 @@ def check_pairs(pairs: list[Pair], workdir: Path, names=CORE) -> tuple[float, di
         for name in names:
             records += len(AREAS[name].judge(pair, production.data(name), recovery.data(name), {}).drift)
     wall = time.perf_counter() - started
-    trips = {f"{key[0]}/{key[1]}": host.round_trips for key, host in facts.items()}
-    return wall, trips, records
+    return wall, max(host.round_trips for host in facts.values()), records
 
 
-def naive_commands(pair: Pair) -> float:
+def naive_commands(pair: Pair) -> tuple[float, int]:
     """The same commands one by one, testinfra's default ssh:// backend (one connection each)."""
     options = ssh_options(pair, pair.production)
     host = testinfra.get_host(pair.production.host.replace("paramiko://", "ssh://"),
@@ -61,12 +59,6 @@ def naive_commands(pair: Pair) -> float:
     for command in commands:
         host.run("sh -c %s", command)
     return time.perf_counter() - started, len(commands)
-
-
-def repeat(function, times: int):
-    results = [function() for _ in range(times)]
-    walls = [result[0] for result in results]
-    return statistics.median(walls), min(walls), results[-1]
 
 
 def main() -> int:
@@ -84,37 +76,22 @@ def main() -> int:
     finally:
         if not args.no_lab:
             lab.down()
-    for row in rows:
-        print(f"{row['case']:<48} median {row['median_s']:.3f} s  min {row['min_s']:.3f} s  {row['detail']}")
-    if args.json:
-        args.json.write_text(json.dumps(rows, indent=2))
+    publish(rows, args.json)
     return 0
 
 
 def measure(inventory, args) -> list[dict]:
-    rows = []
     workdir = Path(tempfile.mkdtemp(prefix="drv-bench-"))
-    for pair in inventory.pairs:
-        median, best, (_, trips, records) = repeat(lambda pair=pair: check_pairs([pair], workdir), args.repeat)
-        rows.append({"case": f"1 pair, 4 areas, {pair.production.host.split(':')[0]}://",
-                     "median_s": median, "min_s": best,
-                     "detail": f"round trips per host {max(trips.values())}, {records} drift records"})
-    for pair in inventory.pairs:
-        median, best, (_, trips, records) = repeat(lambda pair=pair: check_pairs([pair], workdir, tuple(AREAS)),
-                                                   args.repeat)
-        rows.append({"case": f"1 pair, all {len(AREAS)} areas, {pair.production.host.split(':')[0]}://",
-                     "median_s": median, "min_s": best,
-                     "detail": f"round trips per host {max(trips.values())}, {records} drift records"})
-    many = [pair.model_copy(update={"name": f"{pair.name}-{i}"})
-            for i in range(args.pairs) for pair in inventory.pairs[:1]]
+    rows = each_pair(inventory.pairs, lambda pairs: check_pairs(pairs, workdir), args.repeat, f"{len(CORE)} areas")
+    rows += each_pair(inventory.pairs, lambda pairs: check_pairs(pairs, workdir, tuple(AREAS)), args.repeat,
+                      f"all {len(AREAS)} areas")
+    many = copies(inventory.pairs[0], args.pairs)
     median, best, (_, trips, _) = repeat(lambda: check_pairs(many, workdir), args.repeat)
-    rows.append({"case": f"{args.pairs} pairs at once, ssh://", "median_s": median, "min_s": best,
-                 "detail": f"round trips per host connection {max(trips.values())}"})
+    rows.append(row(f"{args.pairs} pairs at once, ssh://", median, best, f"round trips per host connection {trips}"))
     median, best, (_, count) = repeat(lambda: naive_commands(inventory.pairs[0]), 2)
-    rows.append({"case": "naive: one testinfra ssh:// call per command", "median_s": median,
-                 "min_s": best, "detail": f"{count} commands for ONE host (both hosts: twice that)"})
+    rows.append(row("naive: one testinfra ssh:// call per command", median, best,
+                    f"{count} commands for ONE host (both hosts: twice that)"))
     return rows
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -15,12 +15,13 @@ Prints a table and writes it as JSON with --json PATH. Nothing here is asserted.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from tables import copies, each_pair, publish, repeat, row
 
 from drverify.areas import AREAS
 from drverify.facts.collect import collect_pairs
@@ -41,16 +42,6 @@ def check_pairs(pairs: list[Pair], workdir: Path) -> tuple[float, int, int]:
     return time.perf_counter() - started, max(host.round_trips for host in facts.values()), records
 
 
-def timed(function, times: int) -> tuple[float, float, object]:
-    results = []
-    for _ in range(times):
-        started = time.perf_counter()
-        value = function()
-        results.append((time.perf_counter() - started, value))
-    walls = [wall for wall, _ in results]
-    return statistics.median(walls), min(walls), results[-1][1]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -66,33 +57,25 @@ def main() -> int:
             started = time.perf_counter()
             lab.up() if action == "up" else lab.down()
             walls.append(time.perf_counter() - started)
-        rows.append({"case": f"lab {action} (whole lab)", "median_s": statistics.median(walls), "min_s": min(walls),
-                     "detail": "up includes the down it starts with" if action == "up" else ""})
+        rows.append(row(f"lab {action} (whole lab)", statistics.median(walls), min(walls),
+                        "up includes the down it starts with" if action == "up" else ""))
     lab.up()
     try:
         rows += measure(load_inventory(lab.inventory_path), args)
     finally:
         lab.down()
-    for row in rows:
-        print(f"{row['case']:<44} median {row['median_s']:.3f} s  min {row['min_s']:.3f} s  {row['detail']}")
-    if args.json:
-        args.json.write_text(json.dumps(rows, indent=2))
+    publish(rows, args.json, width=44)
     return 0
 
 
 def measure(inventory, args) -> list[dict]:
-    rows = []
     workdir = Path(tempfile.mkdtemp(prefix="drv-bench-"))
-    for pair in inventory.pairs:
-        median, best, (_, trips, records) = timed(lambda pair=pair: check_pairs([pair], workdir), args.repeat)
-        rows.append({"case": f"1 pair, 3 MFT areas, {pair.production.host.split(':')[0]}://", "median_s": median,
-                     "min_s": best, "detail": f"round trips per host {trips}, {records} drift records"})
-    many = [pair.model_copy(update={"name": f"{pair.name}-{i}"}) for i in range(args.pairs) for pair in inventory.pairs[:1]]
-    median, best, (_, trips, records) = timed(lambda: check_pairs(many, workdir), args.repeat)
-    rows.append({"case": f"{args.pairs} pairs at once, one balancer, ssh://", "median_s": median, "min_s": best,
-                 "detail": f"one balancer read shared by {2 * args.pairs} sides, {records} drift records"})
+    rows = each_pair(inventory.pairs, lambda pairs: check_pairs(pairs, workdir), args.repeat, f"{len(MFT)} MFT areas")
+    many = copies(inventory.pairs[0], args.pairs)
+    median, best, (_, trips, records) = repeat(lambda: check_pairs(many, workdir), args.repeat)
+    rows.append(row(f"{args.pairs} pairs at once, one balancer, ssh://", median, best,
+                    f"one balancer read shared by {2 * args.pairs} sides, {records} drift records"))
     return rows
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -2,7 +2,7 @@
 run, in one directory and one archive.
 
 ``DIR`` receives the HTML report, drift.json, JUnit, ``summary.md`` (verdict, matrix, blocking
-items, what was not verified, provenance), the inventory exactly as read (it holds references to
+items, what was not verified, waivers, provenance), the inventory exactly as read (it holds references to
 secrets, never their values), ``MANIFEST.sha256`` (``sha256sum -c MANIFEST.sha256`` verifies
 every file) and ``drverify-evidence.tar.gz`` holding all of them. When ``GITHUB_STEP_SUMMARY``
 is set (GitHub Actions), the Markdown summary is appended to the job's summary too.

@@ -87,6 +87,20 @@ def _row(record: Drift, direction: str, max_lines: int) -> RowView:
     return RowView(record, production, recovery)
 
 
+def passed_with_drift(result: AreaResult, threshold: str | None) -> str | None:
+    """Why a check that found drift passed: ``waived`` (every difference), ``not new``
+    (``--fail-on-new``: its drift at or above the threshold was there before) or ``below
+    threshold``; None when its drift failed it, or it found none. (A check stopped by an item it
+    could not read is an error, not a failure: what its drift did is said all the same.)"""
+    if not result.drift or result.outcome in (None, "failed"):
+        return None
+    if all(record.waived for record in result.drift):
+        return "waived"
+    if threshold and any(record.severity >= Severity.parse(threshold) and not record.waived for record in result.drift):
+        return "not new"
+    return "below threshold"
+
+
 def outcome(result: AreaResult, threshold: str | None) -> str:
     """What the check's drift did to the run, in words: a check whose drift stayed below the
     threshold (or is all waived) passed, and says so rather than looking clean."""
@@ -94,11 +108,12 @@ def outcome(result: AreaResult, threshold: str | None) -> str:
         return "unverified" if result.status == "unverified" else "no drift"
     if result.outcome == "failed":
         return "failed the run"
-    if result.outcome is None:
+    why = passed_with_drift(result, threshold)
+    if why is None:
         return "drift found"
-    if all(record.waived for record in result.drift):
+    if why == "waived":
         return "passed: every difference is waived"
-    if threshold and any(record.severity >= Severity.parse(threshold) and not record.waived for record in result.drift):
+    if why == "not new":
         return f"passed: no new drift at or above --fail-on {threshold} (--fail-on-new)"
     below = f" below --fail-on {threshold}" if threshold else ""
     return f"passed: drift{below} (not failing)"

@@ -79,6 +79,13 @@ def _cell(result: AreaResult | None, max_records: int) -> Cell:
     return _drift_cell(result, max_records)
 
 
+def cell_words(result: AreaResult | None) -> str:
+    """A matrix cell in the words the HTML matrix shows (its status, then its detail): the
+    Markdown summary's matrix says exactly the same."""
+    found = _cell(result, max_records=1)
+    return f"{found.text} ({found.detail})" if found.detail else found.text
+
+
 def _drift_cell(result: AreaResult, max_records: int) -> Cell:
     worst, count = result.worst, len(result.drift)
     text = f"✗ {count} drift · {worst.label}" if worst else "✗ drift"

@@ -1,6 +1,6 @@
 """The run summarised in Markdown, fit to paste into a change ticket or a CI job summary:
-verdict, matrix, blocking items (with their remediation hints; waived drift never blocks), what
-could not be verified, and provenance (:func:`drverify.provenance.flat`, as the HTML says it).
+verdict, matrix (in the HTML matrix's words), blocking items (with their remediation hints; waived
+drift never blocks), what could not be verified, the waivers and what each did, and provenance (:func:`drverify.provenance.flat`, as the HTML says it).
 
 Every value is escaped: a host string can neither break the tables nor become a link, an image
 or HTML in the renderer (GitHub renders HTML in job summaries). Control characters are shown as
@@ -15,7 +15,7 @@ from typing import Any
 
 from drverify.drift.records import Severity
 from drverify.report.display import plural, titled
-from drverify.report.results import AreaResult
+from drverify.report.html import cell_words
 from drverify.report.terminal import printable
 from drverify.report.verdict import RunSummary
 from drverify.report.verdict_html import sentence
@@ -31,30 +31,19 @@ def md(value: Any) -> str:
     return _SPECIAL.sub(r"\\\1", printable("" if value is None else value))
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
+def table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
+    """A GFM table, every cell escaped (:func:`md`)."""
     lines = ["| " + " | ".join(md(cell) for cell in header) + " |", "|" + " --- |" * len(header)]
     lines += ["| " + " | ".join(md(cell) for cell in row) + " |" for row in rows]
     return lines
-
-
-def cell(result: AreaResult | None) -> str:
-    """A matrix cell in words (the same words as the HTML matrix)."""
-    if result is None:
-        return "– not run"
-    if result.status == "ok":
-        return "✓ ok"
-    unverified = f", {len(result.unverified)} unverified" if result.unverified else ""
-    if result.status == "unverified":
-        return f"? unverified{unverified if len(result.unverified) > 1 else ''}"
-    return f"✗ {len(result.drift)} drift · {result.worst.label if result.worst else 'unknown'}{unverified}"
 
 
 def _matrix(summary: RunSummary) -> list[str]:
     pairs = list(dict.fromkeys([*summary.meta.get("pairs", []), *(r.pair for r in summary.results)]))
     areas = list(dict.fromkeys([*summary.meta.get("areas", []), *(r.area for r in summary.results)]))
     by_key = {(r.pair, r.area): r for r in summary.results}
-    rows = [[pair, *(cell(by_key.get((pair, area))) for area in areas)] for pair in pairs]
-    return _table(["Pair", *areas], rows)
+    rows = [[pair, *(cell_words(by_key.get((pair, area))) for area in areas)] for pair in pairs]
+    return table(["Pair", *areas], rows)
 
 
 def _capped(lines: list[str], total: int, shown: int) -> list[str]:
@@ -67,8 +56,8 @@ def _blocking(summary: RunSummary) -> list[str]:
         return [f"None: no drift at or above {md(summary.fail_on.label)}."]
     rows = [[r.severity.label, r.pair, r.area, r.item, r.message, r.hint]
             for r in records[:MAX_ITEMS]]
-    table = _table(["Severity", "Pair", "Area", "Item", "Difference", "Remediation"], rows)
-    return _capped(table, len(records), len(rows))
+    found = table(["Severity", "Pair", "Area", "Item", "Difference", "Remediation"], rows)
+    return _capped(found, len(records), len(rows))
 
 
 def _unverified(summary: RunSummary) -> list[str]:
@@ -78,7 +67,24 @@ def _unverified(summary: RunSummary) -> list[str]:
     rows = (whole + items)[:MAX_ITEMS]
     if not rows:
         return ["None: everything selected was compared."]
-    return _capped(_table(["Pair", "Area", "Item", "Host", "Reason"], rows), len(whole + items), len(rows))
+    return _capped(table(["Pair", "Area", "Item", "Host", "Reason"], rows), len(whole + items), len(rows))
+
+
+def _in_this_run(entry: dict[str, Any]) -> str:
+    """What a waiver did in this run, in the words of the HTML's waiver list."""
+    matched = plural(entry["matched"], "difference")
+    return {"waived": f"waives {matched}", "expired": f"expired: {matched} no longer waived",
+            "stale": "stale: matched nothing"}.get(entry["status"], "not checked in this run")
+
+
+def _waivers(summary: RunSummary) -> list[str]:
+    waivers = summary.meta.get("waivers")
+    if not waivers:
+        return ["None given (--waivers)."]
+    rows = [[e["name"], e["pair"], e["area"], e["item"], e["owner"], e["ticket"], e["expires"], _in_this_run(e),
+             e["reason"]] for e in waivers["entries"]]
+    header = ["Waiver", "Pair", "Area", "Item", "Owner", "Ticket", "Expires", "In this run", "Reason"]
+    return [f"From {md(waivers['path'])}.", "", *table(header, rows)]
 
 
 def _provenance(summary: RunSummary) -> list[str]:
@@ -89,7 +95,7 @@ def _provenance(summary: RunSummary) -> list[str]:
     command = (found.get("selection") or {}).get("command_line")
     if command:
         rows.append(("Command line", " ".join(command)))
-    return _table(["Provenance", "Value"], rows)
+    return table(["Provenance", "Value"], rows)
 
 
 def _headline(summary: RunSummary) -> str:
@@ -111,8 +117,9 @@ def render(summary: RunSummary) -> str:
     lines += ["## Matrix", "", *_matrix(summary), "",
               f"## Blocking items (drift at or above {md(summary.fail_on.label)})", "", *_blocking(summary), "",
               "## Not verified", "", *_unverified(summary), "",
+              "## Waivers", "", *_waivers(summary), "",
               "## Provenance", "", *_provenance(summary), ""]
     return "\n".join(lines)
 
 
-__all__ = ["cell", "md", "render"]
+__all__ = ["md", "render", "table"]

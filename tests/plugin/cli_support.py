@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -58,14 +59,22 @@ def unreachable_pair() -> dict:
             "recovery": "ssh://root@127.0.0.1:9", "ssh": {"connect_timeout": 2}}
 
 
-def takeover_example(directory: Path) -> Path:
+def takeover_example(directory: Path, snapshots: Path = SNAPSHOTS) -> Path:
     """The example's takeover pair alone (its failback twin left out), snapshot paths made
-    absolute: the figures these tests pin are the takeover's."""
+    absolute: the figures these tests pin are the takeover's. ``snapshots``: a copy of the
+    example's snapshots to read instead (see :func:`copied_snapshots`)."""
     raw = yaml.safe_load(EXAMPLE.read_text())
     pair = raw["pairs"][0]
     for role in ("production", "recovery"):
-        pair[role] = {"snapshot": str(SNAPSHOTS / f"mft-eu.{role}.json")}
+        pair[role] = {"snapshot": str(snapshots / f"mft-eu.{role}.json")}
     raw["pairs"] = [pair]
     path = directory / "example-takeover.yaml"
     path.write_text(yaml.safe_dump(raw))
     return path
+
+
+def copied_snapshots(directory: Path) -> Path:
+    """The example's snapshots copied into ``directory``, for a test to change a host's facts."""
+    target = directory / "snapshots"
+    shutil.copytree(SNAPSHOTS, target, ignore=shutil.ignore_patterns("raw", "*.py"))
+    return target

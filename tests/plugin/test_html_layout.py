@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,8 @@ def example_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
     (work / "pytest.ini").write_text("[pytest]\n")
     html, drift = work / "report.html", work / "drift.json"
     argv = [sys.executable, "-m", "pytest", "checks", f"--inventory={EXAMPLE}", f"--html={html}",
-            "--self-contained-html", f"--drift-json={drift}", "--fail-on=critical", "--ticket=CHG-4711",
+            "--self-contained-html", f"--drift-json={drift}", f"--junitxml={work / 'junit.xml'}", "--fail-on=critical",
+            "--ticket=CHG-4711",
             "--drill=DR-2026-Q4", "-p", "no:cacheprovider", "-q"]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     subprocess.run(argv, cwd=work, env=env, capture_output=True, text=True, timeout=300, check=False)
@@ -97,13 +99,42 @@ def test_at_1400_px_every_drift_table_is_there_with_hints_evidence_and_links(exa
     assert browser.screenshot(tmp_path / "report-1400.png").stat().st_size > 50_000
 
 
+#: pytest-html's row (its tbody) of a check, by test id
+ROW = "Array.from(document.querySelectorAll('#results-table tbody')).find(b => b.querySelector('.col-testId')" \
+      ".innerText.endsWith('{}'))"
+#: what a reader sees of a row: the cells' text, the Result cell's added words, whether the row is open
+SEEN = """(() => {{ const row = {row}; const result = row.querySelector('.col-result');
+  const extras = row.querySelector('.extras-row'); const after = getComputedStyle(result, '::after').content;
+  return {{result: result.innerText, after: after, resultColor: getComputedStyle(result).color,
+          drift: row.querySelector('.col-drift').innerText, open: extras.getBoundingClientRect().height > 0,
+          extras: extras.innerText, link: (extras.querySelector('a') || {{}}).hash || null}}; }})()"""
+
+
 def test_a_check_with_only_major_drift_under_fail_on_critical_says_it_passed_with_drift(example_report, browser):
     browser.open(example_report["html"].as_uri(), 1400)
     title = browser.evaluate("document.querySelector('#drv-mft-eu--network h4').innerText")
     assert "4 differences" in title and "passed: drift below --fail-on critical" in title
-    row = browser.evaluate("Array.from(document.querySelectorAll('#results-table tbody'))"
-                           ".find(b => b.innerText.includes('test_network')).querySelector('.col-drift').innerText")
-    assert row == "4 differences, worst major · passed: drift below --fail-on critical (not failing)"
+    seen = browser.evaluate(SEEN.format(row=ROW.format("test_network[mft-eu]")))
+    assert seen["drift"] == ("Drift (below threshold): 4 differences, worst major · passed: drift below "
+                             "--fail-on critical (not failing)")
+    # pytest-html files the row as passed (filters, counts); the reader sees "Passed with drift", open
+    assert (seen["result"], seen["after"]) == ("Passed", '" with drift"') and seen["resultColor"] != "rgb(0, 128, 0)"
+    assert seen["open"] and seen["link"] == "#drv-mft-eu--network"
+    assert "mft-eu · network: 4 differences, worst major; each difference is in the drift section above" in seen["extras"]
+    failed = browser.evaluate(SEEN.format(row=ROW.format("test_users[mft-eu]")))
+    assert failed["result"] == "Failed" and failed["after"] != '" with drift"' and not failed["drift"].startswith("Drift")
+    browser.evaluate("document.querySelector('input[data-test-result=\"passed\"]').click()")  # still a passed row
+    assert browser.evaluate(f"{ROW.format('test_network[mft-eu]')} === undefined")
+
+
+def test_junit_says_the_check_passed_with_its_drift_below_the_threshold(example_report):
+    suite = ET.parse(example_report["work"] / "junit.xml").getroot().find("testsuite")
+    [case] = [case for case in suite.iter("testcase") if case.get("name") == "test_network[mft-eu]"]
+    assert case.find("failure") is None and case.find("error") is None
+    lines = case.find("system-out").text.splitlines()
+    below = sorted(line.split(": ", 2)[1] for line in lines if line.startswith("below --fail-on critical: "))
+    records = [r for r in example_report["drift"]["drift"] if (r["pair"], r["area"]) == ("mft-eu", "network")]
+    assert below == sorted(f"{r['severity'].upper()} {r['item']}" for r in records) and len(below) == 4
 
 
 def test_filters_hide_rows_by_severity_area_and_pair(example_report, browser):
