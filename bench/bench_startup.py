@@ -134,7 +134,10 @@ def profile(count: int, workdir: Path) -> None:
     profiler.enable()
     pytest.main(pytest_args(["--inventory", str(inventory), "-q", "-p", "no:cacheprovider"]))
     profiler.disable()
-    pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(60)
+    stats = pstats.Stats(profiler, stream=sys.stderr)
+    stats.sort_stats("cumulative").print_stats(60)
+    stats.sort_stats("tottime").print_stats(40)
+    stats.sort_stats("cumulative").print_stats("wt-lazy/drverify", 45)
 
 
 def main() -> int:

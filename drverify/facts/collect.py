@@ -9,16 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drverify.errors import FactError, FactsUnavailable
 from drverify.facts.batch import run_batch
 from drverify.facts.gather import Commands, Gathered, Probe
 from drverify.facts.hostfacts import HostFacts, load_snapshot
-from drverify.facts.transport import Transport
-from drverify.facts.transport import connect as open_transport
 from drverify.facts.vantage import Vantage
 from drverify.inventory import Pair, ssh_options
 from drverify.inventory.model import ROLES
+
+if TYPE_CHECKING:
+    from drverify.facts.transport import Transport
 
 #: how long one command may run on a host before its area is unverified ("timed out")
 COMMAND_TIMEOUT = 20
@@ -27,11 +29,12 @@ PROBES_PER_HOST = 4
 
 
 def collect_host(pair: Pair, role: str, areas: Iterable[Gathered], workdir: Path,
-                 connect=open_transport) -> HostFacts:
+                 connect=None) -> HostFacts:
     """One side of a pair: from its snapshot, or live over one reused connection.
 
-    ``connect(host, ssh_options, sudo, workdir)`` opens the transport (tests pass a fake); a
-    host it cannot open makes every area unverified with the reason.
+    ``connect(host, ssh_options, sudo, workdir)`` opens the transport (tests pass a fake; by
+    default :func:`drverify.facts.transport.connect`, imported only for a live host: a run from
+    snapshots loads no SSH client); a host it cannot open makes every area unverified with the reason.
     """
     spec = pair.host(role)
     wanted = [area for area in areas if area.applies(pair)]
@@ -41,6 +44,8 @@ def collect_host(pair: Pair, role: str, areas: Iterable[Gathered], workdir: Path
         except FactsUnavailable as error:
             return _all_unverified(HostFacts(pair.name, role, spec.label, source="snapshot"), wanted, str(error))
     facts = HostFacts(pair.name, role, spec.label)
+    if connect is None:
+        from drverify.facts.transport import connect
     try:
         transport = connect(spec.host, ssh_options(pair, spec), spec.sudo, workdir)
     except FactsUnavailable as error:
