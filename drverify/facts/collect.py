@@ -6,6 +6,7 @@ connection. Whatever fails, fails for its own area only, with the reason recorde
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,6 +16,7 @@ from drverify.errors import FactError, FactsUnavailable
 from drverify.facts.batch import run_batch
 from drverify.facts.gather import Commands, Gathered, Probe
 from drverify.facts.hostfacts import HostFacts, load_snapshot
+from drverify.facts.slots import HostSlots, workers
 from drverify.facts.vantage import Vantage
 from drverify.inventory import Pair, ssh_options
 from drverify.inventory.model import ROLES
@@ -111,12 +113,16 @@ def internal_error(error: BaseException) -> str:
     return f"internal error: {type(error).__name__}: {error}"
 
 
-def _safe_collect(pair: Pair, role: str, areas: Sequence[Gathered], workdir: Path) -> HostFacts:
-    """collect_host, but whatever goes wrong stays with this host's areas."""
+def _safe_collect(pair: Pair, role: str, areas: Sequence[Gathered], workdir: Path, slots: HostSlots,
+                  connect=None) -> HostFacts:
+    """collect_host, but whatever goes wrong stays with this host's areas; a live host's
+    connection is held within its slots (:mod:`drverify.facts.slots`)."""
+    spec = pair.host(role)
     try:
-        return collect_host(pair, role, areas, workdir)
+        with contextlib.nullcontext() if spec.snapshot is not None else slots.slot(spec.host):
+            return collect_host(pair, role, areas, workdir, connect)
     except Exception as error:  # noqa: BLE001 - one host must never stop the others
-        facts = HostFacts(pair.name, role, pair.host(role).label)
+        facts = HostFacts(pair.name, role, spec.label)
         return _all_unverified(facts, [area for area in areas if area.applies(pair)], internal_error(error))
 
 
@@ -127,19 +133,21 @@ def _all_unverified(facts: HostFacts, areas: Iterable[Gathered], reason: str) ->
 
 
 def collect_pairs(pairs: Iterable[Pair], areas: Sequence[Gathered], workdir: Path,
-                  max_workers: int = 16) -> dict[tuple[str, str], HostFacts]:
+                  max_workers: int | None = None) -> dict[tuple[str, str], HostFacts]:
     """Every side of every pair at once, the same areas for each."""
     return collect_each([(pair, areas) for pair in pairs], workdir, max_workers)
 
 
-def collect_each(jobs: Iterable[tuple[Pair, Sequence[Gathered]]], workdir: Path,
-                 max_workers: int = 16) -> dict[tuple[str, str], HostFacts]:
+def collect_each(jobs: Iterable[tuple[Pair, Sequence[Gathered]]], workdir: Path, max_workers: int | None = None,
+                 connect=None, slots: HostSlots | None = None) -> dict[tuple[str, str], HostFacts]:
     """Every side of every pair at once, each pair with its own areas (a pair checked for the way
-    back needs other areas than one checked for a takeover); each host is contacted by one worker."""
+    back needs other areas than one checked for a takeover): as many at once as the machine
+    takes (:func:`~drverify.facts.slots.workers`), a host named by several sides within its slots."""
     sides = [(pair, role, areas) for pair, areas in jobs for role in ROLES]
-    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(sides)))) as pool:
+    slots = slots or HostSlots()
+    with ThreadPoolExecutor(max_workers=max(1, min(max_workers or workers(), len(sides)))) as pool:
         futures = {
-            (pair.name, role): pool.submit(_safe_collect, pair, role, areas, workdir)
+            (pair.name, role): pool.submit(_safe_collect, pair, role, areas, workdir, slots, connect)
             for pair, role, areas in sides
         }
     return {key: future.result() for key, future in futures.items()}
