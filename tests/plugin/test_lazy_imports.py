@@ -35,3 +35,10 @@ def test_one_area_from_snapshots_loads_only_the_inventory_and_report_libraries(t
            "'-k', 'firewall', '-q', '-p', 'no:cacheprovider', '-p', 'no:pytest11.testinfra']))")
     assert loaded(run, tmp_path) == ["jinja2", "pydantic", "yaml"]
     assert (tmp_path / "reports" / "drift.json").is_file()
+
+
+def test_an_ssh_host_loads_neither_paramiko_nor_testinfra(tmp_path):
+    run = ("from pathlib import Path\nfrom drverify.facts.transport import connect\n"
+           "from drverify.inventory import SshOptions\n"
+           f"connect('ssh://drverify@mft-dr-01', SshOptions(), True, Path({str(tmp_path)!r}))")
+    assert loaded(run) == ["pydantic", "yaml"]
