@@ -15,9 +15,8 @@ import pytest
 
 from drverify.errors import FactsUnavailable
 from drverify.facts.batch import Output
-from drverify.facts.transport import TRANSPORTS, SshTransport, connect
+from drverify.facts.transport import TRANSPORTS, SshTransport, connect, testinfra_backend
 from drverify.facts.transport.base import BaseTransport
-from drverify.facts.transport import testinfra_backend
 from drverify.facts.transport.testinfra_backend import CAPABLE
 from drverify.inventory import SshOptions
 from drverify.inventory.connection import BACKENDS, parse_connection_string
