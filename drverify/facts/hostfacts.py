@@ -16,8 +16,10 @@ from typing import Any
 
 from drverify import __version__
 from drverify.errors import FactsUnavailable
-from drverify.facts.schemas import SCHEMA, check_area, check_header
 from drverify.facts.snapshot_file import Unreadable, loads_strict, read_snapshot_text
+
+# The snapshot schema (pydantic validators of every area) is imported where a snapshot is read or
+# written: a run of live hosts that keeps no snapshot never builds it.
 
 
 def now_iso() -> str:
@@ -56,6 +58,8 @@ class HostFacts:
         """The area as recorded (a snapshot's checked against its schema first: an area that
         breaks it is unverified with the key path and what was expected)."""
         if area in self.unchecked:
+            from drverify.facts.schemas import check_area
+
             self.unchecked.discard(area)
             problem = check_area(area, self.areas[area])
             if problem is not None:
@@ -81,6 +85,8 @@ class HostFacts:
         return (now - datetime.fromisoformat(self.collected_at)).total_seconds()
 
     def to_json(self) -> dict[str, Any]:
+        from drverify.facts.schemas import SCHEMA
+
         for area in list(self.unchecked):
             self.entry(area)
         return {
@@ -120,6 +126,8 @@ def load_snapshot(path: Path, pair: str, role: str) -> HostFacts:
     their schema is unverified, with the key path and what was expected, when it is first read
     (:meth:`HostFacts.entry`); the others are used.
     """
+    from drverify.facts.schemas import check_header
+
     label = f"snapshot:{path}"
     try:
         document = loads_strict(read_snapshot_text(path))

@@ -15,12 +15,12 @@ REPO = Path(__file__).resolve().parents[2]
 #: the libraries of the areas, the transports, the inventory and the reports
 LIBRARIES = ("paramiko", "testinfra", "cryptography", "OpenSSL", "ldap3", "dns", "gnupg", "requests",
              "jinja2", "pydantic", "yaml")
-REPORT = f"import json, sys; print(json.dumps(sorted(m for m in {LIBRARIES!r} if m in sys.modules)))"
 
 
-def loaded(code: str, cwd: Path = REPO) -> list[str]:
-    """The libraries a fresh interpreter holds after running ``code``."""
-    done = subprocess.run([sys.executable, "-c", f"{code}\n{REPORT}"], cwd=cwd, capture_output=True, text=True,
+def loaded(code: str, cwd: Path = REPO, modules: tuple[str, ...] = LIBRARIES) -> list[str]:
+    """Which of ``modules`` a fresh interpreter holds after running ``code``."""
+    report = f"import json, sys; print(json.dumps(sorted(m for m in {modules!r} if m in sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", f"{code}\n{report}"], cwd=cwd, capture_output=True, text=True,
                           env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, timeout=120, check=True)
     return json.loads(done.stdout.splitlines()[-1])
 
@@ -42,3 +42,12 @@ def test_an_ssh_host_loads_neither_paramiko_nor_testinfra(tmp_path):
            "from drverify.inventory import SshOptions\n"
            f"connect('ssh://drverify@mft-dr-01', SshOptions(), True, Path({str(tmp_path)!r}))")
     assert loaded(run) == ["pydantic", "yaml"]
+
+
+def test_a_live_host_read_without_keeping_a_snapshot_builds_no_snapshot_schema(tmp_path):
+    run = ("from pathlib import Path\nfrom drverify.areas import AREAS\nfrom drverify.facts.collect import collect_host\n"
+           "from drverify.inventory import Pair\n"
+           "pair = Pair(name='here', production='local://', recovery='local://')\n"
+           f"facts = collect_host(pair, 'production', [AREAS['users']], Path({str(tmp_path)!r}))\n"
+           "assert facts.data('users')['users']")
+    assert loaded(run, modules=("drverify.facts.schemas", "paramiko")) == []
