@@ -1,8 +1,9 @@
 """A run pays only for what runs: the plugin loads in every pytest run once drverify is installed,
 so importing it loads no area's library and nothing a run of drverify's checks alone needs; a run
 of one area from snapshots loads no SSH client and no other area's library (pytest-testinfra's own
-plugin, which loads testinfra in every pytest run, left out). Checked in a fresh
-interpreter (this one has imported everything already)."""
+plugin, which loads testinfra in every pytest run, left out); ssh:// loads no paramiko; a live host
+read without keeping a snapshot builds no snapshot schema. Each in a fresh interpreter (this one
+has imported everything already)."""
 
 from __future__ import annotations
 
