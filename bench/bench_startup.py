@@ -12,8 +12,9 @@ interpreter started and ended each time, reports written):
 Each row: median wall time of ``--repeat`` runs, the median CPU of the process tree (user + system,
 from ``resource.getrusage(RUSAGE_CHILDREN)`` around each run), the largest peak RSS of one process,
 and for the pair rows the CPU per pair. Prints a table (and writes it as JSON with --json PATH).
-Nothing is asserted: speed is measured here, not in tests. ``--profile N`` instead runs N pairs of
-all areas in this process under cProfile and prints the top functions by cumulative time.
+Nothing is asserted: speed is measured here, not in tests. Where the time goes: ``--stages N``
+times N pairs of all areas stage by stage in this process (inventory, snapshots, each area's
+judging, results), ``--profile N`` runs them as a whole check under cProfile.
 """
 
 from __future__ import annotations
@@ -118,8 +119,46 @@ def table(repeat: int, sizes: list[int], workdir: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def stages(count: int, workdir: Path) -> None:
+    """N pairs, all areas, stage by stage in this process without pytest: the inventory, the
+    snapshots, each area's judging (facts checked against their schema on first read included),
+    the results as the plugin encodes them; milliseconds per pair."""
+    sys.path.insert(0, str(ROOT))
+    from drverify.areas import applicable
+    from drverify.drift import Severity
+    from drverify.facts.collect import collect_each
+    from drverify.inventory import load_inventory
+    from drverify.session import AreaCheck
+
+    per_pair: dict[str, float] = {}
+
+    def timed(stage: str, started: float) -> float:
+        now = time.perf_counter()
+        per_pair[stage] = per_pair.get(stage, 0.0) + (now - started) * 1000 / count
+        return now
+
+    path = write_inventory(workdir, count)
+    started = time.perf_counter()
+    inventory = load_inventory(path)
+    started = timed("inventory", started)
+    facts = collect_each([(pair, applicable(pair)) for pair in inventory.pairs], workdir)
+    started = timed("snapshots", started)
+    for pair in inventory.pairs:
+        for area in applicable(pair):
+            sides = facts[(pair.name, "production")], facts[(pair.name, "recovery")]
+            check = AreaCheck(pair, area, sides, Severity.MINOR, f"{pair.name}::{area.name}", pair.direction)
+            check.compare()
+            started = timed(f"judge {area.name}", started)
+            json.dumps(check.result().to_json(), default=str)
+            started = timed("results", started)
+    for stage, milliseconds in sorted(per_pair.items(), key=lambda item: -item[1]):
+        print(f"{stage:<28} {milliseconds:8.3f} ms/pair")
+    print(f"{'in all':<28} {sum(per_pair.values()):8.3f} ms/pair ({count} pairs)")
+
+
 def profile(count: int, workdir: Path) -> None:
-    """N pairs, all areas, in this process under cProfile: where drverify's own CPU goes."""
+    """N pairs, all areas, a whole ``drverify check`` in this process under cProfile: drverify's
+    own functions by cumulative time (pytest's, pytest-html's and the report's are listed too)."""
     import cProfile
     import pstats
 
@@ -135,21 +174,21 @@ def profile(count: int, workdir: Path) -> None:
     pytest.main(pytest_args(["--inventory", str(inventory), "-q", "-p", "no:cacheprovider"]))
     profiler.disable()
     stats = pstats.Stats(profiler, stream=sys.stderr)
-    stats.sort_stats("cumulative").print_stats(60)
-    stats.sort_stats("tottime").print_stats(40)
-    stats.sort_stats("cumulative").print_stats("wt-lazy/drverify", 45)
+    stats.sort_stats("tottime").print_stats(30)
+    stats.sort_stats("cumulative").print_stats(str(ROOT / "drverify"), 45)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--pairs", default="1,10,50", help="pair counts, comma-separated (default 1,10,50)")
+    parser.add_argument("--stages", type=int, metavar="N", help="time N pairs stage by stage in-process instead")
     parser.add_argument("--profile", type=int, metavar="N", help="profile N pairs in-process instead")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="drv-startup-") as temporary:
-        if args.profile:
-            profile(args.profile, Path(temporary))
+        if args.stages or args.profile:
+            (stages if args.stages else profile)(args.stages or args.profile, Path(temporary))
             return 0
         rows = table(args.repeat, [int(size) for size in args.pairs.split(",") if size], Path(temporary))
     if args.json:
