@@ -5,7 +5,7 @@ interpreter started and ended each time, reports written):
 
 - ``import pytest`` against ``import drverify.plugin`` (the plugin loads in every pytest run);
 - ``drverify --version`` and ``drverify check --help``;
-- ``drverify check`` on the embedded example (both its pairs, every area);
+- ``drverify check`` on the embedded example (both its pairs, every area; then ``-k firewall``);
 - 1, 10 and 50 pairs built from the example's mft-eu pair (each its own name and its own copy of
   the two snapshots), core areas (disks, network, firewall, users) and all areas.
 
@@ -37,7 +37,13 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "inventories" / "example.yaml"
 SNAPSHOTS = ROOT / "inventories" / "example-snapshots"
 CORE = "test_disks or test_network or test_firewall or test_users"
-ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))}
+#: the processes' environment: drverify from this checkout (or the one --checkout names)
+ENV = dict(os.environ)
+
+
+def use_checkout(root: Path) -> None:
+    """Measure the drverify of ``root`` (another commit's checkout: the figures before a change)."""
+    ENV["PYTHONPATH"] = os.pathsep.join(filter(None, (str(root), os.environ.get("PYTHONPATH"))))
 
 
 def write_inventory(directory: Path, count: int) -> Path:
@@ -90,7 +96,7 @@ def measure(name: str, command: list[str], cwd: Path, repeat: int, pairs: int = 
 
 def _line(row: dict[str, Any]) -> str:
     per_pair = f"{row['cpu_per_pair_s']:>9.4f}" if "cpu_per_pair_s" in row else f"{'':>9}"
-    return f"{row['work']:<34} {row['wall_s']:>7.3f} {row['cpu_s']:>7.3f} {row['peak_rss_mib']:>8.1f} {per_pair}"
+    return f"{row['work']:<38} {row['wall_s']:>7.3f} {row['cpu_s']:>7.3f} {row['peak_rss_mib']:>8.1f} {per_pair}"
 
 
 def check_command(inventory: Path, selection: str | None) -> list[str]:
@@ -101,12 +107,13 @@ def check_command(inventory: Path, selection: str | None) -> list[str]:
 
 def table(repeat: int, sizes: list[int], workdir: Path) -> list[dict[str, Any]]:
     python = sys.executable
-    print(f"{'work':<34} {'wall s':>7} {'CPU s':>7} {'RSS MiB':>8} {'CPU/pair':>9}", flush=True)
+    print(f"{'work':<38} {'wall s':>7} {'CPU s':>7} {'RSS MiB':>8} {'CPU/pair':>9}", flush=True)
     rows = [measure("import pytest", [python, "-c", "import pytest"], workdir, repeat),
             measure("import drverify.plugin", [python, "-c", "import drverify.plugin"], workdir, repeat),
             measure("drverify --version", [python, "-m", "drverify", "--version"], workdir, repeat),
             measure("drverify check --help", [python, "-m", "drverify", "check", "--help"], workdir, repeat),
-            measure("drverify check (example)", check_command(EXAMPLE, None), workdir, repeat, 2)]
+            measure("drverify check (example)", check_command(EXAMPLE, None), workdir, repeat, 2),
+            measure("drverify check -k firewall (example)", check_command(EXAMPLE, "firewall"), workdir, repeat)]
     for count in sizes:
         directory = workdir / f"pairs-{count}"
         directory.mkdir()
@@ -184,8 +191,11 @@ def main() -> int:
     parser.add_argument("--pairs", default="1,10,50", help="pair counts, comma-separated (default 1,10,50)")
     parser.add_argument("--stages", type=int, metavar="N", help="time N pairs stage by stage in-process instead")
     parser.add_argument("--profile", type=int, metavar="N", help="profile N pairs in-process instead")
+    parser.add_argument("--checkout", type=Path, default=ROOT, help="the checkout whose drverify is timed "
+                        "(default: this one; give another commit's for the figures before a change)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    use_checkout(args.checkout.resolve())
     with tempfile.TemporaryDirectory(prefix="drv-startup-") as temporary:
         if args.stages or args.profile:
             (stages if args.stages else profile)(args.stages or args.profile, Path(temporary))
