@@ -1,7 +1,8 @@
-"""Collect facts: each host once, its command areas in one round trip, all hosts concurrently.
+"""Collect facts: each host once, its command areas in one round trip, hosts concurrently.
 
 Command areas share one batched script; probe areas then run concurrently over the same
-connection. Whatever fails, fails for its own area only, with the reason recorded.
+connection. Whatever fails, fails for its own area only, with the reason recorded. How many
+hosts at once, and how many connections one sshd gets at once: :mod:`drverify.facts.slots`.
 """
 
 from __future__ import annotations
