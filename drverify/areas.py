@@ -13,51 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-from drverify.drift import active_transfers as active_transfers_drift
-from drverify.drift import certificates as certificates_drift
-from drverify.drift import disks as disks_drift
-from drverify.drift import dns as dns_drift
-from drverify.drift import egress as egress_drift
-from drverify.drift import firewall as firewall_drift
-from drverify.drift import ldap as ldap_drift
-from drverify.drift import load_balancer as load_balancer_drift
-from drverify.drift import mft_config as mft_config_drift
-from drverify.drift import mft_software as mft_software_drift
-from drverify.drift import network as network_drift
-from drverify.drift import pending_files as pending_files_drift
-from drverify.drift import pgp as pgp_drift
-from drverify.drift import reachability as reachability_drift
+from drverify.deferred import Deferred
 from drverify.drift import reverse
-from drverify.drift import ssh_hostkeys as ssh_hostkeys_drift
-from drverify.drift import tls as tls_drift
-from drverify.drift import transfer_ledger as transfer_ledger_drift
-from drverify.drift import users as users_drift
 from drverify.drift.records import Context, Drift, Severity, Unverified
-from drverify.facts import (
-    active_transfers,
-    certificates,
-    disks,
-    dns,
-    egress,
-    firewall,
-    ldap,
-    load_balancer,
-    mft_config,
-    mft_software,
-    network,
-    pending_files,
-    pgp,
-    reachability,
-    ssh_hostkeys,
-    tls,
-    transfer_ledger,
-    users,
-)
+from drverify.facts import applies as asks
 from drverify.facts.gather import Commands, Origin, Probe
-from drverify.inventory.model import Pair
-from drverify.inventory.translate import Translation
+
+if TYPE_CHECKING:
+    from drverify.inventory.model import Pair
+    from drverify.inventory.translate import Translation
 
 P = TypeVar("P")
 
@@ -147,57 +113,66 @@ class Area(Generic[P]):
         return Outcome(records, tuple(ctx.found_unverified))
 
 
+CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
+EVERY = (CRITICAL, MAJOR, MINOR)
+
+
+def commands(area: str) -> Commands:
+    """An area read by shell commands: its facts module's ``commands`` and ``parse``."""
+    return Commands(Deferred(f"drverify.facts.{area}", "commands"), Deferred(f"drverify.facts.{area}", "parse"))
+
+
+def probe(area: str) -> Probe:
+    """An area read by probing the network: its facts module's ``probe``."""
+    return Probe(Deferred(f"drverify.facts.{area}", "probe"))
+
+
+def drift(area: str, step: str = "compare") -> Deferred:
+    """The area's comparator (or its ``reference`` step) in its drift module."""
+    return Deferred(f"drverify.drift.{area}", step)
+
+
+#: every area in report order; the facts and drift modules named here are imported when their area
+#: first runs (:mod:`drverify.deferred`), so a run pays only for the areas it checks
 AREAS: dict[str, Area[Any]] = {area.name: area for area in (
-    Area("disks", "Disks and sizing", Commands(disks.commands, disks.parse),
-         disks_drift.compare, disks_drift.SEVERITIES, lambda pair: pair.policies.disks),
-    Area("network", "Addresses, routes and listeners", Commands(network.commands, network.parse),
-         network_drift.compare, network_drift.SEVERITIES, lambda pair: pair.policies.network),
-    Area("firewall", "Firewall rules", Commands(firewall.commands, firewall.parse),
-         firewall_drift.compare, firewall_drift.SEVERITIES, lambda pair: pair.policies.firewall),
-    Area("users", "Users and groups", Commands(users.commands, users.parse),
-         users_drift.compare, users_drift.SEVERITIES, lambda pair: pair.policies.users),
-    Area("dns", "DNS records and resolvers", Probe(dns.probe), dns_drift.compare,
-         dns_drift.SEVERITIES, lambda pair: pair.network.dns, dns_drift.reference, Origin.HOST,
-         dns.applies, TAKEOVER),
-    Area("ldap", "LDAP directories", Probe(ldap.probe), ldap_drift.compare,
-         ldap_drift.SEVERITIES, lambda pair: pair.network.ldap, ldap_drift.reference, Origin.HOST,
-         ldap.applies, TAKEOVER),
-    Area("egress", "Egress address through the proxy", Probe(egress.probe), egress_drift.compare,
-         egress_drift.SEVERITIES, lambda pair: pair.network.egress, egress_drift.reference, Origin.HOST,
-         egress.applies, TAKEOVER),
-    Area("reachability", "Endpoints reachable", Commands(reachability.commands, reachability.parse), reachability_drift.compare,
-         reachability_drift.SEVERITIES, lambda pair: pair.network, reachability_drift.reference,
-         Origin.HOST, reachability.applies),
-    Area("certificates", "Certificate files", Probe(certificates.probe), certificates_drift.compare,
-         certificates_drift.SEVERITIES, lambda pair: pair.keys.certificates, certificates_drift.reference,
-         None, certificates.applies),
-    Area("tls", "Served TLS certificates", Probe(tls.probe), tls_drift.compare,
-         tls_drift.SEVERITIES, lambda pair: pair.keys.tls, tls_drift.reference, Origin.PARTNER,
-         tls.applies),
-    Area("ssh_hostkeys", "SSH host keys", Probe(ssh_hostkeys.probe), ssh_hostkeys_drift.compare,
-         ssh_hostkeys_drift.SEVERITIES, lambda pair: pair.keys.ssh_hostkeys, ssh_hostkeys_drift.reference,
-         Origin.PARTNER, ssh_hostkeys.applies),
-    Area("pgp", "PGP keyrings", Commands(pgp.commands, pgp.parse), pgp_drift.compare,
-         pgp_drift.SEVERITIES, lambda pair: pair.keys.pgp, pgp_drift.reference, None,
-         pgp.applies),
-    Area("mft_config", "MFT configuration export", Commands(mft_config.commands, mft_config.parse),
-         mft_config_drift.compare, mft_config_drift.SEVERITIES, lambda pair: pair.mft, mft_config_drift.reference,
-         None, mft_config.applies),
-    Area("mft_software", "MFT software and service", Commands(mft_software.commands, mft_software.parse),
-         mft_software_drift.compare, mft_software_drift.SEVERITIES, lambda pair: pair.mft,
-         mft_software_drift.reference, None, mft_software.applies),
-    Area("load_balancer", "Load balancer pool", Probe(load_balancer.probe), load_balancer_drift.compare,
-         load_balancer_drift.SEVERITIES, lambda pair: pair.load_balancer, load_balancer_drift.reference, None,
-         load_balancer.applies, TAKEOVER),
-    Area("active_transfers", "Transfers in flight on recovery", Probe(active_transfers.probe),
-         active_transfers_drift.compare, active_transfers_drift.SEVERITIES, lambda pair: pair.mft,
-         applies=active_transfers.applies, directions=FAILBACK),
-    Area("pending_files", "Files waiting on recovery", Commands(pending_files.commands, pending_files.parse),
-         pending_files_drift.compare, pending_files_drift.SEVERITIES, lambda pair: pair.mft,
-         applies=pending_files.applies, directions=FAILBACK),
-    Area("transfer_ledger", "Transfers production does not know", Commands(transfer_ledger.commands, transfer_ledger.parse),
-         transfer_ledger_drift.compare, transfer_ledger_drift.SEVERITIES, lambda pair: pair.mft,
-         applies=transfer_ledger.applies, directions=FAILBACK),
+    Area("disks", "Disks and sizing", commands("disks"), drift("disks"), EVERY,
+         lambda pair: pair.policies.disks),
+    Area("network", "Addresses, routes and listeners", commands("network"), drift("network"), (MAJOR, MINOR),
+         lambda pair: pair.policies.network),
+    Area("firewall", "Firewall rules", commands("firewall"), drift("firewall"), EVERY,
+         lambda pair: pair.policies.firewall),
+    Area("users", "Users and groups", commands("users"), drift("users"), EVERY,
+         lambda pair: pair.policies.users),
+    Area("dns", "DNS records and resolvers", probe("dns"), drift("dns"), EVERY,
+         lambda pair: pair.network.dns, drift("dns", "reference"), Origin.HOST, asks.dns, TAKEOVER),
+    Area("ldap", "LDAP directories", probe("ldap"), drift("ldap"), (CRITICAL, MAJOR),
+         lambda pair: pair.network.ldap, drift("ldap", "reference"), Origin.HOST, asks.ldap, TAKEOVER),
+    Area("egress", "Egress address through the proxy", probe("egress"), drift("egress"), (CRITICAL,),
+         lambda pair: pair.network.egress, drift("egress", "reference"), Origin.HOST, asks.egress, TAKEOVER),
+    Area("reachability", "Endpoints reachable", commands("reachability"), drift("reachability"), (CRITICAL,),
+         lambda pair: pair.network, drift("reachability", "reference"), Origin.HOST, asks.reachability),
+    Area("certificates", "Certificate files", probe("certificates"), drift("certificates"), EVERY,
+         lambda pair: pair.keys.certificates, drift("certificates", "reference"), None, asks.certificates),
+    Area("tls", "Served TLS certificates", probe("tls"), drift("tls"), EVERY,
+         lambda pair: pair.keys.tls, drift("tls", "reference"), Origin.PARTNER, asks.tls),
+    Area("ssh_hostkeys", "SSH host keys", probe("ssh_hostkeys"), drift("ssh_hostkeys"), (CRITICAL, MINOR),
+         lambda pair: pair.keys.ssh_hostkeys, drift("ssh_hostkeys", "reference"), Origin.PARTNER, asks.ssh_hostkeys),
+    Area("pgp", "PGP keyrings", commands("pgp"), drift("pgp"), EVERY,
+         lambda pair: pair.keys.pgp, drift("pgp", "reference"), None, asks.pgp),
+    Area("mft_config", "MFT configuration export", commands("mft_config"), drift("mft_config"), EVERY,
+         lambda pair: pair.mft, drift("mft_config", "reference"), None, asks.mft_config),
+    Area("mft_software", "MFT software and service", commands("mft_software"), drift("mft_software"),
+         (CRITICAL, MAJOR), lambda pair: pair.mft, drift("mft_software", "reference"), None, asks.mft_software),
+    Area("load_balancer", "Load balancer pool", probe("load_balancer"), drift("load_balancer"), (CRITICAL, MAJOR),
+         lambda pair: pair.load_balancer, drift("load_balancer", "reference"), None, asks.load_balancer, TAKEOVER),
+    Area("active_transfers", "Transfers in flight on recovery", probe("active_transfers"),
+         drift("active_transfers"), (CRITICAL, MAJOR), lambda pair: pair.mft,
+         applies=asks.active_transfers, directions=FAILBACK),
+    Area("pending_files", "Files waiting on recovery", commands("pending_files"), drift("pending_files"), (MAJOR,),
+         lambda pair: pair.mft, applies=asks.pending_files, directions=FAILBACK),
+    Area("transfer_ledger", "Transfers production does not know", commands("transfer_ledger"),
+         drift("transfer_ledger"), (CRITICAL,), lambda pair: pair.mft,
+         applies=asks.transfer_ledger, directions=FAILBACK),
 )}
 
 

@@ -17,21 +17,24 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-
-import pytest
+from typing import TYPE_CHECKING
 
 import drverify
 from drverify.errors import DrverifyError
-from drverify.report import gate as gate_screen
 from drverify.report.terminal import printable
-from drverify.report.verdict import ExitStatus, RunSummary
+from drverify.report.verdict import ExitStatus
+
+if TYPE_CHECKING:
+    import pytest
+
+    from drverify.report.verdict import RunSummary
+
+# pytest (and through it everything a run needs) is imported by the commands that run it:
+# ``drverify --version``, ``snapshot`` and ``merge`` do not pay for it.
 
 #: reports written by ``check`` and ``gate`` unless the command line names them
 DEFAULTS = (("--html", "reports/drift-report.html"), ("--junitxml", "reports/junit.xml"),
             ("--drift-json", "reports/drift.json"))
-#: pytest's exit codes when no verdict was reached (``--help``, ``--markers``, a crash)
-_PYTEST_STATUS = {pytest.ExitCode.OK: ExitStatus.OK, pytest.ExitCode.USAGE_ERROR: ExitStatus.USAGE,
-                  pytest.ExitCode.NO_TESTS_COLLECTED: ExitStatus.USAGE}
 
 
 def checks_dir() -> Path:
@@ -75,12 +78,16 @@ class _Conclusion:
     summary: RunSummary | None = None
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
+        if not config.pluginmanager.has_plugin("drverify-reporter"):
+            return  # no run was set up (``--help``): no summary
         from drverify.reporter import SUMMARY
 
         self.summary = config.stash.get(SUMMARY, None)
 
 
 def run_pytest(args: list[str]) -> tuple[int, RunSummary | None]:
+    import pytest
+
     conclusion = _Conclusion()
     code = pytest.main(args, plugins=[conclusion])
     return int(code), conclusion.summary
@@ -88,13 +95,18 @@ def run_pytest(args: list[str]) -> tuple[int, RunSummary | None]:
 
 def exit_status(code: int, summary: RunSummary | None) -> ExitStatus:
     """The command's status: the verdict when one was reached, else what pytest's code means."""
+    import pytest
+
     if code == pytest.ExitCode.USAGE_ERROR:
         return ExitStatus.USAGE
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.INTERRUPTED):
         return ExitStatus.INTERNAL
     if summary is not None:
         return summary.exit_status()
-    return _PYTEST_STATUS.get(code, ExitStatus.INTERNAL)
+    # pytest's exit codes when no verdict was reached (``--help``, ``--markers``, a crash)
+    reached = {pytest.ExitCode.OK: ExitStatus.OK, pytest.ExitCode.USAGE_ERROR: ExitStatus.USAGE,
+               pytest.ExitCode.NO_TESTS_COLLECTED: ExitStatus.USAGE}
+    return reached.get(code, ExitStatus.INTERNAL)
 
 
 def check(extra: Sequence[str], debug: bool) -> ExitStatus:
@@ -113,6 +125,8 @@ def gate(extra: Sequence[str], debug: bool) -> ExitStatus:
     if summary is None and status is not ExitStatus.USAGE:
         sys.stdout.write(output.getvalue())  # --help and the like: pytest's own answer
         return status
+    from drverify.report import gate as gate_screen
+
     sys.stdout.write(gate_screen.render(summary, time.monotonic() - started))
     return status
 

@@ -17,6 +17,7 @@ Registered by the plugin where reports are written (never on an xdist worker).
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 
@@ -33,7 +34,13 @@ def result_of(report: pytest.TestReport) -> AreaResult | None:
     """The check result a test report carries (:data:`~drverify.reporter.RESULT`), if it is a
     drverify check."""
     carried = report.__dict__.get(RESULT)
-    return AreaResult.from_json(json.loads(carried)) if carried is not None else None
+    return _decoded(carried) if carried is not None else None
+
+
+@functools.lru_cache(maxsize=8)
+def _decoded(carried: str) -> AreaResult:
+    """Decoded once for the row and the log of one report (pytest-html asks for both in turn)."""
+    return AreaResult.from_json(json.loads(carried))
 
 
 #: the class marking a check that passed with drift (its Result and Drift cells)

@@ -19,25 +19,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from drverify import evidence, history, provenance, waivers
+from drverify import history, provenance
 from drverify.areas import AREAS
 from drverify.drift import Severity
-from drverify.drill import load_drill_log
 from drverify.errors import FactsUnavailable, InventoryError
-from drverify.html_rows import ResultsTableRows
-from drverify.inventory import load_inventory
 from drverify.report.display import MAX_RECORDS
 from drverify.report.results import AreaResult
 from drverify.report.terminal import printable
-from drverify.reporter import FAILURE, RESULT, DriftReporter
-from drverify.review import Review
-from drverify.session import AreaCheck, DriftRun, describe_failure, describe_unverified
 
-RUN = pytest.StashKey[DriftRun]()
-CHECK = pytest.StashKey[AreaCheck]()
+if TYPE_CHECKING:
+    from drverify.session import AreaCheck, DriftRun
+
+# The plugin loads in every pytest run once drverify is installed: what only a run of drverify's
+# checks needs (the inventory and its schema, facts, reports) is imported by the hook that needs it.
+
+RUN = pytest.StashKey["DriftRun"]()
+CHECK = pytest.StashKey["AreaCheck"]()
 #: when a check's setup began (its facts are loaded there): the check's start time
 STARTED = pytest.StashKey[float]()
 #: ldap3 2.9.1 (its latest release) imports names pyasn1 has deprecated: nothing a user can act on,
@@ -76,7 +77,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--drverify-debug", action="store_true", help="show tracebacks of drverify's own errors "
                     "(a comparator or renderer that raised) instead of one line")
     provenance.addoption(group)
-    waivers.addoption(group)
+    group.addoption("--waivers", metavar="FILE", type=Path,
+                    help="YAML file of accepted differences (pair, area, item pattern, owner, reason, ticket, "
+                         "expires): waived drift is shown, never fails; an expired waiver fails again")
     history.addoption(group)
     parser.addini("drverify_inventory", "default inventory for drverify checks")
     parser.addini("drverify_json", "default path of drverify's JSON report")
@@ -108,6 +111,10 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{severity.label}: alias of can_{severity.label}")
     for ignored in IGNORED_WARNINGS:
         config.addinivalue_line("filterwarnings", ignored)
+    if config.option.help:
+        return  # pytest --help runs no session: nothing of a run is needed
+    from drverify.session import DriftRun
+
     inventory = config.getoption("inventory") or config.getini("drverify_inventory") or ""
     gate = config.getoption("gate")
     config.stash[RUN] = DriftRun(
@@ -118,6 +125,10 @@ def pytest_configure(config: pytest.Config) -> None:
         snapshot_out=config.getoption("snapshot_out"),
     )
     if not hasattr(config, "workerinput"):
+        from drverify import evidence
+        from drverify.html_rows import ResultsTableRows
+        from drverify.reporter import DriftReporter
+
         if config.getoption("evidence") is not None:
             evidence.prepare(config, config.getoption("evidence"))
         config.pluginmanager.register(DriftReporter(config, config.stash[RUN]), "drverify-reporter")
@@ -167,6 +178,10 @@ def _runs_checks(config: pytest.Config) -> bool:
 def _load(config: pytest.Config) -> DriftRun:
     run = config.stash[RUN]
     if run.inventory is None and run.inventory_error is None:
+        from drverify.drill import load_drill_log
+        from drverify.inventory import load_inventory
+        from drverify.review import Review
+
         try:
             if run.inventory_path == Path():
                 raise InventoryError("no inventory: give --inventory PATH or set drverify_inventory")
@@ -267,6 +282,8 @@ def area(request: pytest.FixtureRequest, pair_name: str) -> AreaCheck:
     if marker is None or marker.args[0] not in AREAS:
         raise pytest.UsageError(f"{request.node.nodeid}: a check needs @pytest.mark.area(NAME) "
                                 f"with one of {', '.join(AREAS)}")
+    from drverify.session import AreaCheck, describe_unverified
+
     pair = run.inventory.pair(pair_name)
     check = AreaCheck(pair, AREAS[marker.args[0]], run.pair_facts(pair_name), run.fail_on,
                       request.node.nodeid, run.direction(pair), request.config.getoption("max_records"), run.review)
@@ -289,6 +306,8 @@ class CheckCrashed(FactsUnavailable):
 
 def assert_no_drift(check: AreaCheck) -> None:
     """The body of every check: fail on drift at or above ``--fail-on``."""
+    from drverify.session import describe_failure
+
     if check.outcome is None:
         check.compare()
     failing = check.failing()
@@ -311,6 +330,8 @@ def _attach(report: pytest.TestReport, call: pytest.CallInfo[None], check: AreaC
     """Put the check's result on its report, with what pytest made of the check and when it ran:
     the reporter reads it there, in this process or on the xdist controller (a report's own
     attributes travel with it to the controller; its user properties would end up in JUnit)."""
+    from drverify.reporter import FAILURE, RESULT
+
     error = call.excinfo.value if call.excinfo is not None else None
     try:
         if error is not None and not isinstance(error, (FactsUnavailable, pytest.fail.Exception)):

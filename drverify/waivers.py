@@ -143,9 +143,3 @@ def expired_note(record: Drift) -> str:
     waiver = record.waiver
     return (f" (waiver {waiver['name']} expired on {waiver['expires']}: owner {waiver['owner']}, "
             f"ticket {waiver['ticket']})")
-
-
-def addoption(group: Any) -> None:
-    group.addoption("--waivers", metavar="FILE", type=Path,
-                    help="YAML file of accepted differences (pair, area, item pattern, owner, reason, ticket, "
-                         "expires): waived drift is shown, never fails; an expired waiver fails again")

@@ -34,7 +34,6 @@ from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.globs import covers
 from drverify.inventory.mft import MftChecks
 
-SEVERITIES = (Severity.CRITICAL, Severity.MAJOR)
 _DIRECTIONS = {"w": "upload", "rw": "upload", "r": "download"}
 
 

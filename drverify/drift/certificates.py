@@ -37,7 +37,6 @@ from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.keys import CertificateFiles
 from drverify.inventory.translate import Translation
 
-SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 #: what the comparison reads of a certificate's facts
 CERT_FIELDS = ("subject", "sans", "serial", "sha256", "not_before", "not_after")
 OLDER = "(a snapshot older than the inventory?)"

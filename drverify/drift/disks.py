@@ -41,8 +41,6 @@ from drverify.drift.records import Context, Drift, Severity
 from drverify.drift.units import human_bytes
 from drverify.inventory.model import DiskPolicy
 
-SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
-
 #: how far apart two sizes may be and still count as ``equal``
 EQUAL_TOLERANCE = 0.01
 

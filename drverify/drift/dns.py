@@ -30,8 +30,6 @@ from typing import Any
 from drverify.drift import dns_resolver as resolver
 from drverify.drift.records import Context, Drift, Severity
 
-SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
-
 
 @dataclass(frozen=True)
 class Answer:

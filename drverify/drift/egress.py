@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 
 from drverify.drift.records import Context, Drift, Severity
 
-SEVERITIES = (Severity.CRITICAL,)
 PROXY, ADDRESS = "proxy", "egress address"
 
 

@@ -49,8 +49,6 @@ from drverify.drift.verdicts import DROPPING, Chain, Verdicts, guards_traffic, i
 from drverify.inventory.model import FirewallPolicy
 from drverify.inventory.translate import Translation
 
-SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
-
 #: the family of the tables each iptables-save view reports (nft's view reports every family)
 _SAVE_FAMILIES = {"iptables-save": "ip4", "ip6tables-save": "ip6"}
 #: how many chains of a jump loop its unverified reason names

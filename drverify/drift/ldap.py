@@ -19,8 +19,6 @@ from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
 
-SEVERITIES = (Severity.CRITICAL, Severity.MAJOR)
-
 STAGES = {
     "tcp": "TCP connection blocked",
     "tls": "TLS failure (certificate name or CA not trusted)",

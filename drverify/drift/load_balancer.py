@@ -31,7 +31,6 @@ from typing import Any
 from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.mft import LoadBalancerChecks
 
-SEVERITIES = (Severity.CRITICAL, Severity.MAJOR)
 Facts = Mapping[str, Any]
 
 

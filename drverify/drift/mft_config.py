@@ -47,7 +47,6 @@ from drverify.drift.mft_content import Diff
 from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.mft import MftChecks
 
-SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 Facts = Mapping[str, Any]
 
 

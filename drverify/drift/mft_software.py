@@ -32,7 +32,6 @@ from typing import Any
 from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.mft import MftChecks
 
-SEVERITIES = (Severity.CRITICAL, Severity.MAJOR)
 Facts = Mapping[str, Any]
 
 

@@ -32,8 +32,6 @@ from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.model import NetworkPolicy
 from drverify.inventory.translate import Translation
 
-SEVERITIES = (Severity.MAJOR, Severity.MINOR)
-
 WILDCARDS = frozenset({"0.0.0.0", "::", "*"})
 ALL = "*"
 

@@ -29,7 +29,6 @@ from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.globs import covers
 from drverify.inventory.mft import MftChecks
 
-SEVERITIES = (Severity.MAJOR,)
 _COLLECTED = ("o", "d")
 #: a file written this recently, with nothing logged since, is still arriving
 ARRIVING_SECONDS = 120

@@ -34,7 +34,6 @@ from drverify.drift import expiry
 from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.keys import PgpChecks
 
-SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 TRUST = {"u": "ultimate", "f": "full", "m": "marginal", "n": "never", "q": "undefined", "-": "unknown", "": "unknown"}
 #: what the comparison reads of a keyring's and of a key's facts
 KEYRING_FIELDS = ("gnupghome", "exists", "keys")

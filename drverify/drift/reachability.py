@@ -17,8 +17,6 @@ from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
 
-SEVERITIES = (Severity.CRITICAL,)
-
 
 def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context) -> list[Drift]:
     found = []

@@ -6,11 +6,13 @@ import enum
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from drverify.drift import hints
-from drverify.inventory.model import ROLES, Pair
-from drverify.inventory.translate import Translation
+
+if TYPE_CHECKING:
+    from drverify.inventory.model import Pair
+    from drverify.inventory.translate import Translation
 
 
 class Severity(enum.IntEnum):
@@ -145,7 +147,8 @@ class Context(Generic[P]):
     area: str
     policy: P
     translate: Translation
-    hosts: Mapping[str, str] = field(default_factory=lambda: dict(zip(ROLES, ROLES)))
+    #: each role's host as unverified reasons name it (by default the role alone)
+    hosts: Mapping[str, str] = field(default_factory=lambda: {"production": "production", "recovery": "recovery"})
     unusable: Mapping[str, str] = field(default_factory=dict)
     found_unverified: list[Unverified] = field(default_factory=list)
 

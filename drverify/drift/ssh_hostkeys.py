@@ -23,8 +23,6 @@ from typing import Any
 from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.keys import SshHostKeyChecks
 
-SEVERITIES = (Severity.CRITICAL, Severity.MINOR)
-
 
 def _ports(production: Mapping[str, Any], ctx: Context[SshHostKeyChecks]) -> list[str]:
     """The inventory's ports and production's, in numeric order."""

@@ -28,8 +28,6 @@ from drverify.drift.certificates import how_they_differ, lacking, same_names
 from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.keys import TlsChecks
 
-SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
-
 
 @dataclass(frozen=True)
 class PortTwins:

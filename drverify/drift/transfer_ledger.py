@@ -28,7 +28,6 @@ from drverify.drift.mft_items import amount, utc
 from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.mft import MftChecks
 
-SEVERITIES = (Severity.CRITICAL,)
 _WORDS = {"i": "upload", "o": "download", "d": "delete"}
 _CONSEQUENCE = {
     "i": "production would expect it again or process it a second time",

@@ -48,8 +48,6 @@ from drverify.drift.parts import both
 from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.model import UsersPolicy
 
-SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
-
 Entry = Mapping[str, Any]
 
 

@@ -5,7 +5,3 @@ the area registry (:mod:`drverify.areas`) as :class:`~drverify.facts.gather.Comm
 :class:`~drverify.facts.gather.Probe`; :mod:`drverify.facts.collect` gathers them all in one
 round trip per host, then the probes over the same connection.
 """
-
-from drverify.facts.hostfacts import HostFacts
-
-__all__ = ["HostFacts"]

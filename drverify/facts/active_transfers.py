@@ -39,18 +39,6 @@ from drverify.inventory.model import Pair
 NAME = "active_transfers"
 
 
-def applies(pair: Pair) -> bool:
-    """A pair with an MFT service whose adapter has what it reads."""
-    mft = pair.mft
-    if mft is None:
-        return False
-    if mft.product == "proftpd":
-        return mft.scoreboard is not None
-    if mft.product == "sftpgo":
-        return mft.sftpgo is not None and mft.sftpgo.api_url is not None
-    return True
-
-
 def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
     """Recovery's sessions and transfers; ``{}`` for production (see the module docstring)."""
     if role != "recovery":

@@ -110,10 +110,6 @@ _UNOPENABLE = {
 }
 
 
-def applies(pair: Pair) -> bool:
-    return bool(pair.keys.certificates and pair.keys.certificates.paths)
-
-
 def script(paths: list[str], keys: list[str], boundary: str) -> str:
     """The remote script; inventory patterns are quoted and globbed on the host."""
     quoted = " ".join(shlex.quote(p) for p in paths) or "''"

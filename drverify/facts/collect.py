@@ -1,24 +1,29 @@
-"""Collect facts: each host once, its command areas in one round trip, all hosts concurrently.
+"""Collect facts: each host once, its command areas in one round trip, hosts concurrently.
 
 Command areas share one batched script; probe areas then run concurrently over the same
-connection. Whatever fails, fails for its own area only, with the reason recorded.
+connection. Whatever fails, fails for its own area only, with the reason recorded. How many
+hosts at once, and how many connections one sshd gets at once: :mod:`drverify.facts.slots`.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drverify.errors import FactError, FactsUnavailable
 from drverify.facts.batch import run_batch
 from drverify.facts.gather import Commands, Gathered, Probe
 from drverify.facts.hostfacts import HostFacts, load_snapshot
-from drverify.facts.transport import Transport
-from drverify.facts.transport import connect as open_transport
+from drverify.facts.slots import HostSlots, workers
 from drverify.facts.vantage import Vantage
 from drverify.inventory import Pair, ssh_options
 from drverify.inventory.model import ROLES
+
+if TYPE_CHECKING:
+    from drverify.facts.transport import Transport
 
 #: how long one command may run on a host before its area is unverified ("timed out")
 COMMAND_TIMEOUT = 20
@@ -27,11 +32,12 @@ PROBES_PER_HOST = 4
 
 
 def collect_host(pair: Pair, role: str, areas: Iterable[Gathered], workdir: Path,
-                 connect=open_transport) -> HostFacts:
+                 connect=None) -> HostFacts:
     """One side of a pair: from its snapshot, or live over one reused connection.
 
-    ``connect(host, ssh_options, sudo, workdir)`` opens the transport (tests pass a fake); a
-    host it cannot open makes every area unverified with the reason.
+    ``connect(host, ssh_options, sudo, workdir)`` opens the transport (tests pass a fake; by
+    default :func:`drverify.facts.transport.connect`, imported only for a live host: a run from
+    snapshots loads no SSH client); a host it cannot open makes every area unverified with the reason.
     """
     spec = pair.host(role)
     wanted = [area for area in areas if area.applies(pair)]
@@ -41,6 +47,8 @@ def collect_host(pair: Pair, role: str, areas: Iterable[Gathered], workdir: Path
         except FactsUnavailable as error:
             return _all_unverified(HostFacts(pair.name, role, spec.label, source="snapshot"), wanted, str(error))
     facts = HostFacts(pair.name, role, spec.label)
+    if connect is None:
+        from drverify.facts.transport import connect
     try:
         transport = connect(spec.host, ssh_options(pair, spec), spec.sudo, workdir)
     except FactsUnavailable as error:
@@ -106,12 +114,16 @@ def internal_error(error: BaseException) -> str:
     return f"internal error: {type(error).__name__}: {error}"
 
 
-def _safe_collect(pair: Pair, role: str, areas: Sequence[Gathered], workdir: Path) -> HostFacts:
-    """collect_host, but whatever goes wrong stays with this host's areas."""
+def _safe_collect(pair: Pair, role: str, areas: Sequence[Gathered], workdir: Path, slots: HostSlots,
+                  connect=None) -> HostFacts:
+    """collect_host, but whatever goes wrong stays with this host's areas; a live host's
+    connection is held within its slots (:mod:`drverify.facts.slots`)."""
+    spec = pair.host(role)
     try:
-        return collect_host(pair, role, areas, workdir)
+        with contextlib.nullcontext() if spec.snapshot is not None else slots.slot(spec.host):
+            return collect_host(pair, role, areas, workdir, connect)
     except Exception as error:  # noqa: BLE001 - one host must never stop the others
-        facts = HostFacts(pair.name, role, pair.host(role).label)
+        facts = HostFacts(pair.name, role, spec.label)
         return _all_unverified(facts, [area for area in areas if area.applies(pair)], internal_error(error))
 
 
@@ -122,19 +134,21 @@ def _all_unverified(facts: HostFacts, areas: Iterable[Gathered], reason: str) ->
 
 
 def collect_pairs(pairs: Iterable[Pair], areas: Sequence[Gathered], workdir: Path,
-                  max_workers: int = 16) -> dict[tuple[str, str], HostFacts]:
+                  max_workers: int | None = None) -> dict[tuple[str, str], HostFacts]:
     """Every side of every pair at once, the same areas for each."""
     return collect_each([(pair, areas) for pair in pairs], workdir, max_workers)
 
 
-def collect_each(jobs: Iterable[tuple[Pair, Sequence[Gathered]]], workdir: Path,
-                 max_workers: int = 16) -> dict[tuple[str, str], HostFacts]:
+def collect_each(jobs: Iterable[tuple[Pair, Sequence[Gathered]]], workdir: Path, max_workers: int | None = None,
+                 connect=None, slots: HostSlots | None = None) -> dict[tuple[str, str], HostFacts]:
     """Every side of every pair at once, each pair with its own areas (a pair checked for the way
-    back needs other areas than one checked for a takeover); each host is contacted by one worker."""
+    back needs other areas than one checked for a takeover): as many at once as the machine
+    takes (:func:`~drverify.facts.slots.workers`), a host named by several sides within its slots."""
     sides = [(pair, role, areas) for pair, areas in jobs for role in ROLES]
-    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(sides)))) as pool:
+    slots = slots or HostSlots()
+    with ThreadPoolExecutor(max_workers=max(1, min(max_workers or workers(), len(sides)))) as pool:
         futures = {
-            (pair.name, role): pool.submit(_safe_collect, pair, role, areas, workdir)
+            (pair.name, role): pool.submit(_safe_collect, pair, role, areas, workdir, slots, connect)
             for pair, role, areas in sides
         }
     return {key: future.result() for key, future in futures.items()}

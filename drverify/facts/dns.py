@@ -43,10 +43,6 @@ PROBES_FROM = "host"
 ADDRESS_TYPES = ("A", "AAAA")
 
 
-def applies(pair: Pair) -> bool:
-    return bool(pair.network.dns)
-
-
 def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
     checks: DnsChecks = pair.network.dns
     tr = Translation(pair.translate if role == "recovery" else {})

@@ -50,11 +50,6 @@ _HIDDEN = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE |
 _TOKEN = re.compile(r"[\w:.]+")
 
 
-def applies(pair: Pair) -> bool:
-    egress = pair.network.egress
-    return bool(egress and egress.proxy and egress.echo_url)
-
-
 def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
     checks: EgressChecks = pair.network.egress
     host, port = proxy_address(Translation(pair.translate if role == "recovery" else {}).text(checks.proxy))

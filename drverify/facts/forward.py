@@ -16,10 +16,12 @@ import socket
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
-
-import paramiko
+from typing import TYPE_CHECKING
 
 from drverify.errors import FactsUnavailable
+
+if TYPE_CHECKING:
+    import paramiko
 
 
 def free_local_port() -> int:
@@ -90,9 +92,11 @@ def _accept_loop(listener: socket.socket, transport: paramiko.Transport, host: s
 
 def _serve(client: socket.socket, peer: tuple[str, int], transport: paramiko.Transport, host: str,
            port: int, timeout: float, stop: threading.Event) -> None:
+    from paramiko import SSHException  # loaded already: only a paramiko transport gets here
+
     try:
         channel = transport.open_channel("direct-tcpip", (host, port), peer, timeout=timeout)
-    except (paramiko.SSHException, OSError):
+    except (SSHException, OSError):
         client.close()
         return
     _pump(client, channel, stop)

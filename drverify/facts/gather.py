@@ -22,11 +22,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from drverify.facts.batch import Output
-from drverify.inventory.model import Pair
-
 if TYPE_CHECKING:
+    from drverify.facts.batch import Output
     from drverify.facts.vantage import Vantage
+    from drverify.inventory.model import Pair
 
 
 class Origin(enum.Enum):

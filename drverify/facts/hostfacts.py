@@ -16,8 +16,10 @@ from typing import Any
 
 from drverify import __version__
 from drverify.errors import FactsUnavailable
-from drverify.facts.schemas import SCHEMA, check_area, check_header
 from drverify.facts.snapshot_file import Unreadable, loads_strict, read_snapshot_text
+
+# The snapshot schema (pydantic validators of every area) is imported where a snapshot is read or
+# written: a run of live hosts that keeps no snapshot never builds it.
 
 
 def now_iso() -> str:
@@ -35,6 +37,9 @@ class HostFacts:
     source: str = "live"
     areas: dict[str, dict[str, Any]] = field(default_factory=dict)
     round_trips: int = 0
+    #: a snapshot's areas not yet checked against their schema: each is checked when first read,
+    #: so a run builds the validators of the areas it compares only (``-k firewall``: one)
+    unchecked: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def set_ok(self, area: str, data: Any, vantage: str | None = None) -> None:
         self.areas[area] = {"status": "ok", "data": data}
@@ -43,18 +48,30 @@ class HostFacts:
 
     def any_ok(self) -> bool:
         """Whether anything at all was read from the host."""
-        return any(entry["status"] == "ok" for entry in self.areas.values())
+        return any(self.entry(area)["status"] == "ok" for area in list(self.areas))
 
     def vantage(self, area: str) -> str | None:
         """Where a probe area's facts were gathered from, for the report."""
-        return self.areas.get(area, {}).get("vantage")
+        return (self.entry(area) or {}).get("vantage")
+
+    def entry(self, area: str) -> dict[str, Any] | None:
+        """The area as recorded (a snapshot's checked against its schema first: an area that
+        breaks it is unverified with the key path and what was expected)."""
+        if area in self.unchecked:
+            from drverify.facts.schemas import check_area
+
+            self.unchecked.discard(area)
+            problem = check_area(area, self.areas[area])
+            if problem is not None:
+                self.set_unverified(area, problem)
+        return self.areas.get(area)
 
     def set_unverified(self, area: str, reason: str) -> None:
         self.areas[area] = {"status": "unverified", "reason": reason}
 
     def data(self, area: str) -> Any:
         """The area's facts, or :class:`FactsUnavailable` naming host, area and cause."""
-        entry = self.areas.get(area)
+        entry = self.entry(area)
         if entry is None:
             raise FactsUnavailable(f"{self.role} {self.label}: {area}: not collected"
                                    + (" (the snapshot has no such area)" if self.source == "snapshot" else ""))
@@ -68,6 +85,10 @@ class HostFacts:
         return (now - datetime.fromisoformat(self.collected_at)).total_seconds()
 
     def to_json(self) -> dict[str, Any]:
+        from drverify.facts.schemas import SCHEMA
+
+        for area in list(self.unchecked):
+            self.entry(area)
         return {
             "schema": SCHEMA,
             "drverify": __version__,
@@ -102,19 +123,17 @@ def load_snapshot(path: Path, pair: str, role: str) -> HostFacts:
     JSON, another schema, another role, no usable collection time) raises
     :class:`FactsUnavailable` with the cause; the collector makes every area of that side
     unverified with it, and :meth:`HostFacts.data` names the file. An area whose facts break
-    their schema is unverified, with the key path and what was expected; the others are used.
+    their schema is unverified, with the key path and what was expected, when it is first read
+    (:meth:`HostFacts.entry`); the others are used.
     """
+    from drverify.facts.schemas import check_header
+
     label = f"snapshot:{path}"
     try:
         document = loads_strict(read_snapshot_text(path))
         collected_at = check_header(document, role)
     except Unreadable as error:
         raise FactsUnavailable(str(error)) from None
-    facts = HostFacts(pair=pair, role=role, label=label, collected_at=collected_at, source="snapshot")
-    for area, entry in document["areas"].items():
-        problem = check_area(area, entry)
-        if problem is None:
-            facts.areas[area] = entry
-        else:
-            facts.set_unverified(area, problem)
-    return facts
+    areas = document["areas"]
+    return HostFacts(pair=pair, role=role, label=label, collected_at=collected_at, source="snapshot",
+                     areas=areas, unchecked=set(areas))

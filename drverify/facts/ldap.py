@@ -41,10 +41,6 @@ PROBES_FROM = "host"
 SCOPES = {"base": ldap3.BASE, "level": ldap3.LEVEL, "subtree": ldap3.SUBTREE}
 
 
-def applies(pair: Pair) -> bool:
-    return bool(pair.network.ldap and pair.network.ldap.servers)
-
-
 def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
     checks: LdapChecks = pair.network.ldap
     tr = Translation(pair.translate if role == "recovery" else {})

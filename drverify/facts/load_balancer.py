@@ -77,10 +77,6 @@ _SOCAT = re.compile(r"^\S+ \S+ socat\[\d+\] [EW] ", re.MULTILINE)
 _UNKNOWN = ("Can't find backend", "No such proxy", "No such backend")
 
 
-def applies(pair: Pair) -> bool:
-    return pair.load_balancer is not None
-
-
 def commands(lb: LoadBalancerChecks) -> dict[str, str]:
     """The two Runtime API questions, for the balancer host's batched script."""
     ask = {"servers": f"show servers state {lb.backend}", "stat": f"show stat {lb.backend} 4 -1"}

@@ -47,10 +47,6 @@ from drverify.inventory.model import Pair
 NAME = "mft_config"
 
 
-def applies(pair: Pair) -> bool:
-    return pair.mft is not None and pair.mft.config_export is not None
-
-
 def export_format(mft: MftChecks, glob: str) -> str:
     """The format an export is read in: the inventory's, or the product's (``auto``)."""
     declared = mft.config_export.format

@@ -76,11 +76,6 @@ if [ -r "$pf" ]; then p=$(cat -- "$pf"); echo "pid=$p"; echo "comm=$(cat /proc/"
 """
 
 
-def applies(pair: Pair) -> bool:
-    mft = pair.mft
-    return mft is not None and (mft.version is not None or bool(mft.installers) or mft.service is not None)
-
-
 def commands(pair: Pair, role: str) -> dict[str, str]:
     mft, translate = pair.mft, pair.translation(role)
     found = {}

@@ -42,10 +42,6 @@ from drverify.inventory.model import Pair
 NAME = "pending_files"
 
 
-def applies(pair: Pair) -> bool:
-    return pair.mft is not None and bool(pair.mft.transfer_log or pair.mft.inbound_paths)
-
-
 def commands(pair: Pair, role: str) -> dict[str, str]:
     """Recovery's clock, log and inbound tree; nothing on production."""
     if role != "recovery":

@@ -56,10 +56,6 @@ exit $rc
 """
 
 
-def applies(pair: Pair) -> bool:
-    return bool(pair.keys.pgp and pair.keys.pgp.accounts)
-
-
 def command(account: PgpAccount) -> str:
     home = shlex.quote(account.gnupghome) if account.gnupghome else "''"
     return _COMMAND.format(account=shlex.quote(account.name), home=home, gpg=_GPG)

@@ -29,10 +29,6 @@ NAME = "reachability"
 PROBES_FROM = "host"
 
 
-def applies(pair: Pair) -> bool:
-    return bool(pair.network.endpoints)
-
-
 def commands(pair: Pair, role: str) -> dict[str, str]:
     """Per endpoint: print host and port (so parse knows the target), then try to connect."""
     tr = Translation(pair.translate if role == "recovery" else {})

@@ -32,10 +32,6 @@ PROBES_FROM = "partner"
 KEY_TYPES = "rsa,ecdsa,ed25519,ecdsa-sk,ed25519-sk,dsa"
 
 
-def applies(pair: Pair) -> bool:
-    return bool(pair.keys.ssh_hostkeys and pair.keys.ssh_hostkeys.ports)
-
-
 def fingerprint(blob_b64: str) -> str:
     """OpenSSH's SHA256 fingerprint of a base64 public key blob."""
     try:

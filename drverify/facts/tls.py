@@ -38,10 +38,6 @@ class ProbeFailed(Exception):
     """A port could not be probed; the message is the short reason."""
 
 
-def applies(pair: Pair) -> bool:
-    return bool(pair.keys.tls and pair.keys.tls.ports)
-
-
 def probe(pair: Pair, role: str, vantage: Any) -> dict[str, Any]:
     spec = pair.keys.tls
     trusted = load_bundle(spec.ca_bundle)

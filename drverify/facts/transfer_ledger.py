@@ -28,10 +28,6 @@ from drverify.inventory.model import Pair
 NAME = "transfer_ledger"
 
 
-def applies(pair: Pair) -> bool:
-    return pair.mft is not None and pair.mft.transfer_log is not None
-
-
 def commands(pair: Pair, role: str) -> dict[str, str]:
     mft = pair.mft
     path = pair.translation(role).text(mft.transfer_log)

@@ -12,11 +12,13 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import ContextManager
+from typing import TYPE_CHECKING, ContextManager
 
 from drverify.errors import FactError
 from drverify.facts.batch import Output, run_batch
-from drverify.facts.transport import Transport
+
+if TYPE_CHECKING:
+    from drverify.facts.transport import Transport
 
 #: what bash prints when /dev/tcp cannot connect, and what it means for a person
 _CONNECT_FAILURES = {

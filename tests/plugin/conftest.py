@@ -4,6 +4,17 @@ from pathlib import Path
 
 import pytest
 
+# drverify imports what a run needs when the run needs it; pytester's in-process runs then drop
+# from sys.modules what was first imported during a run, and the next run would hold two copies of
+# a module (a conftest patching one while the plugin calls the other). Imported once here, the
+# machinery of a run is the same in every pytester run of this process.
+import drverify.evidence
+import drverify.html_rows
+import drverify.inventory
+import drverify.reporter
+import drverify.review
+import drverify.session  # noqa: F401
+
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -11,6 +11,7 @@ import pytest
 import support
 from support import only
 
+from drverify.areas import AREAS
 from drverify.drift import firewall, verdicts
 from drverify.drift.records import Context, Severity
 from drverify.facts import firewall as firewall_facts
@@ -398,7 +399,7 @@ def test_recorded_host_without_any_firewall():
 
 
 def test_severities_declared():
-    assert set(firewall.SEVERITIES) == {CRITICAL, MAJOR, MINOR}
+    assert set(AREAS["firewall"].severities) == {CRITICAL, MAJOR, MINOR}
 
 
 def outputs(case: str):

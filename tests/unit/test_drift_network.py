@@ -10,6 +10,7 @@ import pytest
 import support
 from support import only
 
+from drverify.areas import AREAS
 from drverify.drift import network
 from drverify.drift.records import Context, Severity
 from drverify.facts import network as network_facts
@@ -247,7 +248,7 @@ def test_recorded_lab_pair_gives_exactly_the_seeded_differences():
 
 
 def test_severities_declared():
-    assert set(network.SEVERITIES) == {MAJOR, MINOR}
+    assert set(AREAS["network"].severities) == {MAJOR, MINOR}
 
 
 def judge(production: dict[str, Any], recovery: dict[str, Any], translate: dict[str, str] | None = SITE):

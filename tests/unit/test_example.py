@@ -234,7 +234,7 @@ def test_build_refuses_hand_written_facts_for_a_command_area(tmp_path):
 
 def test_every_area_was_parsed_on_both_sides(sides):
     for facts in sides:
-        assert {area: facts.areas[area]["status"] for area in AREAS} == dict.fromkeys(AREAS, "ok")
+        assert {area: facts.entry(area)["status"] for area in AREAS} == dict.fromkeys(AREAS, "ok")
 
 
 def test_probe_areas_say_where_they_were_probed_from(sides):
@@ -278,7 +278,7 @@ def test_failing_back_with_recovery_as_the_reference_gives_exactly_the_seeded_dr
 
 def test_the_failback_areas_read_recovery_and_production_only_for_the_ledger(sides):
     production, recovery = sides
-    assert {area: production.areas[area]["status"] for area in FAILBACK_AREAS} == dict.fromkeys(FAILBACK_AREAS, "ok")
+    assert {area: production.entry(area)["status"] for area in FAILBACK_AREAS} == dict.fromkeys(FAILBACK_AREAS, "ok")
     assert production.data("active_transfers") == production.data("pending_files") == {}
     assert production.data("transfer_ledger")["transfers"] and recovery.data("pending_files")["files"]
 

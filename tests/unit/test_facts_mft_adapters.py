@@ -16,6 +16,7 @@ from support import DATA, make_pair, recorded_outputs
 
 from drverify.errors import FactError, InventoryError
 from drverify.facts import active_transfers, pending_files, transfer_ledger
+from drverify.facts import applies as asks
 from drverify.facts.mft import generic, proftpd, sftpgo
 from drverify.inventory import load_inventory
 from drverify.inventory.mft import SftpgoSource
@@ -133,7 +134,7 @@ def test_the_probe_reads_recovery_in_one_round_trip_and_leaves_production_alone(
     ({"product": "generic"}, True),
 ])
 def test_active_transfers_applies_when_the_adapter_has_what_it_reads(mft, applies):
-    assert active_transfers.applies(make_pair(mft=mft)) is applies
+    assert asks.active_transfers(make_pair(mft=mft)) is applies
 
 
 # -- SFTPGo ---------------------------------------------------------------------------------------

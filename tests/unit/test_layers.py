@@ -96,3 +96,11 @@ def test_no_area_or_policy_is_looked_up_by_a_string():
              for number, line in enumerate(path.read_text().splitlines(), 1)
              if LOOKUP_BY_STRING.search(line)]
     assert found == []
+
+
+def test_a_module_is_imported_by_its_name_in_the_one_resolver_only():
+    """drverify.deferred.resolve imports what the area registry names; nothing else imports a
+    module from a string (an IDE, a type checker and a reader follow every other import)."""
+    found = sorted(str(path.relative_to(PACKAGE.parent)) for path in PACKAGE.rglob("*.py")
+                   if re.search(r"\bimport_module\(|__import__\(", path.read_text()))
+    assert found == ["drverify/deferred.py"]

@@ -59,7 +59,7 @@ def test_every_area_has_a_snapshot_schema():
 @pytest.mark.parametrize("role", ["production", "recovery"])
 def test_the_example_snapshots_load_with_every_area_usable(role):
     facts = load_snapshot(EXAMPLE / f"mft-eu.{role}.json", "mft-eu", role)
-    assert {area: entry["status"] for area, entry in facts.areas.items()} == {area: "ok" for area in AREAS}
+    assert {area: facts.entry(area)["status"] for area in list(facts.areas)} == {area: "ok" for area in AREAS}
     # checked, not rewritten: the facts compared are the JSON as the file holds it
     assert facts.areas == json.loads((EXAMPLE / f"mft-eu.{role}.json").read_text())["areas"]
 
@@ -230,6 +230,24 @@ def test_a_bad_area_is_unverified_alone_naming_file_area_and_key_path(tmp_path):
     assert str(raised.value) == f"production snapshot:{path}: users: users.mftsvc.home: required key is missing"
     with pytest.raises(FactsUnavailable, match="dns: no answer"):
         facts.data("dns")
+
+
+def test_an_area_is_checked_against_its_schema_when_first_read(tmp_path):
+    """A run builds and runs the validators of the areas it compares only (``-k firewall``)."""
+    facts = load_snapshot(EXAMPLE / "mft-eu.production.json", "mft-eu", "production")
+    assert facts.unchecked == set(AREAS)
+    facts.data("firewall")
+    assert facts.unchecked == set(AREAS) - {"firewall"}
+
+
+def test_a_snapshot_whose_every_area_breaks_its_schema_has_nothing_read(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(document(areas={"users": ok({"users": 1}), "disks": ok({"mounts": []})})))
+    facts = load_snapshot(path, "eu", "production")
+    assert not facts.any_ok()
+    assert facts.vantage("disks") is None
+    assert {area: entry["status"] for area, entry in facts.to_json()["areas"].items()} == {
+        "users": "unverified", "disks": "unverified"}
 
 
 def test_extreme_collection_times_within_range_have_an_age():

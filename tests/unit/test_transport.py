@@ -14,9 +14,8 @@ import paramiko
 import pytest
 
 from drverify.errors import FactsUnavailable
-from drverify.facts import transport as transports
 from drverify.facts.batch import Output
-from drverify.facts.transport import TRANSPORTS, SshTransport, connect
+from drverify.facts.transport import TRANSPORTS, SshTransport, connect, testinfra_backend
 from drverify.facts.transport.base import BaseTransport
 from drverify.facts.transport.testinfra_backend import CAPABLE
 from drverify.inventory import SshOptions
@@ -115,12 +114,13 @@ def test_other_backends_say_which_schemes_can_carry_secrets_and_probes(tmp_path)
         _ = transport.address
     assert transport.round_trips == 0
     capable = {scheme.removesuffix("://") for scheme in CAPABLE.replace(" or ", ", ").split(", ")}
-    assert capable and all(TRANSPORTS[scheme] is not transports.TestinfraTransport for scheme in capable)
+    assert capable and all(not isinstance(connect(f"{scheme}://{'' if scheme == 'local' else 'mft'}", SshOptions(),
+                                                  False, tmp_path), testinfra_backend.TestinfraTransport) for scheme in capable)
 
 
 def test_testinfra_backends_run_commands_through_the_public_api(tmp_path):
     local = parse_connection_string("local://")
-    through_testinfra = transports.TestinfraTransport(local, SshOptions(), False, tmp_path)
+    through_testinfra = testinfra_backend.TestinfraTransport(local, SshOptions(), False, tmp_path)
     assert through_testinfra.run("echo out; echo err >&2; exit 3") == Output(3, "out\n", "err\n")
 
 

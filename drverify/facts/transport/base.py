@@ -16,8 +16,6 @@ import threading
 from pathlib import Path
 from typing import ContextManager, Protocol
 
-import paramiko
-
 from drverify.errors import FactsUnavailable
 from drverify.facts.batch import Output
 from drverify.inventory.connection import Destination
@@ -120,6 +118,8 @@ def describe_connect_error(error: BaseException) -> str:
         return last_stderr_line(stderr)
     if isinstance(error, EOFError):
         return "the host closed the connection"
+    import paramiko  # here, not above: a run over ssh:// never loads it unless a connection fails
+
     if isinstance(error, paramiko.BadHostKeyException):
         return f"host key verification failed: {error}"
     text = str(error).strip() or type(error).__name__
