@@ -129,7 +129,8 @@ def snapshot(inventory: str, out: str, pairs: Sequence[str]) -> ExitStatus:
 def merge(paths: Sequence[str], out: str) -> ExitStatus:
     from drverify import merge as merging
 
-    summary = merging.write(merging.merge([Path(path) for path in paths]), Path(out))
+    runs = [Path(path) for path in paths]
+    summary = merging.write(merging.merge(runs), Path(out), runs)
     print(f"merged {len(paths)} runs: {len(summary.results)} checks, verdict {summary.verdict.value}")
     for kind, path in summary.written.items():
         print(f"  {kind}: {path}")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from drverify import evidence, history, provenance, waivers
+from drverify import evidence, history, provenance, shard, waivers
 from drverify.areas import AREAS
 from drverify.drift import Severity
 from drverify.drill import load_drill_log
@@ -76,6 +76,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--drverify-debug", action="store_true", help="show tracebacks of drverify's own errors "
                     "(a comparator or renderer that raised) instead of one line")
     provenance.addoption(group)
+    shard.addoption(group)
     waivers.addoption(group)
     history.addoption(group)
     parser.addini("drverify_inventory", "default inventory for drverify checks")
@@ -160,7 +161,9 @@ def _load(config: pytest.Config) -> DriftRun:
         try:
             if run.inventory_path == Path():
                 raise InventoryError("no inventory: give --inventory PATH or set drverify_inventory")
-            run.inventory = load_inventory(run.inventory_file or _from_rootdir(config, run.inventory_path))
+            inventory = load_inventory(run.inventory_file or _from_rootdir(config, run.inventory_path))
+            shard.pairs_of(config, inventory.pairs)  # a shard with no pair is refused here
+            run.inventory = inventory
             if config.getoption("drill_log"):
                 run.drill = load_drill_log(config.getoption("drill_log"))
             run.review = Review.load(config, run.started_at)
@@ -182,7 +185,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     run = _load(metafunc.config)
     marker = metafunc.definition.get_closest_marker("area")
     area = AREAS.get(marker.args[0]) if marker else None
-    pairs = run.inventory.pairs if run.inventory else []
+    pairs = shard.pairs_of(metafunc.config, run.inventory.pairs) if run.inventory else []
     names = [pair.name for pair in pairs if area is None or area.checked(pair, run.direction(pair))]
     metafunc.parametrize("pair_name", names, ids=names)
 

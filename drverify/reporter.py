@@ -26,9 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from drverify import evidence, provenance
+from drverify import evidence, provenance, shard
 from drverify.areas import AREAS
 from drverify.report import json_report, junit, page, verdict_html
+from drverify.report.quiet_phases import forget_quiet_phases
 from drverify.report.results import AreaResult
 from drverify.report.terminal import printable
 from drverify.report.verdict import RunSummary, Verdict, judge, why_nothing_ran
@@ -90,6 +91,7 @@ class DriftReporter:
         self.config.stash[SUMMARY] = self.summary
         self._write_json()
         self._keep_run()
+        forget_quiet_phases(self.config)  # before the terminal summary: see the module
         try:
             outcome = yield
         except Exception as error:  # noqa: BLE001 - another plugin's report writer failed
@@ -270,7 +272,7 @@ class DriftReporter:
             "started_at": self.started_at,
             "fail_on": self.run.fail_on.label,
             "error": self.run.inventory_error,
-            "pairs": [pair.name for pair in inventory.pairs] if inventory else [],
+            "pairs": [pair.name for pair in shard.pairs_of(self.config, inventory.pairs)] if inventory else [],
             "areas": [name for name, area in AREAS.items()
                       if any(area.checked(pair, self.run.direction(pair)) for pair in inventory.pairs)]
             if inventory else [],
