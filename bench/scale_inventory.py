@@ -13,7 +13,7 @@ write the same files:
   ``tests/unit/test_example.py``;
 - ``extra``: the example's, plus recovery changed: extra local users, some INPUT rules gone, a
   mount shrunk;
-- ``heavy``: ``extra`` at a larger scale (a hundred-odd users, every partner rule gone): the
+- ``heavy``: ``extra`` at a larger scale (dozens of users, every partner rule gone): the
   checks whose tables make a report heavy.
 
 Every tenth pair is checked failing back (``direction: failback``), as the example's second
@@ -86,7 +86,7 @@ def _changed(count: tuple[int, int], share: float) -> Callable[[dict[str, Any], 
     return change
 
 
-CHANGES = {"example": None, "extra": _changed((1, 20), 0.3), "heavy": _changed((80, 160), 1.0)}
+CHANGES = {"example": None, "extra": _changed((1, 10), 0.3), "heavy": _changed((30, 60), 1.0)}
 
 
 def snapshots_for(variant: str, rng: random.Random) -> dict[str, dict[str, Any]]:

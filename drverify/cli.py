@@ -27,8 +27,8 @@ from drverify.report.terminal import printable
 from drverify.report.verdict import ExitStatus, RunSummary
 
 #: reports written by ``check`` and ``gate`` unless the command line names them
-DEFAULTS = (("--html", "reports/drift-report.html"), ("--junitxml", "reports/junit.xml"),
-            ("--drift-json", "reports/drift.json"))
+DEFAULTS = (("--drift-html", "reports/drift-report.html"), ("--html", "reports/checks.html"),
+            ("--junitxml", "reports/junit.xml"), ("--drift-json", "reports/drift.json"))
 #: pytest's exit codes when no verdict was reached (``--help``, ``--markers``, a crash)
 _PYTEST_STATUS = {pytest.ExitCode.OK: ExitStatus.OK, pytest.ExitCode.USAGE_ERROR: ExitStatus.USAGE,
                   pytest.ExitCode.NO_TESTS_COLLECTED: ExitStatus.USAGE}

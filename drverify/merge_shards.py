@@ -15,13 +15,20 @@ from __future__ import annotations
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from drverify.errors import DrverifyError
 from drverify.shard import Shard, parse
 
-if TYPE_CHECKING:
-    from drverify.merge import Run
+
+class Run(Protocol):
+    """A run to merge (:class:`drverify.merge.Run`): where its drift.json is, what it selected."""
+
+    @property
+    def source(self) -> Path: ...
+
+    @property
+    def selection(self) -> dict[str, Any]: ...
 
 
 class MergeError(DrverifyError):

@@ -29,6 +29,7 @@ from drverify.drill import load_drill_log
 from drverify.errors import FactsUnavailable, InventoryError
 from drverify.html_rows import ResultsTableRows
 from drverify.inventory import load_inventory
+from drverify.report import drift_html
 from drverify.report.display import MAX_RECORDS
 from drverify.report.results import AreaResult
 from drverify.report.terminal import printable
@@ -77,6 +78,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     "(a comparator or renderer that raised) instead of one line")
     provenance.addoption(group)
     shard.addoption(group)
+    drift_html.addoption(group)
     waivers.addoption(group)
     history.addoption(group)
     parser.addini("drverify_inventory", "default inventory for drverify checks")
