@@ -107,6 +107,20 @@ def _merged_provenance(provenance: dict[str, Any] | None, shards: int) -> dict[s
     return {**provenance, "selection": selection}
 
 
+def _merged_meta(runs: Sequence[Run], shards: int | None) -> dict[str, Any]:
+    """The first run's metadata, with every run's pairs and areas, and each run's provenance."""
+    meta = dict(runs[0].meta)
+    meta["pairs"] = list(dict.fromkeys(pair for run in runs for pair in run.meta.get("pairs", [])))
+    if shards:  # dealt round-robin over the sorted names: sorted, they read as one run's
+        meta["pairs"].sort()
+        meta["provenance"] = _merged_provenance(meta.get("provenance"), shards)
+    meta["areas"] = list(dict.fromkeys(area for run in runs for area in run.meta.get("areas", [])))
+    meta["shards"] = [{"source": str(run.source), "verdict": run.document.get("verdict"),
+                       "generated_at": run.document.get("generated_at"),
+                       "provenance": run.meta.get("provenance")} for run in runs]
+    return meta
+
+
 def merge(paths: Sequence[Path]) -> RunSummary:
     """The merged run (nothing written yet)."""
     if not paths:
@@ -120,15 +134,7 @@ def merge(paths: Sequence[Path]) -> RunSummary:
     fail_on = Severity.parse(runs[0].meta.get("fail_on") or "minor")
     failures = [f"{run.source}: that run's verdict was error: {run.meta.get('error') or 'see its report'}"
                 for run in runs if run.document.get("verdict") == Verdict.ERROR.value]
-    meta = dict(runs[0].meta)
-    meta["pairs"] = list(dict.fromkeys(pair for run in runs for pair in run.meta.get("pairs", [])))
-    if shards:  # dealt round-robin over the sorted names: sorted, they read as one run's
-        meta["pairs"].sort()
-        meta["provenance"] = _merged_provenance(meta.get("provenance"), shards)
-    meta["areas"] = list(dict.fromkeys(area for run in runs for area in run.meta.get("areas", [])))
-    meta["shards"] = [{"source": str(run.source), "verdict": run.document.get("verdict"),
-                       "generated_at": run.document.get("generated_at"),
-                       "provenance": run.meta.get("provenance")} for run in runs]
+    meta = _merged_meta(runs, shards)
     started = min(_when(run.meta.get("started_at")) for run in runs)
     finished = max(_when(run.document.get("generated_at")) for run in runs)
     gate = all(run.selection.get("gate") for run in runs)

@@ -49,28 +49,33 @@ def check_shards(runs: Sequence[Run]) -> int | None:
     """N when the runs are the N shards of one split, None when none is a shard; else
     :class:`MergeError` naming the files and the shards at fault."""
     shards = [(run, _shard_of(run)) for run in runs]
-    given = {run.source: shard for run, shard in shards if shard is not None}
+    given = [(run, shard) for run, shard in shards if shard is not None]
     if not given:
         return None
-    first_run, first = next((run, shard) for run, shard in shards if shard is not None)
+    seen = _each_once(shards, *given[0])
+    count = given[0][1].count
+    missing = [str(Shard(index, count)) for index in range(1, count + 1) if Shard(index, count) not in seen]
+    if missing:
+        raise MergeError(f"shard {', '.join(missing)} missing: give all {count} shards' reports "
+                         "(a merge of some would leave their pairs out)")
+    return count
+
+
+def _each_once(shards: Sequence[tuple[Run, Shard | None]], first_run: Run, first: Shard) -> dict[Shard, Run]:
+    """Every run a shard of ``first``'s split, none given twice: which run is which shard."""
     seen: dict[Shard, Run] = {}
     for run, shard in shards:
         if shard is None:
             raise MergeError(f"{run.source} is not a shard, {first_run.source} is shard {first}: "
-                                "refusing to merge a whole run with shards")
+                             "refusing to merge a whole run with shards")
         if shard.count != first.count:
             raise MergeError(f"{run.source} is shard {shard} and {first_run.source} shard {first}: "
-                                "shards of different splits, refusing to merge them")
+                             "shards of different splits, refusing to merge them")
         if shard in seen:
             raise MergeError(f"{run.source} and {seen[shard].source} are both shard {shard}: "
-                                "refusing to choose between them")
+                             "refusing to choose between them")
         seen[shard] = run
-    missing = [str(Shard(index, first.count)) for index in range(1, first.count + 1)
-               if Shard(index, first.count) not in seen]
-    if missing:
-        raise MergeError(f"shard {', '.join(missing)} missing: give all {first.count} shards' reports "
-                            "(a merge of some would leave their pairs out)")
-    return first.count
+    return seen
 
 
 def snapshot_files(paths: Sequence[Path]) -> dict[str, Path]:

@@ -2,7 +2,8 @@
 
 Registered by the plugin only where reports are written — never on an xdist worker, whose results
 reach the controller on each test report (:data:`RESULT`). Rendering lives in
-:mod:`drverify.report` (the HTML summary area in :mod:`drverify.report.page`), the verdict in
+:mod:`drverify.report` (the HTML summary area in :mod:`drverify.report.page`, drverify's own page
+in :mod:`drverify.report.drift_html`), the verdict in
 :mod:`drverify.report.verdict`, JUnit for CI widgets in :mod:`drverify.report.junit`, the evidence
 pack in :mod:`drverify.evidence`, provenance in :mod:`drverify.provenance`, waivers and history in
 :mod:`drverify.review`.
@@ -89,10 +90,7 @@ class DriftReporter:
         self._finalise()
         self.summary = self._conclude(exitstatus)
         self.config.stash[SUMMARY] = self.summary
-        self._write_json()
-        self._keep_run()
-        self._write_drift_html()
-        forget_quiet_phases(self.config)  # before the terminal summary: see the module
+        self._write_reports()
         try:
             outcome = yield
         except Exception as error:  # noqa: BLE001 - another plugin's report writer failed
@@ -142,6 +140,14 @@ class DriftReporter:
             summary.written["json"] = self._json_path
         except Exception as error:  # noqa: BLE001 - say so, and leave no stale report behind
             self._failed(f"writing {target}: {type(error).__name__}: {error}")
+
+    def _write_reports(self) -> None:
+        """drverify's own reports, before pytest-html's and JUnit; pytest's terminal summary made
+        linear (:mod:`drverify.report.quiet_phases`) before it is printed."""
+        self._write_json()
+        self._keep_run()
+        self._write_drift_html()
+        forget_quiet_phases(self.config)
 
     def _write_drift_html(self) -> None:
         """``--drift-html``: drverify's own report, whatever the run found (even that nothing ran:
