@@ -189,6 +189,7 @@ def render_repeat(result: AreaResult, first: AreaResult, meta: Mapping[str, Any]
     return environment().get_template("repeat.j2").render(
         result=result, anchor=anchor(result.pair, result.area), first=first,
         first_anchor=anchor(first.pair, first.area), items=[record.item for record in records[:limit]],
+        severities=list(dict.fromkeys(record.severity.label for record in records)),
         more=left_out(len(records) - limit), failed=result.outcome == "failed",
         outcome=outcome(result, threshold_of(meta)), hosts=[(host, describe_source(host)) for host in hosts])
 

@@ -24,6 +24,7 @@ def test_the_same_records_on_another_pair_link_to_the_first_table_and_list_their
     first, repeat = page.find_all("section", "drv-check")
     assert len(first.find_all("tr", "drv-row")) == 4 and not repeat.find_all("tr")
     assert repeat.attrs["id"] == "drv-mft-b--users" and "drv-repeat" in repeat.classes()
+    assert repeat.attrs["data-severities"] == "critical major minor"  # what the severity filter reads
     note = repeat.find("p", "drv-repeats")
     assert note.find("a").attrs["href"] == "#drv-mft-a--users"
     assert note.text() == ("The same 4 differences, word for word and both values, as mft-a · users (its table "
