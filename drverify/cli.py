@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 # ``drverify --version``, ``snapshot`` and ``merge`` do not pay for it.
 
 #: reports written by ``check`` and ``gate`` unless the command line names them
-DEFAULTS = (("--html", "reports/drift-report.html"), ("--junitxml", "reports/junit.xml"),
-            ("--drift-json", "reports/drift.json"))
+DEFAULTS = (("--drift-html", "reports/drift-report.html"), ("--html", "reports/checks.html"),
+            ("--junitxml", "reports/junit.xml"), ("--drift-json", "reports/drift.json"))
 
 
 def checks_dir() -> Path:
@@ -143,7 +143,8 @@ def snapshot(inventory: str, out: str, pairs: Sequence[str]) -> ExitStatus:
 def merge(paths: Sequence[str], out: str) -> ExitStatus:
     from drverify import merge as merging
 
-    summary = merging.write(merging.merge([Path(path) for path in paths]), Path(out))
+    runs = [Path(path) for path in paths]
+    summary = merging.write(merging.merge(runs), Path(out), runs)
     print(f"merged {len(paths)} runs: {len(summary.results)} checks, verdict {summary.verdict.value}")
     for kind, path in summary.written.items():
         print(f"  {kind}: {path}")

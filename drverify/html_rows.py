@@ -10,7 +10,8 @@
   (filters, collapsing), so that text stays "Passed"; the marks are classes styled by the
   report's own style sheet (``_style.j2``), kept when pytest-html redraws its table;
 - the row's log shows one line pointing to the check's drift table instead of pytest's copy of
-  the failure message: each drift is printed once, in the drift section.
+  the failure message: each drift is printed once, in the drift section (of this page, or of the
+  ``--drift-html`` report).
 
 Registered by the plugin where reports are written (never on an xdist worker).
 """
@@ -23,6 +24,7 @@ import json
 
 import pytest
 
+from drverify.report import drift_html
 from drverify.report.details import outcome, passed_with_drift, render_pointer
 from drverify.report.display import plural
 from drverify.report.results import AreaResult
@@ -66,6 +68,11 @@ class ResultsTableRows:
 
     def __init__(self, run: DriftRun) -> None:
         self.run = run
+        #: the drift report each row points into ("" when it is this page's summary)
+        self.page = ""
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        self.page = drift_html.link_from(config) or ""
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_header(self, cells: list[str]) -> None:
@@ -96,4 +103,4 @@ class ResultsTableRows:
         if not report.longreprtext:
             return
         copy = html.escape(report.longreprtext) + "\n"
-        data[:] = [render_pointer(result) if entry == copy else entry for entry in data]
+        data[:] = [render_pointer(result, self.page) if entry == copy else entry for entry in data]

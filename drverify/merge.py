@@ -2,8 +2,9 @@
 into one drift.json, one HTML report and one JUnit file, as if one run had checked everything.
 
 Refused, with one line naming the files: a file that is not a drverify report, runs of different
-inventories (by the SHA-256 each run recorded), thresholds or ``--fail-on-new``, and two runs
-reporting the same pair and area (a merge must not choose between them). The merged verdict is recomputed from the
+inventories (by the SHA-256 each run recorded), thresholds or ``--fail-on-new``, two runs
+reporting the same pair and area (a merge must not choose between them), and shards that are not
+one complete set (:mod:`drverify.merge_shards`, which also gathers their snapshots). The merged verdict is recomputed from the
 records; a run whose own verdict was ``error`` makes it ``error``.
 """
 
@@ -16,15 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from drverify.drift.records import Severity
-from drverify.errors import DrverifyError
+from drverify.merge_shards import MergeError, check_shards, copy_snapshots, snapshot_files
 from drverify.report import json_report, junit
 from drverify.report.page import render_page
 from drverify.report.results import AreaResult
 from drverify.report.verdict import RunSummary, Verdict, judge
-
-
-class MergeError(DrverifyError):
-    """The runs cannot be merged; the message names the files and why."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +98,29 @@ def _when(text: str | None) -> datetime:
         return datetime.now(UTC)
 
 
+def _merged_provenance(provenance: dict[str, Any] | None, shards: int) -> dict[str, Any] | None:
+    """The first shard's provenance, saying that all ``shards`` were merged (each shard's own is
+    in ``meta["shards"]``)."""
+    if not provenance:
+        return provenance
+    selection = {**(provenance.get("selection") or {}), "shard": f"all {shards} shards, merged"}
+    return {**provenance, "selection": selection}
+
+
+def _merged_meta(runs: Sequence[Run], shards: int | None) -> dict[str, Any]:
+    """The first run's metadata, with every run's pairs and areas, and each run's provenance."""
+    meta = dict(runs[0].meta)
+    meta["pairs"] = list(dict.fromkeys(pair for run in runs for pair in run.meta.get("pairs", [])))
+    if shards:  # dealt round-robin over the sorted names: sorted, they read as one run's
+        meta["pairs"].sort()
+        meta["provenance"] = _merged_provenance(meta.get("provenance"), shards)
+    meta["areas"] = list(dict.fromkeys(area for run in runs for area in run.meta.get("areas", [])))
+    meta["shards"] = [{"source": str(run.source), "verdict": run.document.get("verdict"),
+                       "generated_at": run.document.get("generated_at"),
+                       "provenance": run.meta.get("provenance")} for run in runs]
+    return meta
+
+
 def merge(paths: Sequence[Path]) -> RunSummary:
     """The merged run (nothing written yet)."""
     if not paths:
@@ -109,16 +129,12 @@ def merge(paths: Sequence[Path]) -> RunSummary:
     _same(runs, "inventories", lambda run: run.inventory)
     _same(runs, "thresholds (--fail-on)", lambda run: run.meta.get("fail_on"))
     _same(runs, "--fail-on-new settings", lambda run: bool(run.selection.get("fail_on_new")))
+    shards = check_shards(runs)
     results = _union(runs)
     fail_on = Severity.parse(runs[0].meta.get("fail_on") or "minor")
     failures = [f"{run.source}: that run's verdict was error: {run.meta.get('error') or 'see its report'}"
                 for run in runs if run.document.get("verdict") == Verdict.ERROR.value]
-    meta = dict(runs[0].meta)
-    meta["pairs"] = list(dict.fromkeys(pair for run in runs for pair in run.meta.get("pairs", [])))
-    meta["areas"] = list(dict.fromkeys(area for run in runs for area in run.meta.get("areas", [])))
-    meta["shards"] = [{"source": str(run.source), "verdict": run.document.get("verdict"),
-                       "generated_at": run.document.get("generated_at"),
-                       "provenance": run.meta.get("provenance")} for run in runs]
+    meta = _merged_meta(runs, shards)
     started = min(_when(run.meta.get("started_at")) for run in runs)
     finished = max(_when(run.document.get("generated_at")) for run in runs)
     gate = all(run.selection.get("gate") for run in runs)
@@ -128,13 +144,18 @@ def merge(paths: Sequence[Path]) -> RunSummary:
                       failures=failures, gate=gate, meta=meta, fail_on_new=fail_on_new)
 
 
-def write(summary: RunSummary, out: Path) -> RunSummary:
-    """drift.json, drift-report.html and junit.xml of the merged run into ``out``."""
+def write(summary: RunSummary, out: Path, runs: Sequence[Path] = ()) -> RunSummary:
+    """drift.json, drift-report.html and junit.xml of the merged run into ``out``, and the
+    snapshots of the ``runs`` directories (their ``snapshots/``) into ``out/snapshots``."""
+    snapshots = snapshot_files(runs)  # refused before anything is written
     out.mkdir(parents=True, exist_ok=True)
     summary.written["json"] = json_report.write(out / "drift.json", summary.results, summary.meta,
                                                 summary.verdict.value, summary.checked)
     summary.written["html"] = json_report.write_text(out / "drift-report.html", render_page(summary))
     summary.written["junit"] = junit.build(out / "junit.xml", summary)
+    copied = copy_snapshots(snapshots, out)
+    if copied is not None:
+        summary.written["snapshots"] = copied
     return summary
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from drverify import history, provenance
+from drverify import history, provenance, shard
 from drverify.areas import AREAS
 from drverify.drift import Severity
 from drverify.errors import FactsUnavailable, InventoryError
@@ -80,6 +80,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--waivers", metavar="FILE", type=Path,
                     help="YAML file of accepted differences (pair, area, item pattern, owner, reason, ticket, "
                          "expires): waived drift is shown, never fails; an expired waiver fails again")
+    shard.addoption(group)
+    group.addoption("--drift-html", metavar="PATH", type=Path,
+                    help="write drverify's own HTML report (verdict, matrix, every drift table; one "
+                    "self-contained file, no script needed) to PATH; pytest-html's --html then keeps one row "
+                    "per check pointing into it")
     history.addoption(group)
     parser.addini("drverify_inventory", "default inventory for drverify checks")
     parser.addini("drverify_json", "default path of drverify's JSON report")
@@ -185,7 +190,9 @@ def _load(config: pytest.Config) -> DriftRun:
         try:
             if run.inventory_path == Path():
                 raise InventoryError("no inventory: give --inventory PATH or set drverify_inventory")
-            run.inventory = load_inventory(run.inventory_file or _from_rootdir(config, run.inventory_path))
+            inventory = load_inventory(run.inventory_file or _from_rootdir(config, run.inventory_path))
+            shard.pairs_of(config, inventory.pairs)  # a shard with no pair is refused here
+            run.inventory = inventory
             if config.getoption("drill_log"):
                 run.drill = load_drill_log(config.getoption("drill_log"))
             run.review = Review.load(config, run.started_at)
@@ -207,7 +214,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     run = _load(metafunc.config)
     marker = metafunc.definition.get_closest_marker("area")
     area = AREAS.get(marker.args[0]) if marker else None
-    pairs = run.inventory.pairs if run.inventory else []
+    pairs = shard.pairs_of(metafunc.config, run.inventory.pairs) if run.inventory else []
     names = [pair.name for pair in pairs if area is None or area.checked(pair, run.direction(pair))]
     metafunc.parametrize("pair_name", names, ids=names)
 

@@ -2,8 +2,8 @@
 
 An auditor (ISO 27001:2022 A.5.30: ICT readiness planned, implemented, maintained and *tested*)
 asks of any drift report: which drverify and libraries, which inventory exactly (path and
-SHA-256), what was selected (``-k``, ``-m``, ``--fail-on``, ``--gate``, the direction), who ran it and where,
-when and for how long, for which ticket or drill, and which waivers were in force. One function,
+SHA-256), what was selected (``-k``, ``-m``, ``--fail-on``, ``--gate``, ``--shard``, the
+direction), who ran it and where, when and for how long, for which ticket or drill, and which waivers were in force. One function,
 :func:`provenance`, answers that for every artifact: the HTML's evidence header and
 pytest-metadata's Environment table, drift.json's ``meta["provenance"]`` (which the JUnit
 properties, the evidence pack's Markdown summary and ``drverify merge`` read): :func:`flat` gives
@@ -69,6 +69,7 @@ def selection(config: pytest.Config, run: DriftRun) -> dict[str, Any]:
     """What this run was asked to check, and a one-line summary of it."""
     keyword, markers = config.option.keyword or None, config.option.markexpr or None
     direction = config.getoption("direction", None)
+    shard = config.getoption("shard", None)
     pairs = {pair.name: pair.direction for pair in run.inventory.pairs} if run.inventory else {}
     chosen = {
         "keyword": keyword,
@@ -76,12 +77,13 @@ def selection(config: pytest.Config, run: DriftRun) -> dict[str, Any]:
         "fail_on": run.fail_on.label,
         "fail_on_new": bool(config.getoption("fail_on_new", False)),
         "gate": bool(config.getoption("gate", False)),
+        "shard": str(shard) if shard else None,
         "direction": direction or pairs,
         "args": [str(arg) for arg in config.args],
         "command_line": [str(arg) for arg in config.invocation_params.args],
     }
     words = [f"-k {keyword!r}" if keyword else "", f"-m {markers!r}" if markers else "",
-             "--gate" if chosen["gate"] else "",
+             "--gate" if chosen["gate"] else "", f"--shard {shard}" if shard else "",
              f"--fail-on {run.fail_on.label}", "--fail-on-new" if chosen["fail_on_new"] else "",
              f"direction {direction}" if direction else "",
              "paths " + " ".join(chosen["args"]) if chosen["args"] else ""]

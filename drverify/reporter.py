@@ -2,7 +2,8 @@
 
 Registered by the plugin only where reports are written — never on an xdist worker, whose results
 reach the controller on each test report (:data:`RESULT`). Rendering lives in
-:mod:`drverify.report` (the HTML summary area in :mod:`drverify.report.page`), the verdict in
+:mod:`drverify.report` (the HTML summary area in :mod:`drverify.report.page`, drverify's own page
+in :mod:`drverify.report.drift_html`), the verdict in
 :mod:`drverify.report.verdict`, JUnit for CI widgets in :mod:`drverify.report.junit`, the evidence
 pack in :mod:`drverify.evidence`, provenance in :mod:`drverify.provenance`, waivers and history in
 :mod:`drverify.review`.
@@ -26,9 +27,10 @@ from pathlib import Path
 
 import pytest
 
-from drverify import evidence, provenance
+from drverify import evidence, provenance, shard
 from drverify.areas import AREAS
-from drverify.report import json_report, junit, page, verdict_html
+from drverify.report import drift_html, json_report, junit, page, verdict_html
+from drverify.report.quiet_phases import forget_quiet_phases
 from drverify.report.results import AreaResult
 from drverify.report.terminal import printable
 from drverify.report.verdict import RunSummary, Verdict, judge, why_nothing_ran
@@ -88,8 +90,7 @@ class DriftReporter:
         self._finalise()
         self.summary = self._conclude(exitstatus)
         self.config.stash[SUMMARY] = self.summary
-        self._write_json()
-        self._keep_run()
+        self._write_reports()
         try:
             outcome = yield
         except Exception as error:  # noqa: BLE001 - another plugin's report writer failed
@@ -140,6 +141,26 @@ class DriftReporter:
         except Exception as error:  # noqa: BLE001 - say so, and leave no stale report behind
             self._failed(f"writing {target}: {type(error).__name__}: {error}")
 
+    def _write_reports(self) -> None:
+        """drverify's own reports, before pytest-html's and JUnit; pytest's terminal summary made
+        linear (:mod:`drverify.report.quiet_phases`) before it is printed."""
+        self._write_json()
+        self._keep_run()
+        self._write_drift_html()
+        forget_quiet_phases(self.config)
+
+    def _write_drift_html(self) -> None:
+        """``--drift-html``: drverify's own report, whatever the run found (even that nothing ran:
+        an earlier run's page must not stay in place looking current)."""
+        target = drift_html.target(self.config)
+        if target is None:
+            return
+        try:
+            self.summary.written["html"] = drift_html.write(target, self.summary, self.config.getoption("max_records"),
+                                                            self._section_failed)
+        except Exception as error:  # noqa: BLE001 - say so; the other reports are still written
+            self._failed(f"writing {target}: {type(error).__name__}: {error}")
+
     def _keep_run(self) -> None:
         """``--history DIR``: this run joins the kept runs (a run that checked nothing does not)."""
         summary = self.summary
@@ -173,8 +194,8 @@ class DriftReporter:
         summary = self.summary
         summary.finished_at = datetime.now(UTC)
         html_path, xml_path = self.config.getoption("htmlpath", None), self.config.getoption("xmlpath")
-        if html_path and Path(html_path).is_file():
-            summary.written["html"] = Path(html_path)
+        if html_path and Path(html_path).is_file():  # pytest-html's: the per-test view beside --drift-html
+            summary.written["tests_html" if "html" in summary.written else "html"] = Path(html_path)
         try:
             if xml_path and Path(xml_path).is_file():
                 junit.rewrite(Path(xml_path), summary, self.config.getoption("junitprefix"))
@@ -214,6 +235,8 @@ class DriftReporter:
             terminalreporter.write_line(printable(line))
         if self._json_path is not None:
             terminalreporter.write_line(f"drift records: {self._json_path}")
+        if self.summary is not None and drift_html.target(self.config) in self.summary.written.values():
+            terminalreporter.write_line(f"drift report: {self.summary.written['html']}")
 
     def _write_verdict(self, terminalreporter) -> None:
         """drverify's own failures, why nothing was checked, the evidence pack and the verdict."""
@@ -233,7 +256,10 @@ class DriftReporter:
         """The verdict banner, then the summary area (:func:`drverify.report.page.render_summary`);
         the banner last rendered, so a section that failed to render already counts in it."""
         parts = []
-        if self.run.results:
+        link = drift_html.link_from(self.config)
+        if link is not None:
+            parts.append(drift_html.render_link(link))
+        elif self.run.results:
             meta = {**self.meta(), "max_records": self.config.getoption("max_records")}
             parts.append(page.render_summary(self.results(), meta, self._section_failed))
         if self.summary is not None:
@@ -270,7 +296,7 @@ class DriftReporter:
             "started_at": self.started_at,
             "fail_on": self.run.fail_on.label,
             "error": self.run.inventory_error,
-            "pairs": [pair.name for pair in inventory.pairs] if inventory else [],
+            "pairs": [pair.name for pair in shard.pairs_of(self.config, inventory.pairs)] if inventory else [],
             "areas": [name for name, area in AREAS.items()
                       if any(area.checked(pair, self.run.direction(pair)) for pair in inventory.pairs)]
             if inventory else [],

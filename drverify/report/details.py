@@ -8,8 +8,16 @@ by side (:mod:`drverify.report.sidebyside`), the remediation hint, the waiver th
 difference and whether it is new since the last run. pytest-html's own row for the test keeps a
 one-line pointer here (:func:`render_pointer`), so no drift is printed twice.
 
-Rows carry ``data-severity``/``data-area``/``data-pair`` for the filters (a small inline script,
-progressive: without JavaScript everything is shown).
+Pairs built from one template drift together (the rule nobody copied, on every recovery host):
+a check whose records repeat word for word an earlier check's (item, kind, severity, both values,
+translation, message, hint, waiver, history; same area, direction and outcome) gets a short
+section of its own, with its verdict, items and facts' sources, linking to the table it repeats:
+the same facts, printed once, and the drift shown for what it is, systematic. A check with
+unverified items is always printed in full.
+
+Sections carry ``data-pair``/``data-area`` and rows ``data-severity`` for the filters (a small
+inline script, progressive: without JavaScript everything is shown). The markup is lean on
+purpose: a 500-pair run has tens of thousands of rows and value lines (bench/bench_report_scale.py).
 
 A snapshot-sized result stays a readable page: each check shows its first ``max_records`` records
 (worst first), unverified items and lines of a value (``meta["max_records"]``, ``--max-records``),
@@ -20,6 +28,8 @@ to render costs that section, never the page: ``failed`` is told, and a line say
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -143,7 +153,7 @@ def ordered(results: Sequence[AreaResult], meta: Mapping[str, Any]) -> list[Area
                                         areas.get(r.area, len(areas)), r.area))
 
 
-def _threshold(meta: Mapping[str, Any]) -> str | None:
+def threshold_of(meta: Mapping[str, Any]) -> str | None:
     value = meta.get("fail_on")
     return value.label if isinstance(value, Severity) else value
 
@@ -156,7 +166,7 @@ def max_records(meta: Mapping[str, Any]) -> int:
 def render_check(result: AreaResult, meta: Mapping[str, Any] | None = None) -> str:
     """One check's section: its drift records, or why it is unverified, or "no drift"."""
     meta = meta or {}
-    view = check_view(result, _threshold(meta), max_records(meta))
+    view = check_view(result, threshold_of(meta), max_records(meta))
     return environment().get_template("check.j2").render(check=view)
 
 
@@ -175,23 +185,60 @@ def _section(result: AreaResult, meta: Mapping[str, Any], failed: Failed | None)
             records=result.drift[:limit], unverified=result.unverified[:limit]))
 
 
+def signature(result: AreaResult) -> str | None:
+    """What two checks must share to print one table (see the module docstring); None for a
+    check always printed in full."""
+    if not result.drift or result.unverified or result.status == "unverified":
+        return None
+    records = sorted(json.dumps({key: value for key, value in record.as_dict().items() if key not in ("id", "pair")},
+                                sort_keys=True, default=str) for record in result.drift)
+    text = json.dumps([result.area, result.direction, result.outcome, records])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def render_repeat(result: AreaResult, first: AreaResult, meta: Mapping[str, Any]) -> str:
+    """The short section of ``result``, whose records are word for word ``first``'s."""
+    limit = max_records(meta)
+    records = sorted(result.drift, key=lambda d: (-d.severity, d.waived, d.item))
+    hosts = sorted(result.hosts, key=lambda h: (_ROLE_ORDER.get(h.role, 9), h.role, h.label))
+    return environment().get_template("repeat.j2").render(
+        result=result, anchor=anchor(result.pair, result.area), first=first,
+        first_anchor=anchor(first.pair, first.area), items=[record.item for record in records[:limit]],
+        severities=list(dict.fromkeys(record.severity.label for record in records)),
+        more=left_out(len(records) - limit), failed=result.outcome == "failed",
+        outcome=outcome(result, threshold_of(meta)), hosts=[(host, describe_source(host)) for host in hosts])
+
+
+def _sections(shown: Sequence[AreaResult], meta: Mapping[str, Any], failed: Failed | None) -> list[Markup]:
+    """Each check's section; a repeat of an earlier check's records in short."""
+    first: dict[str, AreaResult] = {}
+    sections = []
+    for result in shown:
+        key = signature(result)
+        earlier = first.setdefault(key, result) if key is not None else result
+        sections.append(_section(result, meta, failed) if earlier is result
+                        else Markup(render_repeat(result, earlier, meta)))
+    return sections
+
+
 def render_details(results: Sequence[AreaResult], meta: Mapping[str, Any], failed: Failed | None = None) -> str:
     """The drift section: filters, then every check with something to read, worst first."""
     shown = ordered(results, meta)
     present = {record.severity for result in shown for record in result.drift}
     return environment().get_template("details.j2").render(
-        sections=[_section(result, meta, failed) for result in shown],
+        sections=_sections(shown, meta, failed),
         severities=[s.label for s in sorted(Severity, reverse=True) if s in present],
         areas=list(dict.fromkeys(result.area for result in shown)),
         pairs=sorted({result.pair for result in shown}),
     )
 
 
-def render_pointer(result: AreaResult) -> str:
-    """What pytest-html's own row for the check shows: one line pointing to its section."""
+def render_pointer(result: AreaResult, page: str = "") -> str:
+    """What pytest-html's own row for the check shows: one line pointing to its section, in this
+    page or in the drift report at ``page`` (:mod:`drverify.report.drift_html`)."""
     count = len(result.drift)
     what = (f"{plural(count, 'difference')}, worst {result.worst.label}" if result.worst
             else result.reason or f"{plural(len(result.unverified), 'item')} not verified" if result.status == "unverified"
             else "no drift")
-    return environment().get_template("pointer.j2").render(result=result, what=what,
+    return environment().get_template("pointer.j2").render(result=result, what=what, page=page,
                                                             anchor=anchor(result.pair, result.area))

@@ -8,7 +8,8 @@ everything here reads the same with JavaScript off and on paper. Each part rende
 (:mod:`drverify.waivers`), ``max_records`` (``--max-records``, the caps of the drift section).
 
 :func:`render_page` is a self-contained HTML page of results alone, without pytest-html: the
-report of ``drverify merge``, which combines the drift.json of several runs (CI shards) into one.
+report of ``drverify merge``, which combines the drift.json of several runs (CI shards) into one,
+and of ``--drift-html`` (:mod:`drverify.report.drift_html`), the report of the ``drverify`` command.
 It holds the verdict banner and the same summary, so a merged report reads like any other.
 """
 
@@ -52,13 +53,16 @@ def render_summary(results: Sequence[AreaResult], meta: Mapping[str, Any], faile
                                        render_waivers(meta)) if part)
 
 
-def render_page(summary: RunSummary, title: str = "drverify: disaster-recovery drift report") -> str:
-    """A page of its own: the verdict banner, then :func:`render_summary` of the run's results."""
+def render_page(summary: RunSummary, title: str = "drverify: disaster-recovery drift report",
+                failed: Failed | None = None) -> str:
+    """A page of its own: the verdict banner, then :func:`render_summary` of the run's results
+    (``failed`` as there); the banner last rendered, so a section that failed already counts in it."""
     results = sorted(summary.results, key=lambda r: (r.pair, r.area))
+    rendered = Markup(render_summary(results, summary.meta, failed)) if results else ""
     return environment().get_template("page.j2").render(
         title=title,
         banner=Markup(render_banner(summary)),
-        summary=Markup(render_summary(results, summary.meta)) if results else "",
+        summary=rendered,
     )
 
 

@@ -19,8 +19,11 @@ def test_version(tmp_path):
 def test_drift_on_the_example_exits_1_with_reports_where_it_runs(tmp_path):
     result = drverify(tmp_path, "check", "--inventory", str(takeover_example(tmp_path)))
     assert result.returncode == ExitStatus.DRIFT, result.stdout + result.stderr
-    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["drift-report.html", "drift.json",
-                                                                          "junit.xml"]
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["checks.html", "drift-report.html",
+                                                                          "drift.json", "junit.xml"]
+    page, per_test = ((tmp_path / "reports" / name).read_text() for name in ("drift-report.html", "checks.html"))
+    assert "Drift matrix" in page and "data-jsonblob" not in page  # drverify's own report, no script to wait for
+    assert "drift-report.html#drv-mft-eu--firewall" in per_test  # each row points into it
     drift = report(tmp_path)
     assert (drift["verdict"], drift["checked"]) == ("drift", True)
     assert "checks/test_firewall.py::test_firewall[mft-eu]" in {r["nodeid"] for r in drift["results"]}
