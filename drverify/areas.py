@@ -113,6 +113,9 @@ class Area(Generic[P]):
     applies: Callable[[Pair], bool] = field(default=always)
     #: the directions it is checked in; a failback check of a BOTH_WAYS area swaps the roles
     directions: frozenset[Direction] = BOTH_WAYS
+    #: the way back judged with the roles as they are, where swapping them would ask the wrong
+    #: question (the balancer must send partners to production again); None: swap the roles
+    failback: Comparator | None = None
 
     def context(self, pair: Pair, hosts: Mapping[str, str], translate: Translation | None = None) -> Context[P]:
         """The typed context of one comparison: built once per pair and area."""
@@ -130,6 +133,8 @@ class Area(Generic[P]):
 
         Pure: the facts are plain data, nothing here touches a host.
         """
+        if direction == "failback" and self.failback is not None:
+            return self._judge(pair, production, recovery, hosts, None, self.failback)
         if direction == "failback" and "takeover" in self.directions:
             swapped = {"production": hosts.get("recovery", "recovery"), "recovery": hosts.get("production", "production")}
             outcome = self._judge(pair, recovery, production, swapped, pair.back_translation())
@@ -138,12 +143,12 @@ class Area(Generic[P]):
         return self._judge(pair, production, recovery, hosts, None)
 
     def _judge(self, pair: Pair, reference: Any, target: Any, hosts: Mapping[str, str],
-               translate: Translation | None) -> Outcome:
+               translate: Translation | None, compare: Comparator | None = None) -> Outcome:
         ctx = self.context(pair, hosts, translate)
         ctx.unusable = dict(self.reference(reference, ctx))
         for item, reason in ctx.unusable.items():
             ctx.unverified(item, "production", reason)
-        records = tuple(self.compare(reference, target, ctx))
+        records = tuple((compare or self.compare)(reference, target, ctx))
         return Outcome(records, tuple(ctx.found_unverified))
 
 
@@ -188,7 +193,7 @@ AREAS: dict[str, Area[Any]] = {area.name: area for area in (
          mft_software_drift.reference, None, mft_software.applies),
     Area("load_balancer", "Load balancer pool", Probe(load_balancer.probe), load_balancer_drift.compare,
          load_balancer_drift.SEVERITIES, lambda pair: pair.load_balancer, load_balancer_drift.reference, None,
-         load_balancer.applies, TAKEOVER),
+         load_balancer.applies, failback=load_balancer_drift.failback),
     Area("active_transfers", "Transfers in flight on recovery", Probe(active_transfers.probe),
          active_transfers_drift.compare, active_transfers_drift.SEVERITIES, lambda pair: pair.mft,
          applies=active_transfers.applies, directions=FAILBACK),

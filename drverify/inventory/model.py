@@ -123,6 +123,8 @@ class FirewallPolicy(Strict):
 class UsersPolicy(Strict):
     ignore_users: list[str] = []
     ignore_groups: list[str] = []
+    #: compare /etc/shadow's password states and digests (false: /etc/shadow is not even read)
+    compare_passwords: bool = True
 
 
 class Policies(Strict):
