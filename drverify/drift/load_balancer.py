@@ -38,6 +38,7 @@ item                               difference                                   
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from drverify.drift.records import Context, Drift, Severity
@@ -71,37 +72,15 @@ def reference(production: Facts, ctx: Context[LoadBalancerChecks]) -> dict[str, 
 def compare(production: Facts, recovery: Facts, ctx: Context[LoadBalancerChecks]) -> list[Drift]:
     """Would the balancer send partners to recovery's member (as ``expect`` says it should)?"""
     lb = ctx.policy
-    item = f"member {lb.recovery_member}"
-    servers = ctx.listed(recovery, "servers", "recovery", item)
-    if servers is None:
-        return []
-    ours = find(production.get("servers", {}), lb.production_member)
-    shown = describe(ours[1] if ours else None)
-    found = find(servers, lb.recovery_member)
-    if found is None:
-        return [ctx.drift(item, shown, None, Severity.CRITICAL,
-                          f"the backend {lb.backend} on {recovery.get('source')} has no member {lb.recovery_member}: "
-                          f"the balancer cannot send partners to recovery (members: {', '.join(sorted(servers)) or 'none'})",
-                          hint=f"add recovery's server {lb.recovery_member} to backend {lb.backend} in the balancer's "
-                               "configuration")]
-    name, server = found
-    records = []
-    why = not_serving(server)
-    if why is not None:
-        records.append(ctx.drift(item, shown, describe(server), Severity.MAJOR,
-                                 f"recovery's member {name} of {lb.backend} is {why}: the balancer would not send "
-                                 f"it traffic (production's {lb.production_member}: {shown or 'not in the backend'})",
-                                 hint=_ready_hint(lb, name)))
-    backup = server.get("backup")
-    if backup is None:
-        _backup_unknown(recovery, "recovery", item, name, ctx)
-    elif backup != (lb.expect == "backup"):
+    records, found = _member(recovery, production, "recovery", ctx)
+    backup = None if found is None else found[1].get("backup")
+    if found is not None and backup is not None and backup != (lb.expect == "backup"):
         wanted = "a backup server" if lb.expect == "backup" else "an active server"
         effect = ("it takes a share of production's traffic now" if lb.expect == "backup"
                   else "it takes traffic only once every active server is down")
-        records.append(ctx.drift(f"{item} backup", lb.expect, "backup" if backup else "active", Severity.MAJOR,
-                                 f"recovery's member {name} of {lb.backend} is not {wanted}: {effect}",
-                                 hint=f"make {name} {wanted} of backend {lb.backend} in the balancer's configuration"))
+        records.append(ctx.drift(f"member {lb.recovery_member} backup", lb.expect, "backup" if backup else "active",
+                                 Severity.MAJOR, f"recovery's member {found[0]} of {lb.backend} is not {wanted}: {effect}",
+                                 hint=f"make {found[0]} {wanted} of backend {lb.backend} in the balancer's configuration"))
     return records
 
 
@@ -109,38 +88,70 @@ def failback(production: Facts, recovery: Facts, ctx: Context[LoadBalancerChecks
     """The way back: would the balancer send partners to production's member again? Judged on
     production's read of the balancer; recovery's member state is shown beside it."""
     lb = ctx.policy
-    item = f"member {lb.production_member}"
-    servers = ctx.listed(production, "servers", "production", item)
-    if servers is None:
-        return []
-    theirs = find(recovery.get("servers", {}), lb.recovery_member)
-    shown = describe(theirs[1] if theirs else None)
-    found = find(servers, lb.production_member)
-    if found is None:
-        return [ctx.drift(item, None, shown, Severity.CRITICAL,
-                          f"the backend {lb.backend} on {production.get('source')} has no member {lb.production_member}: "
-                          f"the balancer cannot send partners back to production "
-                          f"(members: {', '.join(sorted(servers)) or 'none'})",
-                          hint=f"add production's server {lb.production_member} to backend {lb.backend} in the "
-                               "balancer's configuration before switching back")]
-    name, server = found
-    records = []
-    why = not_serving(server)
-    if why is not None:
-        records.append(ctx.drift(item, describe(server), shown, Severity.MAJOR,
-                                 f"production's member {name} of {lb.backend} is {why}: the balancer would not send it "
-                                 f"traffic after the switch back (recovery's {lb.recovery_member}: "
-                                 f"{shown or 'not in the backend'})", hint=_ready_hint(lb, name)))
-    backup = server.get("backup")
-    if backup is None:
-        _backup_unknown(production, "production", item, name, ctx)
-    elif backup:
-        records.append(ctx.drift(f"{item} backup", "backup", shown, Severity.MAJOR,
-                                 f"production's member {name} of {lb.backend} is a backup server: it would take "
-                                 "traffic only once every active server is down, so partners would stay on recovery",
-                                 hint=f"make {name} an active server of backend {lb.backend} again in the balancer's "
-                                      "configuration"))
+    records, found = _member(production, recovery, "production", ctx)
+    if found is not None and found[1].get("backup"):
+        theirs = find(recovery.get("servers", {}), lb.recovery_member)
+        records.append(ctx.drift(f"member {lb.production_member} backup", "backup", describe(theirs[1] if theirs else None),
+                                 Severity.MAJOR, f"production's member {found[0]} of {lb.backend} is a backup server: "
+                                 "it would take traffic only once every active server is down, so partners would stay "
+                                 "on recovery", hint=f"make {found[0]} an active server of backend {lb.backend} again in "
+                                 "the balancer's configuration"))
     return records
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """The member judged on its own side's read (recovery's for a takeover, production's failing
+    back) and the other side's member, whose state is shown beside it."""
+
+    role: str
+    member: str
+    other: str
+    shown: str | None  #: the other member's state, or None when its read lacks it
+
+    @property
+    def back(self) -> bool:
+        return self.role == "production"
+
+    def values(self, own: str | None) -> tuple[str | None, str | None]:
+        """(production's, recovery's): each value in its own column."""
+        return (own, self.shown) if self.back else (self.shown, own)
+
+
+def _member(judged: Facts, other: Facts, role: str,
+            ctx: Context[LoadBalancerChecks]) -> tuple[list[Drift], tuple[str, Mapping[str, Any]] | None]:
+    """``role``'s member on that side's read of the balancer: absent (critical) or serving no
+    traffic (major); and the member found, for the direction's own backup rule."""
+    lb = ctx.policy
+    names = (lb.production_member, lb.recovery_member)
+    member, other_member = names if role == "production" else names[::-1]
+    servers = ctx.listed(judged, "servers", role, f"member {member}")
+    if servers is None:
+        return [], None
+    theirs = find(other.get("servers", {}), other_member)
+    seen = _Judged(role, member, other_member, describe(theirs[1] if theirs else None))
+    found = find(servers, member)
+    if found is None:
+        return [_absent(seen, judged.get("source"), servers, ctx)], None
+    name, server = found
+    why = not_serving(server)
+    records = [] if why is None else [ctx.drift(
+        f"member {member}", *seen.values(describe(server)), Severity.MAJOR,
+        f"{role}'s member {name} of {lb.backend} is {why}: the balancer would not send it traffic"
+        f"{' after the switch back' if seen.back else ''} ({'recovery' if seen.back else 'production'}'s "
+        f"{other_member}: {seen.shown or 'not in the backend'})", hint=_ready_hint(lb, name))]
+    if server.get("backup") is None:
+        _backup_unknown(judged, role, f"member {member}", name, ctx)
+    return records, found
+
+
+def _absent(seen: _Judged, source: Any, servers: Mapping[str, Any], ctx: Context[LoadBalancerChecks]) -> Drift:
+    backend = ctx.policy.backend
+    return ctx.drift(f"member {seen.member}", *seen.values(None), Severity.CRITICAL,
+                     f"the backend {backend} on {source} has no member {seen.member}: the balancer cannot send "
+                     f"partners{' back' if seen.back else ''} to {seen.role} "
+                     f"(members: {', '.join(sorted(servers)) or 'none'})",
+                     hint=f"add {seen.role}'s server {seen.member} to backend {backend} in the balancer's configuration")
 
 
 def not_serving(server: Mapping[str, Any]) -> str | None:

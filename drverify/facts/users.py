@@ -68,7 +68,7 @@ GROUP = "cut -d: -f1,3,4 /etc/group"
 
 #: ``name:state:digest`` per account; the hash field is read into a shell variable and hashed
 #: there (``printf`` is a builtin: it never shows in ``ps``). Only a usable password costs a
-#: ``sha256sum``: about 2.5 ms an account, where most accounts of a host are locked.
+#: ``sha256sum`` (about 3 ms each, measured on 2000 accounts), where most accounts of a host are locked.
 SHADOW = """\
 if [ ! -r /etc/shadow ]; then
   if [ -e /etc/shadow ]; then echo 'permission denied on /etc/shadow (reading it needs root or sudo)' >&2

@@ -123,8 +123,7 @@ class FirewallPolicy(Strict):
 class UsersPolicy(Strict):
     ignore_users: list[str] = []
     ignore_groups: list[str] = []
-    #: compare /etc/shadow's password states and digests (false: /etc/shadow is not even read)
-    compare_passwords: bool = True
+    compare_passwords: bool = True  # false: /etc/shadow is not even read
 
 
 class Policies(Strict):
