@@ -79,6 +79,9 @@ class Area(Generic[P]):
     applies: Callable[[Pair], bool] = field(default=always)
     #: the directions it is checked in; a failback check of a BOTH_WAYS area swaps the roles
     directions: frozenset[Direction] = BOTH_WAYS
+    #: the way back judged with the roles as they are, where swapping them would ask the wrong
+    #: question (the balancer must send partners to production again); None: swap the roles
+    failback: Comparator | None = None
 
     def context(self, pair: Pair, hosts: Mapping[str, str], translate: Translation | None = None) -> Context[P]:
         """The typed context of one comparison: built once per pair and area."""
@@ -96,6 +99,8 @@ class Area(Generic[P]):
 
         Pure: the facts are plain data, nothing here touches a host.
         """
+        if direction == "failback" and self.failback is not None:
+            return self._judge(pair, production, recovery, hosts, None, self.failback)
         if direction == "failback" and "takeover" in self.directions:
             swapped = {"production": hosts.get("recovery", "recovery"), "recovery": hosts.get("production", "production")}
             outcome = self._judge(pair, recovery, production, swapped, pair.back_translation())
@@ -104,12 +109,12 @@ class Area(Generic[P]):
         return self._judge(pair, production, recovery, hosts, None)
 
     def _judge(self, pair: Pair, reference: Any, target: Any, hosts: Mapping[str, str],
-               translate: Translation | None) -> Outcome:
+               translate: Translation | None, compare: Comparator | None = None) -> Outcome:
         ctx = self.context(pair, hosts, translate)
         ctx.unusable = dict(self.reference(reference, ctx))
         for item, reason in ctx.unusable.items():
             ctx.unverified(item, "production", reason)
-        records = tuple(self.compare(reference, target, ctx))
+        records = tuple((compare or self.compare)(reference, target, ctx))
         return Outcome(records, tuple(ctx.found_unverified))
 
 
@@ -164,7 +169,8 @@ AREAS: dict[str, Area[Any]] = {area.name: area for area in (
     Area("mft_software", "MFT software and service", commands("mft_software"), drift("mft_software"),
          (CRITICAL, MAJOR), lambda pair: pair.mft, drift("mft_software", "reference"), None, asks.mft_software),
     Area("load_balancer", "Load balancer pool", probe("load_balancer"), drift("load_balancer"), (CRITICAL, MAJOR),
-         lambda pair: pair.load_balancer, drift("load_balancer", "reference"), None, asks.load_balancer, TAKEOVER),
+         lambda pair: pair.load_balancer, drift("load_balancer", "reference"), None, asks.load_balancer,
+         failback=drift("load_balancer", "failback")),
     Area("active_transfers", "Transfers in flight on recovery", probe("active_transfers"),
          drift("active_transfers"), (CRITICAL, MAJOR), lambda pair: pair.mft,
          applies=asks.active_transfers, directions=FAILBACK),

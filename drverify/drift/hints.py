@@ -110,6 +110,14 @@ def _ids(record: Finding) -> str:
             f"{_name(record)}`, then chown the files it owns to the new ids")
 
 
+def _password(record: Finding) -> str:
+    """Lock it, or copy production's hash field (never shown: the operator copies it host to host)."""
+    if str(record.production).startswith("locked"):
+        return f"lock {_name(record)}'s password on recovery, as on production, before the switch (`passwd -l`)"
+    return (f"set {_name(record)}'s password on recovery to the one production has, before the switch "
+            "(copy the hash field of its /etc/shadow line: `usermod -p`)")
+
+
 def _mount(record: Finding) -> str:
     entry = record.production or {}
     size = f" of at least {human_bytes(entry['used'])}" if isinstance(entry.get("used"), int) else ""
@@ -197,6 +205,8 @@ _HINTS: dict[tuple[str, str], Hint] = {
     ("users", "ids"): _ids,
     ("users", "members"): _members,
     ("users", "home"): lambda r: f"create the home directory of {_name(r)} on recovery: {said(target(r))}",
+    ("users", "password"): _password,
+    ("users", "password_state"): _password,
     ("dns", "unreachable"): lambda r: f"let recovery query {r.item} over TCP port 53 (firewall, route, server up)",
     ("dns", "missing"): lambda r: (f"publish {r.item.split()[0]} in recovery's DNS with the addresses "
                                    f"{said(target(r))}"),

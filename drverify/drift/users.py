@@ -23,6 +23,8 @@ item                            difference                              service 
 ``group NAME``                  declared service group on neither       MAJOR       -
 ``group NAME gid``              gid differs                             CRITICAL    MAJOR
 ``group NAME members``          member lists differ                     MAJOR       MINOR
+``user NAME password``          locked on one side only, or another     MAJOR       MINOR
+                                password (:mod:`~drverify.drift.passwords`)
 ==============================  ======================================  ==========  ========
 
 A service account's home directory missing on either side is CRITICAL (the message says where);
@@ -34,7 +36,8 @@ pair's translation before comparing; records show production's own values.
 A home whose existence a host could not tell (below a directory the check account may not enter)
 is unverified on that side (``user NAME home``) with the host's reason; its path is still
 compared, and so is everything else. ``/etc/passwd`` or ``/etc/group`` unreadable on a side makes
-that file's users or groups unverified (items ``/etc/passwd``, ``/etc/group``), not the other's.
+that file's users or groups unverified (items ``/etc/passwd``, ``/etc/group``), not the other's;
+``/etc/shadow`` unreadable makes ``passwords`` unverified.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
+from drverify.drift import passwords
 from drverify.drift.parts import both
 from drverify.drift.records import Context, Drift, Severity
 from drverify.inventory.model import UsersPolicy
@@ -89,6 +93,7 @@ def compare(production: dict[str, Any], recovery: dict[str, Any], ctx: Context[U
     if groups is not None:
         for compared in _entries("group", *groups, set(ctx.pair.service_groups), ctx.policy.ignore_groups):
             records += _group(compared, ctx)
+    records += passwords.compare(production, recovery, ctx)
     return sorted(records, key=lambda record: (record.item, -record.severity, record.message))
 
 

@@ -123,6 +123,7 @@ class FirewallPolicy(Strict):
 class UsersPolicy(Strict):
     ignore_users: list[str] = []
     ignore_groups: list[str] = []
+    compare_passwords: bool = True  # false: /etc/shadow is not even read
 
 
 class Policies(Strict):

@@ -70,6 +70,12 @@ namespace per host set up with ProFTPD's tree, ``ftpasswd`` users and ``tar`` ex
 snapshot's date, and a real HAProxy in a throwaway network namespace; what cannot run on this
 machine (systemd's view of the unit, recovery's older package) is written in the formats recorded
 under ``tests/data/mft``. Its docstring says which is which.
+
+The ``shadow`` frame of each ``users.txt`` is made by ``record_shadow.py`` here: the users area's
+own command through the batch script, in a throwaway mount namespace whose /etc is a private
+overlay where the host's accounts were written and their passwords set with the real ``chpasswd
+-e`` (hashes made by ``openssl passwd -6``): the frame holds each password's state and the
+SHA-256 of its hash, never a hash.
 """
 
 from __future__ import annotations

@@ -40,6 +40,8 @@ ROLES = ("production", "recovery")
 
 FILE, AREA, DRIFT, CLEAN = "file", "area", "drift", "clean"
 ANSI = "\x1b]0;PWNED\x07\x1b[2J"
+#: a SHA-512 crypt string's shape (not a real password's): what a snapshot must never carry
+CRYPT = "$6$corpussalt$" + "c" * 86
 
 Document = dict[str, Any]
 
@@ -278,6 +280,12 @@ def area_cases() -> list[tuple[str, str, str, Callable[[Path, Document], None], 
         ("unverified-reason-ansi", p, "users",
          dumped(lambda doc: doc["areas"].update(users={"status": "unverified", "reason": f"no{ANSI}"})),
          "reason: expected no control character (found '\\x1b')"),
+        # users: /etc/shadow's part holds digests, never a hash: a hash there is refused, not shown
+        ("shadow-hash-not-digest", r, "users", data("users", at("shadow", "mftsvc", "hash_sha256", value=CRYPT)),
+         "shadow.mftsvc.hash_sha256: expected a SHA-256 digest (never a password hash itself), "
+         "got 100 characters (not shown)"),
+        ("shadow-state-bogus", p, "users", data("users", at("shadow", "mftsvc", "state", value="unlocked")),
+         "shadow.mftsvc.state: expected 'set', 'locked' or 'empty', got 'unlocked'"),
         # disks
         ("size-1e999", p, "disks", text(lambda doc: doc.replace('"size": 2198754820096', '"size": 1e999', 1)),
          "mounts./srv/mft.size: expected a finite non-negative integer, got 1e999"),

@@ -95,7 +95,7 @@ def test_junit_gives_widgets_severity_count_and_reasons_with_flat_properties(run
     cases = {case.get("name"): case for case in suite.iter("testcase")}
     users = cases["test_users[mft-eu]"]
     failure = users.find("failure")
-    assert (failure.get("type"), failure.get("message")) == ("drift.critical", "2 drift at or above major: 1 critical, 1 major")
+    assert (failure.get("type"), failure.get("message")) == ("drift.critical", "3 drift at or above major: 1 critical, 2 major")
     assert "below --fail-on major: MINOR user drtest" in users.find("system-out").text
     error = cases["test_users[down]"].find("error")
     assert error.get("type") == "unverified" and "Connection refused" in error.get("message")

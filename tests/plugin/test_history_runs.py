@@ -60,10 +60,10 @@ def test_two_runs_with_a_change_between_mark_new_persisting_and_resolved(checks,
     assert records["group sudo members"]["history"]["status"] == "persisting"  # drtest there before, tempadmin now
     history = second["meta"]["history"]
     assert [record["item"] for record in history["resolved"]] == ["user drtest"]
-    assert (history["new"], history["persisting"]) == (1, 8)
+    assert (history["new"], history["persisting"]) == (1, 9)
     assert history["baseline"]["path"] == str(kept[0])
-    assert [point["by_area"] for point in history["trend"]] == [{"disks": 5, "users": 4}, {"disks": 5, "users": 4}]
-    result.stdout.fnmatch_lines(["since the baseline run of *: 1 new, 8 persisting, 1 resolved"])
+    assert [point["by_area"] for point in history["trend"]] == [{"disks": 5, "users": 5}, {"disks": 5, "users": 5}]
+    result.stdout.fnmatch_lines(["since the baseline run of *: 1 new, 9 persisting, 1 resolved"])
 
     html = (checks.path / "report.html").read_text()
     section = html.split('id="drv-history"', 1)[1].split("</section>", 1)[0]

@@ -12,8 +12,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "inventories" / "example.yaml"
-#: the example's users drift: mftsvc's uid (critical), mftadm's members, drtest and sudo's members
-USERS = {"user mftsvc uid/gid", "group mftadm members", "user drtest", "group sudo members"}
+#: the example's users drift: mftsvc's uid (critical) and password, mftadm's members, drtest and sudo's members
+USERS = {"user mftsvc uid/gid", "user mftsvc password", "group mftadm members", "user drtest", "group sudo members"}
 
 
 def waive(directory: Path, *entries: dict) -> Path:
@@ -41,15 +41,15 @@ def test_waived_drift_is_shown_as_waived_and_does_not_fail(checks):
     assert [entry["status"] for entry in report["meta"]["waivers"]["entries"]] == ["waived", "waived"]
     assert report["meta"]["provenance"]["waivers"]["in_force"] == 2
     html = (checks.path / "report.html").read_text()
-    assert html.count('class="drv-tag drv-waived"') == 4 and 'id="drv-waivers"' in html
-    result.stdout.fnmatch_lines(["*users 4 drift (critical, 4 waived)*"])
+    assert html.count('class="drv-tag drv-waived"') == 5 and 'id="drv-waivers"' in html
+    result.stdout.fnmatch_lines(["*users 5 drift (critical, 5 waived)*"])
 
 
 def test_partly_waived_drift_still_fails_on_the_rest(checks):
     result, report = run(checks, waive(checks.path, {"item": "user drtest"}, {"item": "group sudo members"}))
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*2 difference(s) at or above minor:*"])
-    assert "user drtest:" not in result.stdout.str().split("2 difference(s)")[1].split("=====")[0]
+    result.stdout.fnmatch_lines(["*3 difference(s) at or above minor:*"])
+    assert "user drtest:" not in result.stdout.str().split("3 difference(s)")[1].split("=====")[0]
 
 
 def test_an_expired_waiver_fails_again_naming_itself(checks):

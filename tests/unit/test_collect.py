@@ -33,7 +33,8 @@ def recordings(users: str = "lab-production", firewall: str = "production.txt") 
         "disks": recorded_outputs(DATA / "disks" / "lab-production"),
         "network": script_recording(DATA / "network" / "production.txt"),
         "firewall": script_recording(DATA / "firewall" / firewall),
-        "users": recorded_outputs(DATA / "users" / users),
+        # the users cases recorded before /etc/shadow was read take its output from shadow-production
+        "users": {**recorded_outputs(DATA / "users" / "shadow-production"), **recorded_outputs(DATA / "users" / users)},
     }
 
 

@@ -38,6 +38,8 @@ BASE = {
         "alice": user(1001, home="/home/alice"),
     },
     "groups": {"root": group(0), "alice": group(1001), "mftgrp": group(2001, "mftsvc", "alice")},
+    "shadow": {"root": {"state": "locked"}, "nobody": {"state": "locked"}, "mftsvc": {"state": "locked"},
+               "alice": {"state": "set", "hash_sha256": "a" * 64}},
 }
 
 
@@ -243,14 +245,14 @@ GROUP_DENIED = "group: exit status 1: cut: /etc/group: Permission denied"
 @pytest.mark.parametrize("role", ["production", "recovery"])
 def test_groups_unreadable_on_one_side_are_unverified_and_users_still_compared(role):
     sides = {"production": facts(), "recovery": facts(users__alice=None)}
-    sides[role] = {"users": sides[role]["users"], "errors": {"groups": GROUP_DENIED}}
+    sides[role] = {"users": sides[role]["users"], "shadow": BASE["shadow"], "errors": {"groups": GROUP_DENIED}}
     outcome = judge(sides["production"], sides["recovery"])
     assert unverified(outcome) == [("/etc/group", role, GROUP_DENIED)]
     assert [(r.item, r.severity) for r in outcome.drift] == [("user alice", MAJOR)]
 
 
 def test_passwd_unreadable_leaves_groups_compared():
-    production = {"groups": BASE["groups"], "errors": {"users": "passwd: no entries listed"}}
+    production = {"groups": BASE["groups"], "shadow": BASE["shadow"], "errors": {"users": "passwd: no entries listed"}}
     outcome = judge(production, facts(groups__mftgrp=group(2002, "mftsvc", "alice")))
     assert unverified(outcome) == [("/etc/passwd", "production", "passwd: no entries listed")]
     assert [(r.item, r.severity) for r in outcome.drift] == [("group mftgrp gid", CRITICAL)]
@@ -258,7 +260,7 @@ def test_passwd_unreadable_leaves_groups_compared():
 
 def test_recorded_unreachable_home_is_unverified_and_the_rest_compared():
     """Production recorded as nobody: mftsvc's home lies below a directory of mode 700."""
-    production = recorded("home-unreadable")
+    production = {**recorded("home-unreadable"), "shadow": BASE["shadow"]}  # recorded before shadow was read
     recovery = copy.deepcopy(production)
     recovery["users"]["mftsvc"] = {**recovery["users"]["mftsvc"], "home_exists": True, "shell": "/bin/bash"}
     del recovery["users"]["mftsvc"]["home_error"]
@@ -306,5 +308,6 @@ def test_a_snapshot_without_groups_or_home_checks_is_unverified_not_a_key_error(
     assert unverified(outcome) == [
         ("user alice home", "production",
          "cannot tell whether the home directory /home/alice exists (not in the facts)"),
-        ("/etc/group", "recovery", "not in the facts (a snapshot older than the inventory?)")]
+        ("/etc/group", "recovery", "not in the facts (a snapshot older than the inventory?)"),
+        ("passwords", "recovery", "not in the facts (a snapshot older than the inventory?)")]
     assert outcome.drift == ()

@@ -83,6 +83,9 @@ SEEDED = {
     ("users", "user drtest", MINOR),
     # ...and still in the sudo group
     ("users", "group sudo members", MINOR),
+    # mftsvc's password (the back office's pickup job logs in with it) was changed on recovery
+    # during the drill, never on production (compared as SHA-256 digests of the shadow hashes)
+    ("users", "user mftsvc password", MAJOR),
     # the DR zone's mft-dr.example.com (the CNAME's target) has no TTL of its own and takes the
     # zone's $TTL 3600; production's mft-prod.example.com is 300
     ("dns", "sftp.mft-prod.example.com ttl @198.51.100.10", MAJOR),
@@ -142,8 +145,19 @@ SEEDED = {
 
 
 #: the way back: the DR drill of 17-18 November moved partners to recovery, its transfer history
-#: was shipped back into production's log, and recovery was snapshotted on 26 November
+#: was shipped back into production's log, and recovery was snapshotted on 26 November. Besides the
+#: failback areas, pinned here: users (reversed: recovery the reference) and the load balancer
+#: (production's member judged on production's read)
 SEEDED_FAILBACK = {
+    # the takeover's users drift read the way back: mftsvc's recovery uid, the drill account and
+    # its sudo membership must be settled on production, bob's mftadm membership is production's own
+    ("users", "user mftsvc uid/gid", CRITICAL),
+    ("users", "user drtest", MAJOR),
+    ("users", "group sudo members", MINOR),
+    ("users", "group mftadm members", MAJOR),
+    # mftsvc's password changed on recovery during the drill: set it on production before switching back
+    ("users", "user mftsvc password", MAJOR),
+    # (load_balancer: production's mft-prod-01 is UP and active in production's read: nothing to do)
     # partner initech, still pointed at the DR address, is uploading its invoices to recovery
     # (mod_sftp shows it idle: the session process holds the file open for writing, and it grows)
     ("active_transfers", "transfer /srv/mft/initech/inbound/invoices 2026-11.zip", CRITICAL),
@@ -254,8 +268,8 @@ def test_snapshots_carry_fixed_collection_times(sides):
                                                        "2026-11-26T02:00:00+00:00"]
 
 
-def _compare(pair, area, production, recovery):
-    outcome = REGISTRY[area].judge(pair, production.data(area), recovery.data(area), {})
+def _compare(pair, area, production, recovery, direction="takeover"):
+    outcome = REGISTRY[area].judge(pair, production.data(area), recovery.data(area), {}, direction)
     assert outcome.unverified == ()
     return outcome.drift
 
@@ -268,11 +282,13 @@ def test_comparing_the_snapshots_gives_exactly_the_seeded_drift(inventory, sides
 
 
 def test_failing_back_with_recovery_as_the_reference_gives_exactly_the_seeded_drift(inventory, sides):
-    """The failback areas are checked only in the failback direction: judged here explicitly."""
-    pair = inventory.pair("mft-eu")
+    """The failback areas are checked only in the failback direction; they, users and the load
+    balancer are judged here as the failback pair checks them."""
+    pair = inventory.pair("mft-eu-failback")
     assert all(REGISTRY[area].directions == {"failback"} for area in FAILBACK_AREAS)
     found = {(record.area, record.item, record.severity)
-             for area in FAILBACK_AREAS for record in _compare(pair, area, *sides)}
+             for area in (*FAILBACK_AREAS, "users", "load_balancer")
+             for record in _compare(pair, area, *sides, direction="failback")}
     assert sorted(found) == sorted(SEEDED_FAILBACK)
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import subprocess
 from pathlib import Path
 
 import pytest
+import support
 from support import recorded_outputs
 
 from drverify.errors import FactError
 from drverify.facts import users
 from drverify.facts.batch import Output
+from drverify.inventory.model import Policies, UsersPolicy
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "users"
 
@@ -18,12 +22,18 @@ def recorded(case: str) -> dict[str, Output]:
     return recorded_outputs(DATA / case)
 
 
-def test_commands_enumerate_whole_files_and_never_read_shadow():
-    production = users.commands(None, "production")  # type: ignore[arg-type]
-    assert production == users.commands(None, "recovery")  # type: ignore[arg-type]
-    assert set(production) == {"passwd", "group"}
-    assert all("shadow" not in command for command in production.values())
+def test_commands_enumerate_whole_files_and_hash_shadow_on_the_host():
+    production = users.commands(support.make_pair(), "production")
+    assert production == users.commands(support.make_pair(), "recovery")
+    assert set(production) == {"passwd", "group", "shadow"}
     assert "</etc/passwd" in production["passwd"] and '[ -d "$home" ]' in production["passwd"]
+    assert "</etc/shadow" in production["shadow"] and "| sha256sum)" in production["shadow"]
+
+
+def test_the_policy_can_leave_shadow_unread():
+    pair = support.make_pair(policies=Policies(users=UsersPolicy(compare_passwords=False)))
+    assert set(users.commands(pair, "production")) == {"passwd", "group"}
+    assert "shadow" not in users.parse(recorded("lab-production"))  # nothing asked, nothing missing
 
 
 def test_debian12_host():
@@ -154,3 +164,62 @@ def test_group_garbage(stdout, reason):
     with pytest.raises(FactError) as error:
         users.parse_group(stdout)
     assert str(error.value).startswith(f"group: {reason}")
+
+
+# --- /etc/shadow: states and digests made on the host, never a hash -----------------------------
+
+def test_recorded_shadow_states_and_digests():
+    """Recorded with real useradd, chpasswd and passwd in a private overlay of /etc (record.py)."""
+    production, recovery = (users.parse(recorded(f"shadow-{role}"))["shadow"] for role in ("production", "recovery"))
+    assert production["root"] == {"state": "locked"} and production["bob"] == {"state": "locked"}
+    assert production["kiosk"] == {"state": "empty"} and recovery["kiosk"] == {"state": "locked"}
+    assert production["alice"] == recovery["alice"]  # the same hash copied to both hosts
+    assert production["mftsvc"]["state"] == recovery["mftsvc"]["state"] == "set"
+    assert production["mftsvc"]["hash_sha256"] != recovery["mftsvc"]["hash_sha256"]
+    assert all(len(entry.get("hash_sha256", "0" * 64)) == 64 for entry in production.values())
+
+
+def test_shadow_unreadable_costs_only_its_part():
+    """Recorded as nobody: /etc/shadow is root's (mode 640, group shadow)."""
+    facts = users.parse(recorded("shadow-unreadable"))
+    assert facts["errors"] == {"shadow": "shadow: exit status 1: permission denied on /etc/shadow "
+                                         "(reading it needs root or sudo)"}
+    assert facts["users"] and facts["groups"]
+
+
+CRYPT = "$6$exsalt$" + "A" * 86
+
+
+@pytest.mark.parametrize(
+    ("stdout", "reason"),
+    [
+        # a host that sent the hash itself: refused, and neither the error nor its line shows it
+        (f"root:set:{CRYPT}\n", "shadow: line 1: the digest of root's password is not a SHA-256"),
+        (f"root:{CRYPT}:{'a' * 64}\n", "shadow: line 1: not a state (set, locked, empty) with its digest"),
+        (f"root:set:{'a' * 64}:{CRYPT}\n", "shadow: line 1 is not a valid entry"),
+        (f"root:maybe:{'a' * 64}\n", "shadow: line 1: not a state (set, locked, empty) with its digest"),
+        ("root:set:\n", "shadow: line 1: not a state (set, locked, empty) with its digest"),
+        (f"root:locked:{'a' * 64}\n", "shadow: line 1: not a state (set, locked, empty) with its digest"),
+        (f"root:set:{'A' * 64}\n", "shadow: line 1: the digest of root's password is not a SHA-256"),
+        ("", "shadow: no entries listed"),
+    ],
+)
+def test_shadow_garbage_is_refused_without_showing_it(stdout, reason):
+    with pytest.raises(FactError) as error:
+        users.parse_shadow(stdout)
+    assert str(error.value) == reason
+    assert "$6$" not in str(error.value) and "AAAA" not in str(error.value)
+
+
+def test_the_shadow_command_hashes_the_field_on_the_host(tmp_path):
+    """The area's own loop, run by sh on a shadow file made here (the path swapped in)."""
+    shadow = tmp_path / "shadow"
+    shadow.write_text(f"root:*:20000:0:99999:7:::\nkiosk::20000::::::\nmftsvc:{CRYPT}:20000:0:99999:7:::\n"
+                      "old:!$6$x$y:20000::::::\nlast:!")
+    command = users.SHADOW.replace("/etc/shadow", str(shadow))
+    out = subprocess.run(["sh", "-c", command], capture_output=True, text=True, check=True).stdout
+    assert users.parse_shadow(out) == {
+        "kiosk": {"state": "empty"}, "last": {"state": "locked"}, "mftsvc": {
+            "state": "set", "hash_sha256": hashlib.sha256(CRYPT.encode()).hexdigest()},
+        "old": {"state": "locked"}, "root": {"state": "locked"}}
+    assert "$6$" not in out

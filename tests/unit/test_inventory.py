@@ -88,6 +88,13 @@ def test_paths_are_relative_to_the_inventory_file(tmp_path):
         ("pairs: [{name: a, production: ssh://x, recovery: ssh://y,"
          " ssh: {strict_host_key_checking: 'no'}}]",
          "pairs[0](a).ssh.strict_host_key_checking: input should be 'yes' or 'accept-new'"),
+        ("pairs: [{name: a, production: ssh://x, recovery: ssh://y,"
+         " policies: {users: {compare_passwords: sometimes}}}]",
+         "pairs[0](a).policies.users.compare_passwords: input should be a valid boolean"),
+        ("pairs: [{name: a, production: ssh://x, recovery: ssh://y,"
+         " policies: {users: {compare_password: false}}}]",
+         "pairs[0](a).policies.users.compare_password: unknown key (expected one of: ignore_users, ignore_groups,"
+         " compare_passwords)"),
         ("defaults: {policies: {disks: {headroom_percent: lots}}}\n"
          "pairs: [{name: a, production: ssh://x, recovery: ssh://y}]",
          "defaults.policies.disks.headroom_percent: input should be a valid number"),

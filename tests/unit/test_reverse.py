@@ -18,6 +18,7 @@ USERS = {
                    "home_exists": True},
     },
     "groups": {"root": {"gid": 0, "members": []}, "mftgrp": {"gid": 2001, "members": ["mftsvc"]}},
+    "shadow": {"root": {"state": "locked"}, "mftsvc": {"state": "set", "hash_sha256": "1" * 64}},
 }
 HOSTS = {"production": "production ssh://prod", "recovery": "recovery ssh://dr"}
 

@@ -10,12 +10,13 @@ typed ``X | None`` may be null (the facts say "unknown" that way); one that is o
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 from typing_extensions import NotRequired
 
 from drverify.facts.schemas.fields import Count, Facts, Id, List, Load, Map, Name, Text
+from drverify.facts.schemas.service import Digest
 
 
 class Mount(Facts):
@@ -57,9 +58,18 @@ class Group(Facts):
     members: List[Name]
 
 
+class Account(Facts):
+    """An /etc/shadow entry: its password's state and, when set, the SHA-256 of the hash field
+    (64 hex digits: a crypt string in its place is refused, never stored)."""
+
+    state: Literal["set", "locked", "empty"]
+    hash_sha256: NotRequired[Digest]
+
+
 class Users(Facts):
     users: NotRequired[Map[User]]
     groups: NotRequired[Map[Group]]
+    shadow: NotRequired[Map[Account]]
     errors: NotRequired[Map[Text]]
 
 

@@ -62,10 +62,21 @@ def _directive(value: Any) -> Any:
     raise refuse("directive", "expected [section, name, arguments]", value)
 
 
+class _Withheld:
+    """What the error of a refused digest shows in place of the text: it may be a password hash."""
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+
+    def __repr__(self) -> str:
+        return f"{self.length} characters (not shown)"
+
+
 def _digest(value: Any) -> Any:
     if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value):
         return value
-    raise refuse("digest", "expected a SHA-256 digest (never a password hash itself)", value)
+    raise refuse("digest", "expected a SHA-256 digest (never a password hash itself)",
+                 _Withheld(value) if isinstance(value, str) else value)
 
 
 Json = Annotated[Any, PlainValidator(_json)]
