@@ -5,7 +5,8 @@ recovery as the reference, over ssh:// and paramiko://.
 
 The outage: acme's upload is still in flight while the checks run; acme and globex each uploaded a
 file nobody collected; acme downloaded a report (the line production never got); a partner
-account was created and globex's password changed on recovery. Everything is undone afterwards, so
+account was created and globex's password changed on recovery, and the service account mftsvc got
+a new OS password there. Everything is undone afterwards, so
 the takeover tests meet the lab as ``up`` left it."""
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from runner import run_area_checks
 from drverify.lab import Lab, mftservice
 from drverify.lab.files import FileSpec
 
-AREAS = ("mft_config", "mft_software", "active_transfers", "pending_files", "transfer_ledger")
+AREAS = ("users", "mft_config", "mft_software", "load_balancer", "active_transfers", "pending_files",
+         "transfer_ledger")
 PAIRS = ("lab-ssh", "lab-paramiko")
 CREATED = mftservice.VirtualUser("wayne", 3004)
-SAVED = (mftservice.AUTH_USER_FILE, mftservice.TRANSFER_LOG)
+SAVED = (mftservice.AUTH_USER_FILE, mftservice.TRANSFER_LOG, "/etc/shadow")
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ def _admin_changes(lab: Lab) -> None:
     lab.exec("recovery", [*common, f"--name={CREATED.name}", f"--uid={CREATED.uid}", f"--gid={CREATED.gid}",
                           f"--home={CREATED.home}", "--shell=/bin/false"], stdin=uuid.uuid4().hex + "\n")
     lab.exec("recovery", [*common, "--change-password", "--name=globex"], stdin=uuid.uuid4().hex + "\n")
+    lab.exec("recovery", ["chpasswd"], stdin=f"mftsvc:{uuid.uuid4().hex}\n")  # the service account's, in /etc/shadow
 
 
 @pytest.fixture(scope="module")
@@ -103,11 +106,16 @@ def outage(lab: Lab) -> Iterator[Outage]:
         _restore(lab, [seen.in_flight, *seen.pending, seen.unshipped])
 
 
-#: the lab's own readiness drift (production's exports are stale; initech was created on production
-#: after the last one), seen from recovery: the failback direction reports it as well
+#: the lab's own drift, seen from recovery: the failback direction reports it as well (production's
+#: exports are stale, initech was created on production after the last one; the accounts seeded
+#: apart, see drverify.lab.hosts). The balancer sends partners to production: nothing there.
 STANDING = {
     ("mft_config", "export age", "critical"),
     ("mft_config", "live user initech", "minor"),
+    ("users", "user mftsvc uid/gid", "critical"),
+    ("users", "group mftgrp members", "major"),
+    ("users", "user tempadmin", "major"),
+    ("users", "group tempadmin", "major"),
 }
 
 
@@ -119,6 +127,7 @@ def expected(seen: Outage) -> set[tuple[str, str, str]]:
         ("transfer_ledger", f"download {seen.unshipped}", "critical"),
         ("mft_config", f"user {CREATED.name}", "major"),
         ("mft_config", "user globex password", "major"),
+        ("users", "user mftsvc password", "major"),
     }
 
 
@@ -131,6 +140,7 @@ def test_exactly_the_outage_is_reported_when_failing_back(lab: Lab, outage: Outa
         assert "acme is uploading" in found[("active_transfers", f"transfer {outage.in_flight}", "critical")]
         assert "production would send it again" in found[("transfer_ledger", f"download {outage.unshipped}", "critical")]
         assert "never shown" in found[("mft_config", "user globex password", "major")]
+        assert "set on recovery but locked on production" in found[("users", "user mftsvc password", "major")]
     assert [r["unverified"] for r in report["results"]] == [[]] * len(report["results"])
 
 
