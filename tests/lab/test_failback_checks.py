@@ -21,7 +21,7 @@ import pytest
 from partners import sftp, transfer_log
 from runner import run_area_checks
 
-from drverify.lab import Lab, mftservice
+from drverify.lab import Lab, balancer, mftservice
 from drverify.lab.files import FileSpec
 
 AREAS = ("users", "mft_config", "mft_software", "load_balancer", "active_transfers", "pending_files",
@@ -158,3 +158,21 @@ def test_a_stopped_proftpd_on_recovery_leaves_its_sessions_unverified_never_drai
         assert [u["item"] for u in result["unverified"]] == ["sessions"]
         assert "ftpwho: exit status 1" in result["unverified"][0]["reason"]
     assert "ERROR checks/test_active_transfers.py::test_active_transfers[lab-ssh]" in run.stdout
+
+
+@pytest.mark.lab_lifecycle
+def test_production_s_member_in_maintenance_blocks_the_way_back(lab: Lab, tmp_path: Path) -> None:
+    """The balancer would not send partners back to production: seen on HAProxy's Runtime API."""
+    def runtime_api(command: str) -> None:
+        lab.exec(balancer.BALANCER.node.name, ["socat", "stdio", balancer.SOCKET], stdin=command + "\n")
+
+    member = f"{balancer.BACKEND}/{balancer.MEMBERS['production']}"
+    runtime_api(f"set server {member} state maint")
+    try:
+        _, report = run_area_checks(lab.inventory_path, tmp_path, "--direction=failback", areas=("load_balancer",))
+    finally:
+        runtime_api(f"set server {member} state ready")
+    for pair in PAIRS:
+        found = {(d["area"], d["item"], d["severity"]): d["message"] for d in report["drift"] if d["pair"] == pair}
+        assert list(found) == [("load_balancer", "member mft-prod", "major")], found
+        assert "maintenance" in found[("load_balancer", "member mft-prod", "major")]
