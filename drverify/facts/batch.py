@@ -7,6 +7,7 @@ can forge a frame. This is what keeps collection at one round trip per host inst
 
 from __future__ import annotations
 
+import re
 import secrets
 import shlex
 from collections.abc import Mapping
@@ -72,26 +73,38 @@ def build_script(commands: Mapping[str, str], boundary: str, timeout: int = 20) 
     The sbin directories join PATH: an unprivileged check account should learn that it may not
     read the firewall ("you must be root"), not that iptables-save does not exist.
     """
-    names = " ".join(shlex.quote(name) for name in commands)
-    jobs = "\n".join(
-        f"run {shlex.quote(name)} {shlex.quote(command)} &" for name, command in commands.items()
-    )
+    jobs = "\n".join(f"run {shlex.quote(name)} {_argv(command)} &" for name, command in commands.items())
+    frames = " ".join(f'"$d"/{shlex.quote(name + suffix)}' for name in commands for suffix in (".head", ".out", ".err"))
+    # Each job writes its own frame (header with the exit status, stdout, stderr after its
+    # marker) and one cat prints them all in order: no process per file, about half the CPU.
     return f"""\
 LC_ALL=C; export LC_ALL; cd / || exit 70
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"; export PATH
 d=$(mktemp -d) || exit 70
 trap 'rm -rf "$d"' EXIT
-run() {{ timeout -k 2 {int(timeout)} sh -c "$2" >"$d/$1.out" 2>"$d/$1.err" </dev/null; echo $? >"$d/$1.rc"; }}
+run() {{
+  n=$1; shift
+  printf '\\n%s stderr\\n' {boundary} >"$d/$n.err"
+  timeout -k 2 {int(timeout)} "$@" >"$d/$n.out" 2>>"$d/$n.err" </dev/null
+  printf '\\n%s begin %s %s\\n' {boundary} "$n" "$?" >"$d/$n.head"
+}}
 {jobs}
 wait
-for n in {names}; do
-  printf '\\n%s begin %s %s\\n' {boundary} "$n" "$(cat "$d/$n.rc")"
-  cat "$d/$n.out"
-  printf '\\n%s stderr\\n' {boundary}
-  cat "$d/$n.err"
-done
+cat {frames}
 printf '\\n%s end\\n' {boundary}
 """
+
+
+#: a command of plain words (no quoting, expansion or operator) runs without a shell of its own
+_PLAIN = re.compile(r"[A-Za-z0-9_./:=,+%@-]+( [A-Za-z0-9_./:=,+%@-]+)*")
+
+
+def _argv(command: str) -> str:
+    """How ``run`` starts a command: its words as they are when plain (one process fewer on the
+    host), else through ``sh -c``."""
+    if _PLAIN.fullmatch(command):
+        return command
+    return "sh -c " + shlex.quote(command)
 
 
 def split_output(stdout: str, boundary: str) -> dict[str, Output]:

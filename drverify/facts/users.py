@@ -28,7 +28,9 @@ the first line wins, as it does for ``getpwnam``.
 
 A home whose existence the check account cannot tell (it lies below a directory the account may
 not enter) has ``"home_exists": null`` and the reason, ``"home_error": "stat: Permission
-denied"``: that user's home is unverified, never taken for missing. ``/etc/passwd`` and
+denied"``: that user's home is unverified, never taken for missing. The shell's own tests decide
+where they can (a home that is there, or missing below a directory the account may search), so
+``stat`` runs only for the doubtful ones: one process per such user, not per user. ``/etc/passwd`` and
 ``/etc/group`` (and ``/etc/shadow``) are parts: one that cannot be read is left out, its reason in ``errors``
 (``{"groups": "group: exit status 1: cut: /etc/group: Permission denied"}``), and the other is
 still compared (see :mod:`drverify.facts.parts`).
@@ -54,6 +56,7 @@ NAME = "users"
 PASSWD = """\
 while IFS=: read -r name pw uid gid gecos home shell || [ -n "$name" ]; do
   if [ -d "$home" ]; then exists=yes
+  elif [ -e "$home" ] || [ -x "${home%/*}/" ]; then exists=no
   elif error=$(stat -L -c '' -- "$home" 2>&1); then exists=no
   else
     case ${error##*: } in

@@ -16,7 +16,7 @@ from drverify.errors import FactsUnavailable
 from drverify.facts.batch import NOT_FOUND, Output, split_output
 
 _BOUNDARY = re.compile(r"@@drverify-[0-9a-f]+@@")
-_NAMES = re.compile(r"^for n in (.*); do$", re.MULTILINE)
+_FRAMES = re.compile(r"^cat (.*)$", re.MULTILINE)
 
 
 def framed(script: str, outputs: Mapping[str, Output]) -> str:
@@ -25,7 +25,8 @@ def framed(script: str, outputs: Mapping[str, Output]) -> str:
     A name without a recording answers as a missing command does (exit status 127).
     """
     boundary = _BOUNDARY.search(script).group(0)
-    names = shlex.split(_NAMES.search(script).group(1))
+    frames = shlex.split(_FRAMES.search(script).group(1))  # "$d"/NAME.head "$d"/NAME.out ...
+    names = [frame.removeprefix("$d/").removesuffix(".head") for frame in frames if frame.endswith(".head")]
     missing = Output(NOT_FOUND, "", "sh: 1: not found\n")
     frames = []
     for name in names:
