@@ -216,17 +216,27 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     area = AREAS.get(marker.args[0]) if marker else None
     pairs = shard.pairs_of(metafunc.config, run.inventory.pairs) if run.inventory else []
     names = [pair.name for pair in pairs if area is None or area.checked(pair, run.direction(pair))]
-    metafunc.parametrize("pair_name", names, ids=names)
+    metafunc.parametrize("pair_name", names, ids=names, indirect=True)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object):
     """A check of an area no pair configures is not made at all (not "deselected": nobody
-    chose to leave it out, there is nothing to check)."""
+    chose to leave it out, there is nothing to check); the others become :class:`DriftCheck`
+    items, whose failure is their message."""
     made = yield
     if isinstance(made, list):
-        return [item for item in made if not (isinstance(item, pytest.Item) and _unconfigured(item))]
+        from drverify.check_item import DriftCheck
+
+        return [DriftCheck.remade(collector, item) if _is_check(item) else item
+                for item in made if not (isinstance(item, pytest.Item) and _unconfigured(item))]
     return made
+
+
+def _is_check(item: object) -> bool:
+    """A check of one area for one pair (the ``area`` fixture parametrized by pair)."""
+    return (isinstance(item, pytest.Function) and item.get_closest_marker("area") is not None
+            and isinstance(getattr(item, "callspec", None) and item.callspec.params.get("pair_name"), str))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -274,6 +284,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         for item in session.items
         if item.get_closest_marker("area") and hasattr(item, "callspec")
     }
+
+
+@pytest.fixture
+def pair_name(request: pytest.FixtureRequest) -> str:
+    """The pair a check compares: one check per pair (see :func:`pytest_generate_tests`)."""
+    return request.param
 
 
 @pytest.fixture

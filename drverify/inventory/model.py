@@ -247,4 +247,9 @@ class Inventory(Strict):
         return pairs
 
     def pair(self, name: str) -> Pair:
-        return next(pair for pair in self.pairs if pair.name == name)
+        """A pair by name (every check asks: a dict, not a scan of thousands of pairs)."""
+        return self._by_name[name]
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, Pair]:
+        return {pair.name: pair for pair in self.pairs}

@@ -27,7 +27,9 @@ def printable(text: object) -> str:
     Apply it to each host-supplied piece, then join the pieces with your own newlines: a host
     string can then never start a line that looks like drverify's.
     """
-    return str(text).translate(_ESCAPES)
+    text = str(text)
+    # every character to escape is one Python calls unprintable: most strings pass as they are
+    return text if text.isprintable() else text.translate(_ESCAPES)
 
 
 def printable_lines(text: object) -> str:
