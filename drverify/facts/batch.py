@@ -70,26 +70,41 @@ def new_boundary() -> str:
 def build_script(commands: Mapping[str, str], boundary: str, timeout: int = 20) -> str:
     """The script that runs every named command in parallel and prints their framed outputs.
 
+    Each job writes its own frame (a header with its exit status, its stdout, its stderr after
+    the marker) and one ``cat`` prints them all in order. One ``timeout`` bounds the jobs together
+    (it ends their whole process group): a command still running then has no header, and gets
+    one saying 124, timed out, while every command that finished keeps its own result. One
+    process per command, instead of a ``timeout``, a shell and a ``cat`` or three each.
+
     The sbin directories join PATH: an unprivileged check account should learn that it may not
     read the firewall ("you must be root"), not that iptables-save does not exist.
     """
     jobs = "\n".join(f"run {shlex.quote(name)} {_argv(command)} &" for name, command in commands.items())
+    inner = f"""\
+run() {{
+  n=$1; shift
+  printf '\\n%s stderr\\n' {boundary} >"$d/$n.err"
+  "$@" >"$d/$n.out" 2>>"$d/$n.err" </dev/null
+  printf '\\n%s begin %s %s\\n' {boundary} "$n" "$?" >"$d/$n.head"
+}}
+{jobs}
+wait
+"""
+    names = " ".join(shlex.quote(name) for name in commands)
     frames = " ".join(f'"$d"/{shlex.quote(name + suffix)}' for name in commands for suffix in (".head", ".out", ".err"))
-    # Each job writes its own frame (header with the exit status, stdout, stderr after its
-    # marker) and one cat prints them all in order: no process per file, about half the CPU.
     return f"""\
 LC_ALL=C; export LC_ALL; cd / || exit 70
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"; export PATH
 d=$(mktemp -d) || exit 70
 trap 'rm -rf "$d"' EXIT
-run() {{
-  n=$1; shift
-  printf '\\n%s stderr\\n' {boundary} >"$d/$n.err"
-  timeout -k 2 {int(timeout)} "$@" >"$d/$n.out" 2>>"$d/$n.err" </dev/null
-  printf '\\n%s begin %s %s\\n' {boundary} "$n" "$?" >"$d/$n.head"
-}}
-{jobs}
-wait
+export d
+timeout -k 2 {int(timeout)} sh -c {shlex.quote(inner)}
+for n in {names}; do
+  [ -e "$d/$n.head" ] && continue
+  printf '\\n%s begin %s {TIMED_OUT}\\n' {boundary} "$n" >"$d/$n.head"
+  : >>"$d/$n.out"
+  [ -e "$d/$n.err" ] || printf '\\n%s stderr\\n' {boundary} >"$d/$n.err"
+done
 cat {frames}
 printf '\\n%s end\\n' {boundary}
 """
