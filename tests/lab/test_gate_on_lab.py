@@ -46,6 +46,10 @@ def test_the_gate_blocks_on_the_lab_s_criticals_until_each_is_waived(lab: Lab, t
     run, report = gate(tmp_path, f"--inventory={lab.inventory_path}", f"--waivers={waivers_for(critical, tmp_path / 'w.yaml')}")
     assert run.returncode == ExitStatus.OK, run.stdout + run.stderr
     assert run.stdout.startswith("drverify gate: READY")
+    # every blocking item is one the waivers name; on a loaded machine a probe that timed out in
+    # the first run may answer in the second, so the waived are the first run's criticals or fewer
     waived = [r for r in report["drift"] if r.get("waiver")]
-    assert len(waived) == len(critical) and {r["waiver"]["ticket"] for r in waived} == {"CHG-4711"}
+    assert waived and {r["id"] for r in waived} <= {r["id"] for r in critical}
+    assert {r["waiver"]["ticket"] for r in waived} == {"CHG-4711"}
+    assert not [r for r in report["drift"] if r["severity"] == "critical" and not r.get("waiver")]
     assert report["verdict"] == "ok"
