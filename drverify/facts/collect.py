@@ -56,6 +56,8 @@ def collect_host(pair: Pair, role: str, areas: Iterable[Gathered], workdir: Path
     try:
         commands = [area for area in wanted if isinstance(area.gather, Commands)]
         probes = [area for area in wanted if isinstance(area.gather, Probe)]
+        if not probes:
+            transport.expect_one_round_trip()
         unreachable = _collect_commands(facts, transport, pair, commands)
         if unreachable is not None:
             _all_unverified(facts, probes, unreachable)

@@ -51,6 +51,7 @@ class FakeTransport:
         self.scripts: list[str] = []
         self.opened: list[tuple[str, bool]] = []
         self.closed = False
+        self.one_round_trip = False
 
     def __call__(self, spec: str, options: object, sudo: bool, workdir: Path) -> FakeTransport:
         self.opened.append((spec, sudo))
@@ -69,6 +70,9 @@ class FakeTransport:
 
     def forward(self, host: str, port: int, timeout: float = 5.0):
         return contextlib.nullcontext((host, port))
+
+    def expect_one_round_trip(self) -> None:
+        self.one_round_trip = True
 
     def close(self) -> None:
         self.closed = True

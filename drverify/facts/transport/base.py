@@ -41,6 +41,8 @@ class Transport(Protocol):
     @property
     def address(self) -> str: ...
 
+    def expect_one_round_trip(self) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -85,6 +87,10 @@ class BaseTransport(abc.ABC):
     @abc.abstractmethod
     def address(self) -> str:
         """The host's name or address as this machine reaches it (for probes made as a partner)."""
+
+    def expect_one_round_trip(self) -> None:  # noqa: B027 - optional: a hint for backends that can use it
+        """Nothing will follow the next round trip (no probe, no forward): a backend may skip
+        setting up a connection meant for reuse."""
 
     def close(self) -> None:  # noqa: B027 - optional: only backends that hold a connection override it
         """Release the connection; nothing to do for a backend that keeps none."""

@@ -75,6 +75,7 @@ class SshTransport(BaseTransport):
         self.config = write_ssh_config(options, workdir)
         self._master_lock = threading.Lock()
         self._address: str | None = None
+        self._no_master: tuple[str, ...] = ()
 
     def argv(self, *ssh_options: str) -> list[str]:
         """ssh with our config, the connection string's user and port, ``ssh_options``, then
@@ -84,7 +85,7 @@ class SshTransport(BaseTransport):
             argv += ["-o", f"User={self.destination.user}"]
         if self.destination.port:
             argv += ["-o", f"Port={self.destination.port}"]
-        return [*argv, *ssh_options, "--", self.destination.host]
+        return [*argv, *self._no_master, *ssh_options, "--", self.destination.host]
 
     def _execute(self, command: str, stdin: bytes | None, timeout: float) -> Output:
         feed = {"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}
@@ -93,6 +94,11 @@ class SshTransport(BaseTransport):
         if done.returncode == SSH_FAILED:
             raise FactsUnavailable(f"cannot connect: {last_stderr_line(done.stderr.decode(errors='replace'))}")
         return decoded(done.returncode, done.stdout, done.stderr)
+
+    def expect_one_round_trip(self) -> None:
+        """One command and done: no master to fork, serve through a socket and stop again (a
+        process and a mux hop less per host). Options on the command line win over our config."""
+        self._no_master = ("-o", "ControlMaster=no", "-o", "ControlPath=none")
 
     def forward(self, host: str, port: int, timeout: float = 5.0) -> ContextManager[tuple[str, int]]:
         """A forward added to (and removed from) this host's running master connection."""
