@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # drverify's two jobs, each installing what it needs on a fresh Debian 12 machine:
 #   ./run.sh check [ARGS]         the drift checks: `drverify check` (default: the embedded example
-#                                 inventory); writes reports/drift-report.html, drift.json and
-#                                 junit.xml; exit status 0-4 as the README says
+#                                 inventory); writes reports/drift-report.html, checks.html (pytest-html),
+#                                 drift.json and junit.xml; exit status 0-4 as the README says
 #   ./run.sh test  [PYTEST ARGS]  the project's own tests, lab included (root: real hosts in
 #                                 network namespaces, real sshd, slapd, BIND, tinyproxy)
 set -euo pipefail
