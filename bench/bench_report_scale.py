@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +31,7 @@ REPO = HERE.parent
 sys.path[:0] = [str(HERE), str(REPO / "tests" / "plugin")]
 
 from browser import CHROMIUM, Browser  # noqa: E402 - tests/plugin is put on the path just above
+from processes import timed_process  # noqa: E402
 from scale_inventory import build  # noqa: E402
 
 #: resolves once the drift matrix's last row is laid out and the next frame has been painted
@@ -53,17 +52,11 @@ def run_check(inventory: Path, directory: Path, extra: list[str]) -> dict[str, f
     """One whole ``drverify check`` process; its figures."""
     directory.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "drverify", "check", "--inventory", str(inventory), "-q",
-                    "-p", "no:cacheprovider", *extra], cwd=directory, env=env, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, check=False)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run = timed_process([sys.executable, "-m", "drverify", "check", "--inventory", str(inventory), "-q",
+                         "-p", "no:cacheprovider", *extra], directory, env)
     reports = directory / "reports"
     html, json_file = reports / "drift-report.html", reports / "drift.json"
-    return {"wall s": wall, "cpu s": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
-            "peak MiB": after.ru_maxrss / 1024, "html MB": html.stat().st_size / 1e6,
+    return {"wall s": run.wall, "cpu s": run.cpu, "peak MiB": run.rss_mib, "html MB": html.stat().st_size / 1e6,
             "html write s": html.stat().st_mtime - json_file.stat().st_mtime,
             "json MB": json_file.stat().st_size / 1e6,
             "junit MB": (reports / "junit.xml").stat().st_size / 1e6}

@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 import yaml
+from processes import timed_process
 
 from drverify.lab.default import default_lab
 from drverify.lab.lab import Lab
@@ -39,11 +40,8 @@ SSHD_LOG = "/run/sshd.log"
 
 def timed(argv: list[str], cwd: Path) -> dict[str, float]:
     """Wall seconds, CPU seconds of the whole process tree, and peak RSS (MiB) of one run."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(proc.pid, 0)
-    return {"wall": time.perf_counter() - started, "cpu": usage.ru_utime + usage.ru_stime,
-            "rss": usage.ru_maxrss / 1024}
+    run = timed_process(argv, cwd)
+    return {"wall": run.wall, "cpu": run.cpu, "rss": run.rss_mib}
 
 
 def drverify_argv(inventory: Path, select: str | None) -> list[str]:

@@ -10,7 +10,7 @@ interpreter started and ended each time, reports written):
   the two snapshots), core areas (disks, network, firewall, users) and all areas.
 
 Each row: median wall time of ``--repeat`` runs, the median CPU of the process tree (user + system,
-from ``resource.getrusage(RUSAGE_CHILDREN)`` around each run), the largest peak RSS of one process,
+from ``os.wait4`` for each run, bench/processes.py), the largest peak RSS of one process,
 and for the pair rows the CPU per pair. Prints a table (and writes it as JSON with --json PATH).
 Nothing is asserted: speed is measured here, not in tests. Where the time goes: ``--stages N``
 times N pairs of all areas stage by stage in this process (inventory, snapshots, each area's
@@ -22,9 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from processes import timed_process
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "inventories" / "example.yaml"
@@ -69,17 +68,10 @@ def write_inventory(directory: Path, count: int) -> Path:
 
 def run(command: list[str], cwd: Path) -> tuple[float, float, int]:
     """One whole process: wall seconds, CPU seconds of its tree, its largest peak RSS in KiB."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if process.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(command)}: exit status {process.returncode}: {process.stderr.read().decode()[-500:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, usage.ru_maxrss
+    done = timed_process(command, cwd, ENV)
+    if done.status not in (0, 1):
+        raise SystemExit(f"{' '.join(command)}: exit status {done.status}: {done.stderr[-500:]}")
+    return done.wall, done.cpu, int(done.rss_mib * 1024)
 
 
 def measure(name: str, command: list[str], cwd: Path, repeat: int, pairs: int = 0) -> dict[str, Any]:
