@@ -62,6 +62,7 @@ def test_collection_gives_the_facts_the_parsers_give_in_one_round_trip(tmp_path)
         assert facts.data(name) == AREAS[name].gather.parse(recorded[name]), name
     assert facts.round_trips == 1 and len(fake.scripts) == 1
     assert fake.opened == [("ssh://drverify@mft-prod-01", True)] and fake.closed
+    assert fake.one_round_trip  # told so: no connection kept for reuse that nothing would reuse
 
 
 def test_an_area_whose_every_command_fails_costs_that_area_only(tmp_path):
@@ -87,7 +88,17 @@ def test_probes_run_after_the_batch_over_the_same_connection(tmp_path):
     assert facts.data("kernel") == "Linux"
     assert facts.vantage("kernel") == ("from production ssh://drverify@mft-prod-01 "
                                        "(probes leave from the host itself)")
-    assert facts.round_trips == 2
+    assert facts.round_trips == 2 and not fake.one_round_trip
+
+
+def test_an_ssh_host_read_in_one_round_trip_gets_no_control_master(tmp_path):
+    """Options on ssh's command line win over drverify's own ssh_config (ControlMaster auto)."""
+    transport = connect("ssh://drverify@mft-prod-01", SshOptions(), False, tmp_path)
+    assert "ControlMaster=no" not in transport.argv()
+    transport.expect_one_round_trip()
+    argv = transport.argv()
+    assert argv[argv.index("ControlMaster=no") - 1] == "-o" and "ControlPath=none" in argv
+    assert argv[-2:] == ["--", "mft-prod-01"]
 
 
 def test_an_unreachable_host_makes_every_area_unverified_with_the_reason(tmp_path):
